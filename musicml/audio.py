@@ -1,0 +1,153 @@
+"""Loading, validating and writing audio.
+
+Every road into musicml (an upload's bytes, a file path, a microphone
+recording) goes through :func:`load_audio`: decode with soundfile, mix to mono,
+resample to the analysis rate, float32, and refuse what is not usable audio.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+from musicml.errors import AudioDecodeError, ParameterError
+
+DEFAULT_SR = 22050
+"""The analysis sample rate (librosa's default)."""
+
+MAX_SECONDS = 600.0
+"""Default cap on the duration of one loaded file, in seconds."""
+
+AUDIO_EXTENSIONS = ("wav", "mp3", "flac", "ogg")
+"""File types the app accepts for songs and recordings."""
+
+SAMPLE_RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)
+
+AudioSource = bytes | bytearray | str | Path | BinaryIO
+
+
+@dataclass(frozen=True, eq=False)
+class Clip:
+    """A mono float32 waveform with its sample rate and a display name."""
+
+    audio: np.ndarray
+    sr: int
+    name: str = ""
+
+    @property
+    def duration(self) -> float:
+        """Length in seconds."""
+        return self.audio.shape[-1] / self.sr
+
+
+def _read_source(source: AudioSource) -> tuple[io.BytesIO | str, str]:
+    """Return something soundfile can open and a name for messages."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return io.BytesIO(bytes(source)), "the upload"
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise AudioDecodeError(f"No audio file at '{path}'.")
+        return str(path), path.name
+    if hasattr(source, "getvalue"):  # Streamlit's UploadedFile, BytesIO
+        return io.BytesIO(source.getvalue()), getattr(source, "name", "the upload")
+    if hasattr(source, "read"):
+        return io.BytesIO(source.read()), getattr(source, "name", "the upload")
+    raise ParameterError(
+        f"source must be bytes, a path or a file-like object; got {type(source).__name__}."
+    )
+
+
+def load_audio(
+    source: AudioSource,
+    *,
+    sr: int | None = DEFAULT_SR,
+    max_seconds: float | None = MAX_SECONDS,
+    name: str | None = None,
+) -> Clip:
+    """Decode audio into a mono float32 :class:`Clip`.
+
+    Parameters
+    ----------
+    source : bytes, str, Path or file-like
+        Encoded audio (WAV, FLAC, OGG, MP3) or a path to it.
+    sr : int or None, default 22050
+        Target sample rate; ``None`` keeps the file's own rate.
+    max_seconds : float or None, default 600
+        Longer audio is refused; ``None`` accepts any length.
+    name : str, optional
+        Display name; defaults to the file name.
+
+    Returns
+    -------
+    Clip
+        ``audio`` has shape ``(n_samples,)`` and dtype float32.
+
+    Raises
+    ------
+    AudioDecodeError
+        If the data is not audio, is empty, or is too long.
+    """
+    if sr is not None and (not isinstance(sr, (int, np.integer)) or sr <= 0):
+        raise ParameterError(f"sr must be a positive integer or None; got {sr!r}.")
+    handle, default_name = _read_source(source)
+    label = name or default_name
+    try:
+        with sf.SoundFile(handle) as f:
+            file_sr = f.samplerate
+            limit = None if max_seconds is None else int(max_seconds * file_sr)
+            # Read at most one frame past the cap, so a hostile header cannot
+            # make us decode an unbounded stream.
+            frames = -1 if limit is None else limit + 1
+            data = f.read(frames=frames, dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, EOFError) as exc:
+        raise AudioDecodeError(
+            f"{label} could not be read as audio. Please use a WAV, MP3, FLAC or OGG file."
+        ) from exc
+    if limit is not None and data.shape[0] > limit:
+        raise AudioDecodeError(
+            f"{label} is longer than the limit of {max_seconds:g} seconds. "
+            "Please trim it or use a shorter file."
+        )
+    if data.size == 0:
+        raise AudioDecodeError(f"{label} contains no sound (it is empty).")
+    audio = np.nan_to_num(data.mean(axis=1), nan=0.0, posinf=0.0, neginf=0.0)
+    audio = np.clip(audio, -1.0, 1.0).astype(np.float32, copy=False)
+    if sr is not None and sr != file_sr:
+        audio = resample(audio, file_sr, sr)
+    return Clip(audio=audio, sr=int(sr or file_sr), name=label)
+
+
+def resample(audio: np.ndarray, orig_sr: int, sr: int) -> np.ndarray:
+    """Resample along the last axis with soxr (high quality); float32 out."""
+    if orig_sr == sr:
+        return np.asarray(audio, dtype=np.float32)
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.ndim == 1:
+        return soxr.resample(audio, orig_sr, sr).astype(np.float32, copy=False)
+    # soxr treats columns as channels: resample all rows in one call.
+    out = soxr.resample(audio.reshape(-1, audio.shape[-1]).T, orig_sr, sr)
+    return out.T.reshape(*audio.shape[:-1], -1).astype(np.float32, copy=False)
+
+
+def wav_bytes(audio: np.ndarray, sr: int, *, subtype: str = "PCM_16") -> bytes:
+    """Encode a mono or (channels, samples) waveform as WAV bytes."""
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.ndim == 2:
+        audio = audio.T
+    buffer = io.BytesIO()
+    sf.write(buffer, np.clip(audio, -1.0, 1.0), sr, format="WAV", subtype=subtype)
+    return buffer.getvalue()
+
+
+def write_wav(path: str | Path, audio: np.ndarray, sr: int) -> Path:
+    """Write a waveform as a 16-bit WAV file and return its path."""
+    path = Path(path)
+    path.write_bytes(wav_bytes(audio, sr))
+    return path

@@ -1,0 +1,76 @@
+"""The command line: `python -m musicml COMMAND ...`.
+
+Each subcommand is a module in this package with ``add_parser(subparsers)``
+(which sets ``func`` on its parser) and is listed in ``COMMANDS``. A failing
+command prints one line ``error: ...`` on stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+
+from musicml import __version__
+from musicml.errors import MusicMLError
+
+COMMANDS: tuple[str, ...] = ("info",)
+"""Modules of this package that each add one subcommand."""
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+class CommandError(MusicMLError):
+    """A command cannot do what was asked (bad arguments, missing files)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr, not usage text."""
+
+    def error(self, message: str):
+        sys.stderr.write(f"error: {message} (see --help)\n")
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m musicml",
+        description="musicml: machine learning on music audio from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"musicml {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"musicml.cli.{name.replace('-', '_')}").add_parser(subparsers)
+    return parser
+
+
+def print_json(document) -> None:
+    """Print exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, indent=2, allow_nan=False) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except MusicMLError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_FAILURE
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        sys.stderr.write(f"error: {exc.strerror or exc}{where}\n")
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130
+    except Exception as exc:
+        sys.stderr.write(f"error: unexpected {type(exc).__name__}: {exc}\n")
+        return EXIT_FAILURE
