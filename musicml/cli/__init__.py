@@ -1,8 +1,9 @@
 """The command line: `python -m musicml COMMAND ...`.
 
-Each subcommand is a module in this package with ``add_parser(subparsers)``
-(which sets ``func`` on its parser) and is listed in ``COMMANDS``. A failing
-command prints one line ``error: ...`` on stderr and exits non-zero.
+Each subcommand is a module in this package with ``add_parser(subparsers)``,
+which adds the subcommand and sets ``func`` (``func(args) -> int``) on it; the
+modules are found automatically. A failing command prints one line
+``error: ...`` on stderr and exits non-zero, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import pkgutil
 import sys
 from collections.abc import Sequence
 
 from musicml import __version__
 from musicml.errors import MusicMLError
-
-COMMANDS: tuple[str, ...] = ("info",)
-"""Modules of this package that each add one subcommand."""
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -42,8 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"musicml {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
-        importlib.import_module(f"musicml.cli.{name.replace('-', '_')}").add_parser(subparsers)
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "add_parser"):
+            module.add_parser(subparsers)
     return parser
 
 
