@@ -1,0 +1,54 @@
+"""Shared fixtures: small, seeded audio made with numpy + soundfile."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _project_root_cwd():
+    """Streamlit reads .streamlit/config.toml from the working directory."""
+    previous = Path.cwd()
+    os.chdir(ROOT)
+    yield
+    os.chdir(previous)
+
+
+def encode(audio: np.ndarray, sr: int, *, fmt: str = "WAV", subtype: str | None = None) -> bytes:
+    """Encode a waveform ((n,) or (n, channels)) into bytes of an audio format."""
+    buffer = io.BytesIO()
+    sf.write(buffer, audio, sr, format=fmt, subtype=subtype)
+    return buffer.getvalue()
+
+
+def tone(frequency: float = 440.0, *, seconds: float = 1.0, sr: int = 22050,
+         amplitude: float = 0.5) -> np.ndarray:
+    t = np.arange(int(seconds * sr)) / sr
+    return (amplitude * np.sin(2 * np.pi * frequency * t)).astype(np.float32)
+
+
+@pytest.fixture
+def tone_wav_bytes() -> bytes:
+    """Two seconds at 22050 Hz: one second of 440 Hz, then one second of silence."""
+    audio = np.concatenate([tone(440.0), np.zeros(22050, dtype=np.float32)])
+    return encode(audio, 22050)
+
+
+@pytest.fixture
+def stereo_44k_wav_bytes() -> bytes:
+    """One second of stereo at 44.1 kHz: 440 Hz left, 880 Hz right."""
+    left, right = tone(440.0, sr=44100), tone(880.0, sr=44100)
+    return encode(np.stack([left, right], axis=1), 44100)
+
+
+@pytest.fixture
+def not_audio_bytes() -> bytes:
+    return b"%PDF-1.4 this is not audio at all\n" * 20

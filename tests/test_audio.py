@@ -1,0 +1,124 @@
+"""The one audio loader: decode, mono, resample, float32, refuse bad input."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import soundfile as sf
+from conftest import encode, tone
+
+from musicml.audio import DEFAULT_SR, load_audio, resample, wav_bytes, write_wav
+from musicml.errors import AudioDecodeError, ParameterError
+
+PEAK_TOLERANCE_HZ = 2.0
+
+
+def peak_frequency(audio: np.ndarray, sr: int) -> float:
+    spectrum = np.abs(np.fft.rfft(audio * np.hanning(len(audio))))
+    return float(np.fft.rfftfreq(len(audio), 1 / sr)[spectrum.argmax()])
+
+
+def test_wav_bytes_are_decoded_to_mono_float32_at_analysis_rate(tone_wav_bytes):
+    clip = load_audio(tone_wav_bytes, name="t.wav")
+    assert clip.sr == DEFAULT_SR
+    assert clip.audio.dtype == np.float32
+    assert clip.audio.ndim == 1
+    assert clip.duration == pytest.approx(2.0, abs=1e-3)
+    assert clip.name == "t.wav"
+    assert abs(peak_frequency(clip.audio[:DEFAULT_SR], DEFAULT_SR) - 440) < PEAK_TOLERANCE_HZ
+    assert np.abs(clip.audio[DEFAULT_SR + 100 :]).max() < 1e-3
+
+
+def test_stereo_44k_is_mixed_to_mono_and_resampled(stereo_44k_wav_bytes):
+    clip = load_audio(stereo_44k_wav_bytes)
+    assert clip.sr == 22050
+    assert len(clip.audio) == pytest.approx(22050, abs=2)
+    spectrum = np.abs(np.fft.rfft(clip.audio))
+    freqs = np.fft.rfftfreq(len(clip.audio), 1 / 22050)
+    strongest = sorted(freqs[np.argsort(spectrum)[-2:]])
+    assert strongest == pytest.approx([440, 880], abs=PEAK_TOLERANCE_HZ)
+
+
+def test_sr_none_keeps_the_file_rate(stereo_44k_wav_bytes):
+    assert load_audio(stereo_44k_wav_bytes, sr=None).sr == 44100
+
+
+@pytest.mark.parametrize(("fmt", "subtype"), [("FLAC", None), ("OGG", "VORBIS"), ("MP3", None)])
+def test_compressed_formats_decode(fmt, subtype):
+    data = encode(tone(440.0, sr=22050), 22050, fmt=fmt, subtype=subtype)
+    clip = load_audio(data)
+    assert clip.duration == pytest.approx(1.0, abs=0.06)
+    assert abs(peak_frequency(clip.audio, clip.sr) - 440) < PEAK_TOLERANCE_HZ
+
+
+def test_path_and_file_like_sources(tmp_path, tone_wav_bytes):
+    path = tmp_path / "song.wav"
+    path.write_bytes(tone_wav_bytes)
+    assert load_audio(path).name == "song.wav"
+    assert load_audio(str(path)).duration == pytest.approx(2.0, abs=1e-3)
+    assert load_audio(io.BytesIO(tone_wav_bytes)).duration == pytest.approx(2.0, abs=1e-3)
+
+
+def test_not_audio_is_refused_in_plain_words(not_audio_bytes):
+    with pytest.raises(AudioDecodeError, match="could not be read as audio"):
+        load_audio(not_audio_bytes, name="notes.pdf")
+
+
+def test_empty_and_missing_inputs_are_refused(tmp_path):
+    with pytest.raises(AudioDecodeError, match="could not be read"):
+        load_audio(b"")
+    empty = encode(np.zeros((0,), dtype=np.float32), 22050)
+    with pytest.raises(AudioDecodeError, match="empty"):
+        load_audio(empty)
+    with pytest.raises(AudioDecodeError, match="No audio file"):
+        load_audio(tmp_path / "missing.wav")
+
+
+def test_truncated_wav_is_refused_or_read_partially(tone_wav_bytes):
+    try:
+        clip = load_audio(tone_wav_bytes[:100])
+    except AudioDecodeError:
+        return
+    assert clip.duration < 0.01
+
+
+def test_duration_cap_refuses_long_audio(tone_wav_bytes):
+    with pytest.raises(AudioDecodeError, match="longer than the limit of 1.5 seconds"):
+        load_audio(tone_wav_bytes, max_seconds=1.5)
+    assert load_audio(tone_wav_bytes, max_seconds=None).duration == pytest.approx(2.0, abs=1e-3)
+
+
+def test_non_finite_samples_become_silence():
+    audio = tone(440.0)
+    audio[:10] = np.nan
+    buffer = io.BytesIO()
+    sf.write(buffer, audio, 22050, format="WAV", subtype="FLOAT")
+    clip = load_audio(buffer.getvalue())
+    assert np.isfinite(clip.audio).all()
+    assert np.all(clip.audio[:10] == 0)
+
+
+def test_bad_parameters_name_themselves(tone_wav_bytes):
+    with pytest.raises(ParameterError, match="sr must be a positive integer"):
+        load_audio(tone_wav_bytes, sr=-5)
+    with pytest.raises(ParameterError, match="source must be bytes"):
+        load_audio(12345)
+
+
+def test_wav_round_trip(tmp_path):
+    audio = tone(1000.0, sr=16000)
+    path = write_wav(tmp_path / "x.wav", audio, 16000)
+    clip = load_audio(path, sr=None)
+    assert clip.sr == 16000
+    np.testing.assert_allclose(clip.audio, audio, atol=1 / 2**15)
+    assert wav_bytes(audio, 16000)[:4] == b"RIFF"
+
+
+def test_resample_batches_along_the_last_axis():
+    batch = np.stack([tone(440.0, sr=44100), tone(880.0, sr=44100)])
+    out = resample(batch, 44100, 22050)
+    assert out.shape == (2, 22050)
+    assert out.dtype == np.float32
+    assert abs(peak_frequency(out[1], 22050) - 880) < PEAK_TOLERANCE_HZ
