@@ -1,0 +1,37 @@
+"""Every page renders on its defaults, reached through the app or opened alone."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from musicml.ui.layout import PAGES
+
+TIMEOUT = 120
+PAGE_PATHS = [page.path for page in PAGES]
+
+
+def test_home_links_every_page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "musicml"
+    labels = {el.proto.label for el in at.get("page_link")}
+    assert {page.label for page in PAGES} <= labels
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS[1:])
+def test_page_renders_through_the_app(path):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS[1:])
+def test_page_renders_opened_alone(path):
+    """A page is its own entry script (a deep link before app.py ever ran)."""
+    at = AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]

@@ -1,0 +1,56 @@
+"""The command line's shared behaviour: help, one-line errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from musicml.cli import main
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "musicml", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_lists_commands():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "usage: python -m musicml" in result.stdout
+    assert "info" in result.stdout
+
+
+def test_unknown_command_is_one_error_line_without_traceback():
+    result = run_cli("no-such-command")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_info_json_is_one_document(tmp_path, tone_wav_bytes, capsys):
+    path = tmp_path / "a.wav"
+    path.write_bytes(tone_wav_bytes)
+    assert main(["info", str(path), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document == [{"file": str(path), "duration_s": 2.0, "sr": 22050}]
+
+
+@pytest.mark.parametrize("content", [b"", b"not audio at all" * 10])
+def test_bad_audio_fails_with_one_line(tmp_path, capsys, content):
+    path = tmp_path / "bad.wav"
+    path.write_bytes(content)
+    assert main(["info", str(path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("error: bad.wav could not be read as audio")
