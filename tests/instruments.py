@@ -30,7 +30,7 @@ def karplus_strong(f0: float, seconds: float, rng: np.random.Generator) -> np.nd
     # then decimate; the averaging filter adds half a sample to the period.
     up = 4
     rate = SR * up
-    period = max(2, int(round(rate / f0 - 0.5)))
+    period = max(2, round(rate / f0 - 0.5))
     n = int(seconds * rate)
     buffer = rng.uniform(-1, 1, period)
     out = np.empty(n)
