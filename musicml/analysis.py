@@ -748,8 +748,8 @@ def nmf_resynthesize(decomposition: Decomposition, *, components=None) -> np.nda
 def example_song(
     *, bpm: float = 120.0, duration: float = 8.0, sr: int = DEFAULT_SR, seed: int = 0
 ) -> Clip:
-    """A synthetic piece with a known beat: kick drum on every beat, hi-hat between beats,
-    and a C-major arpeggio melody with one note per beat, starting at time 0.
+    """A synthetic piece with a known beat: kick and snare alternating on the beats,
+    hi-hat on every eighth, a C-major arpeggio with one note per beat, from time 0.
 
     Returns
     -------
@@ -769,26 +769,28 @@ def example_song(
 
     t = np.arange(round(0.15 * sr)) / sr
     kick = np.sin(2 * np.pi * (50 * t + 60 * (1 - np.exp(-t / 0.03)) * 0.03)) * np.exp(-t / 0.05)
+    snare_t = np.arange(round(0.12 * sr)) / sr
+    snare = rng.standard_normal(snare_t.size) * np.exp(-snare_t / 0.03) * 0.35
     hat_t = np.arange(round(0.04 * sr)) / sr
-    hat = np.diff(rng.standard_normal(hat_t.size + 1)) * np.exp(-hat_t / 0.008) * 0.25
+    hat = np.diff(rng.standard_normal(hat_t.size + 1)) * np.exp(-hat_t / 0.008) * 0.08
     arpeggio = librosa.note_to_hz(["C4", "E4", "G4", "C5", "G4", "E4", "C4", "G3"])
     note_t = np.arange(round(min(period, 1.0) * 0.9 * sr)) / sr
     envelope = np.minimum(1.0, note_t / 0.005) * np.exp(-note_t / (period * 0.4))
+    notes = 0.3 * envelope * np.sin(2 * np.pi * arpeggio[:, None] * note_t)
+    notes += 0.1 * envelope * np.sin(4 * np.pi * arpeggio[:, None] * note_t)
 
     def add(at: int, wave: np.ndarray) -> None:
         stop = min(n, at + wave.size)
-        out[at:stop] += wave[: stop - at]
+        if at < stop:
+            out[at:stop] += wave[: stop - at]
 
+    half_beat = round(period * sr / 2)
     for i, at in enumerate(beat_starts):
-        add(at, 0.9 * kick)
-        add(at + round(period * sr / 2), hat)
-        f = arpeggio[i % arpeggio.size]
-        add(
-            at,
-            0.35
-            * envelope
-            * (np.sin(2 * np.pi * f * note_t) + 0.3 * np.sin(4 * np.pi * f * note_t)),
-        )
+        # Rock pattern: kick on beats 1 and 3, snare on 2 and 4, hi-hat on every eighth.
+        add(at, 0.9 * kick if i % 2 == 0 else snare)
+        add(at, hat)
+        add(at + half_beat, hat)
+        add(at, notes[i % len(arpeggio)])
     out *= 0.9 / np.abs(out).max()
     return Clip(out.astype(np.float32), sr, f"Example: drums and melody at {bpm:g} BPM")
 
