@@ -1,0 +1,191 @@
+"""Cached glue of the loss-surface page: data sets, optima, grids, descent paths.
+
+Every wrapper is keyed on a :class:`DataSpec` and a few numbers. A session data set
+travels as ``_dataset`` (not hashed); its content hash in ``DataSpec.fingerprint``
+keys the cache instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from musicml import loss, lossdata
+from musicml.datasets import Dataset, sound_silence_dataset
+from musicml.errors import ParameterError
+
+SOURCES = {
+    "Lecture: breast cancer": "lecture",
+    "Iris": "iris",
+    "Your sounds": "music",
+    "Synthetic 2-D": "synthetic",
+}
+BUILTIN_SOUNDS = "Built-in: sound vs silence"
+C_VALUES = (
+    *(m * 10.0**e for e in range(-3, 4) for m in (1, 2, 5)),
+    10_000.0,
+    math.inf,
+)
+"""The C slider's stops: 1-2-5 steps on a log scale from 0.001 to 10 000, then no penalty."""
+GRID = 200
+"""Points per axis of the loss grid (200 × 200, the lecture's picture)."""
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Which lab data set, as a small hashable key.
+
+    ``kind`` is ``lecture``, ``iris``, ``music`` or ``synthetic``; ``fingerprint`` is the
+    content hash of a session data set (empty for the built-in sound-vs-silence set).
+    """
+
+    kind: str = "lecture"
+    iris_features: tuple[int, int] = (0, 1)
+    overlap: float = 0.5
+    seed: int = 0
+    fingerprint: str = ""
+
+
+def format_C(C: float) -> str:
+    """``∞ (no penalty)`` for inf, otherwise the number."""
+    return "∞ (no penalty)" if math.isinf(C) else f"{C:g}"
+
+
+def dataset_fingerprint(dataset: Dataset) -> str:
+    """A content hash of a data set's clips, labels and sample rate."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(np.ascontiguousarray(dataset.clips).tobytes())
+    digest.update("\0".join(dataset.labels.tolist()).encode())
+    digest.update(str(dataset.sr).encode())
+    return digest.hexdigest()
+
+
+@st.cache_data(max_entries=8, show_spinner="Preparing the data…")
+def lab_data(spec: DataSpec, _dataset: Dataset | None = None) -> lossdata.LabData:
+    """The two-feature data set ``spec`` names (``_dataset`` for kind ``music``)."""
+    if spec.kind == "lecture":
+        return lossdata.breast_cancer_data()
+    if spec.kind == "iris":
+        return lossdata.iris_data(features=spec.iris_features)
+    if spec.kind == "synthetic":
+        return lossdata.synthetic_data(overlap=spec.overlap, seed=spec.seed)
+    if spec.kind == "music":
+        dataset = _dataset if _dataset is not None else sound_silence_dataset(seed=spec.seed)
+        return lossdata.music_data(dataset)
+    raise ParameterError(f"kind must be one of {sorted(SOURCES.values())}; got {spec.kind!r}.")
+
+
+def _problem(spec, positive, dataset) -> tuple[np.ndarray, np.ndarray]:
+    data = lab_data(spec, dataset)
+    return data.features, data.binary_labels(positive)
+
+
+@st.cache_data(max_entries=64)
+def optimum(spec: DataSpec, positive: int, C: float, _dataset: Dataset | None = None) -> np.ndarray:
+    """scikit-learn's θ for the binary problem ``positive`` vs the rest at this C."""
+    return loss.logistic_optimum(*_problem(spec, positive, _dataset), C=C)
+
+
+@st.cache_data(max_entries=64)
+def unpenalised_optimum(
+    spec: DataSpec, positive: int, _dataset: Dataset | None = None
+) -> np.ndarray | None:
+    """scikit-learn's θ with no penalty, or ``None`` when it does not exist (separable)."""
+    try:
+        return loss.logistic_optimum(*_problem(spec, positive, _dataset), C=math.inf)
+    except ParameterError:
+        return None
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def surface(
+    spec: DataSpec,
+    positive: int,
+    C: float,
+    center: tuple[float, float],
+    half_width: float,
+    _dataset: Dataset | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(theta1, theta2, J)`` on a 200 × 200 grid around ``center``."""
+    t1, t2 = loss.window_axes(center, half_width=half_width, resolution=GRID)
+    return t1, t2, loss.loss_surface(*_problem(spec, positive, _dataset), t1, t2, C=C)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def slices(
+    spec: DataSpec,
+    positive: int,
+    C: float,
+    center: tuple[float, float],
+    half_width: float,
+    _dataset: Dataset | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """J(θ1) and J(θ2) through ``center`` (see :func:`musicml.loss.loss_slices`)."""
+    features, labels = _problem(spec, positive, _dataset)
+    return loss.loss_slices(features, labels, center, half_width=half_width, C=C)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def loss_at(
+    spec: DataSpec, positive: int, C: float, theta: tuple[float, float], _dataset=None
+) -> float:
+    """The mean-form loss at one θ."""
+    return loss.log_loss(np.array(theta), *_problem(spec, positive, _dataset), C=C)
+
+
+@st.cache_data(max_entries=16, show_spinner="Descending…")
+def descent(
+    spec: DataSpec,
+    positive: int,
+    C: float,
+    *,
+    start: tuple[float, float],
+    learning_rate: float,
+    steps: int,
+    method: str,
+    _dataset: Dataset | None = None,
+) -> tuple[loss.DescentPath, np.ndarray, np.ndarray, np.ndarray]:
+    """A descent path and a loss grid that covers it and scikit-learn's optimum."""
+    features, labels = _problem(spec, positive, _dataset)
+    path = loss.gradient_descent(
+        features,
+        labels,
+        start=start,
+        learning_rate=learning_rate,
+        steps=steps,
+        C=C,
+        method=method,
+    )
+    target = optimum(spec, positive, C, _dataset)
+    t1, t2 = loss.path_axes(np.vstack([path.thetas, target]), resolution=150)
+    return path, t1, t2, loss.loss_surface(features, labels, t1, t2, C=C)
+
+
+@st.cache_data(max_entries=8, show_spinner="Fitting both multiclass models…")
+def multiclass(
+    spec: DataSpec, C: float, _dataset: Dataset | None = None
+) -> loss.MulticlassComparison:
+    """One-vs-rest against softmax on the data set's own classes."""
+    data = lab_data(spec, _dataset)
+    return loss.compare_multiclass(data.features, data.labels, C=C)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def surface_csv(spec: DataSpec, positive: int, C: float, center, half_width, _dataset=None):
+    """CSV bytes of the grid :func:`surface` returns."""
+    return loss.surface_csv(*surface(spec, positive, C, center, half_width, _dataset))
+
+
+def endpoint_gap(path: loss.DescentPath, theta: np.ndarray) -> float:
+    """The largest coordinate difference between the path's end and ``theta`` (inf if lost)."""
+    gap = float(np.max(np.abs(path.end - np.asarray(theta))))
+    return gap if math.isfinite(gap) else math.inf
+
+
+def path_csv(path: loss.DescentPath) -> bytes:
+    """CSV bytes of a descent path."""
+    return loss.path_csv(path)

@@ -1,0 +1,141 @@
+"""The loss-surface page: its views, its controls and its agreement with scikit-learn."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from musicml.datasets import sound_silence_dataset
+
+TIMEOUT = 120
+PAGE = "pages/loss_surface.py"
+
+
+def open_page(**state) -> AppTest:
+    """The page reached through the app, with widget values seeded before its first run."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_types(at: AppTest) -> list[list[str]]:
+    return [
+        [trace["type"] for trace in json.loads(chart.proto.spec)["data"]]
+        for chart in at.get("plotly_chart")
+    ]
+
+
+def show(at: AppTest, view: str) -> AppTest:
+    at.session_state["loss.view"] = view
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_defaults_show_contour_and_3d_surface_at_the_lecture_optimum():
+    at = open_page()
+    assert not at.error
+    types = chart_types(at)
+    assert ["contour", "scatter", "scatter"] in types
+    assert any(t[0] == "surface" for t in types)
+    assert "(-3.5462, -0.8340)" in captions(at)
+    assert any("(−3.96, −0.89)" in i.value for i in at.info), "the lecture's off-centre note"
+    assert at.download_button(key="loss.download_surface")
+    assert at.get("tabs") or at.tabs
+
+
+def test_contour_is_centred_on_sklearn_and_reacts_to_window_and_levels():
+    at = open_page()
+    at.slider(key="loss.surface_half").set_value(1.5).run()
+    at.slider(key="loss.levels").set_value(10).run()
+    assert not at.exception
+    contour = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if json.loads(c.proto.spec)["data"][0]["type"] == "contour"
+    )
+    x = contour["data"][0]["x"]
+    first, last = (x[0], x[-1]) if isinstance(x, list) else (None, None)
+    if first is not None:
+        assert last - first == pytest.approx(3.0)
+    optimum = contour["data"][1]
+    assert optimum["x"][0] == pytest.approx(-3.54625, abs=1e-4)
+
+
+def test_C_moves_the_optimum():
+    at = open_page(**{"loss.C": float("inf")})
+    assert "(-3.9643, -0.8930)" in captions(at)
+    at.select_slider(key="loss.C").set_value(0.01).run()
+    assert "(-0.8758, -0.3720)" in captions(at)
+
+
+def test_every_view_renders():
+    at = open_page()
+    show(at, "Sigmoid")
+    assert chart_types(at) == [["scatter"]]
+    show(at, "Slices")
+    assert chart_types(at) == [["scatter", "scatter"]]
+    show(at, "Decision boundary")
+    assert chart_types(at)[0][:2] == ["heatmap", "contour"]
+    show(at, "Multiclass")
+    assert at.info, "two-class data falls back to iris with a note"
+    assert [m.label for m in at.metric][:1] == ["One-vs-rest: accuracy / 5-fold CV"]
+
+
+def test_gradient_descent_agrees_with_sklearn_on_defaults_and_warns_when_short():
+    at = show(open_page(), "Gradient descent")
+    assert at.success and "agree" in at.success[0].value
+    assert chart_types(at)[0][-1] == "scatter"  # the path drawn on the contour
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["frames"], "the path is animated step by step"
+    at.slider(key="loss.steps").set_value(3).run()
+    assert at.warning and "Not there yet" in at.warning[0].value
+    at.session_state["loss.method"] = "Newton"
+    at.slider(key="loss.steps").set_value(10).run()
+    assert not at.exception and at.success, "Newton converges in a handful of steps"
+
+
+def test_iris_multiclass_and_a_bad_feature_choice():
+    at = open_page(**{"loss.source": "Iris"})
+    assert not at.error
+    show(at, "Multiclass")
+    assert not at.info, "iris has three classes of its own"
+    titles = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["annotations"]
+    assert "One-vs-rest" in titles[0]["text"] and "softmax" in titles[1]["text"]
+    at.selectbox(key="loss.iris_second").set_value("sepal length").run()
+    assert not at.exception
+    assert at.error and "two different" in at.error[0].value
+
+
+def test_synthetic_data_without_penalty_is_refused_when_separable():
+    at = open_page(**{"loss.source": "Synthetic 2-D", "loss.overlap": 0.0, "loss.C": 1.0})
+    assert not at.error
+    at.select_slider(key="loss.C").set_value(float("inf")).run()
+    assert not at.exception
+    assert at.error and "finite C" in at.error[0].value
+
+
+@pytest.mark.slow
+def test_your_sounds_uses_the_session_data_set_or_the_built_in_one():
+    at = open_page(**{"loss.source": "Your sounds"})
+    assert not at.error
+    assert "built-in" in captions(at)
+    assert any(t[0] == "surface" for t in chart_types(at))
+    small = sound_silence_dataset(per_class=5, clip_seconds=0.25, seed=1)
+    at.session_state["datasets"] = {"tones": small}
+    at.run()
+    assert at.selectbox(key="loss.music_set").options[0] == "tones"
+    at.selectbox(key="loss.music_set").set_value("tones").run()
+    assert not at.exception and not at.error
+    assert "12 samples" not in captions(at) and "10 samples" in captions(at)
