@@ -1,17 +1,38 @@
 """Labelled data sets of audio clips.
 
-A :class:`Dataset` is clips + labels + the settings that made them.
+A :class:`Dataset` is clips + labels + the settings that made them. The
+generators here make synthetic ones: the tutorial's sound-vs-silence set, notes
+(pitch classes, with realistic variation so a model learns pitch rather than one
+waveform) and timbres. :mod:`musicml.dataio` loads users' own labelled audio.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from musicml import synth
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
-from musicml.synth import TUTORIAL_FREQUENCIES, sine
+from musicml.synth import NATURAL_PITCH_CLASSES, NOTE_NAMES, TIMBRES, TUTORIAL_FREQUENCIES
+
+NOTE_TIMBRES = (
+    "pure",
+    "flute",
+    "clarinet",
+    "string",
+    "organ",
+    "bell",
+    "piano",
+    "guitar",
+    "voice",
+    "brass",
+)
+"""Timbres a notes data set draws from by default (every preset)."""
+
+SILENCE = "silence"
 
 
 @dataclass(eq=False)
@@ -20,8 +41,9 @@ class Dataset:
 
     Attributes
     ----------
-    clips : np.ndarray
-        Shape ``(n_clips, n_samples)``, float32 (equal-length clips).
+    clips : list of np.ndarray
+        One 1-D float32 waveform per clip; lengths may differ. A 2-D array
+        ``(n_clips, n_samples)`` is accepted and split into rows.
     labels : np.ndarray
         Shape ``(n_clips,)``, str.
     sr : int
@@ -30,16 +52,29 @@ class Dataset:
         The parameters that made the data set (JSON-serialisable).
     names : list of str
         A file name per clip.
+    notes : list of str
+        Remarks about how it was made (files skipped while loading, resampling…).
     """
 
-    clips: np.ndarray
+    clips: list[np.ndarray]
     labels: np.ndarray
     sr: int
     settings: dict = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.labels = np.asarray(self.labels).astype(str)
+        if isinstance(self.clips, np.ndarray) and self.clips.ndim == 2:
+            clips = list(self.clips.astype(np.float32, copy=False))
+        else:
+            clips = [np.asarray(c, dtype=np.float32) for c in self.clips]
+        for i, clip in enumerate(clips):
+            if clip.ndim != 1:
+                raise ParameterError(
+                    f"each clip must be a 1-D waveform; clip {i} has shape {clip.shape}."
+                )
+        self.clips = clips
+        self.labels = np.asarray(self.labels).astype(str).reshape(-1)
         if len(self.clips) != len(self.labels):
             raise ParameterError(
                 f"clips and labels must have the same length; got {len(self.clips)} and "
@@ -47,6 +82,12 @@ class Dataset:
             )
         if not self.names:
             self.names = [f"{label}_{i:04d}.wav" for i, label in enumerate(self.labels)]
+        self.names = [str(n) for n in self.names]
+        if len(self.names) != len(self.labels):
+            raise ParameterError(
+                f"names must give one name per clip; got {len(self.names)} names for "
+                f"{len(self.labels)} clips."
+            )
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -56,6 +97,75 @@ class Dataset:
         """Sorted class names."""
         return sorted(set(self.labels.tolist()))
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of clips per class, in class order."""
+        values, counts = np.unique(self.labels, return_counts=True)
+        return {str(v): int(c) for v, c in zip(values, counts, strict=True)}
+
+    @property
+    def durations(self) -> np.ndarray:
+        """Length of each clip in seconds, shape ``(n_clips,)``."""
+        return np.array([len(c) / self.sr for c in self.clips])
+
+    @property
+    def equal_length(self) -> bool:
+        """Whether every clip has the same number of samples."""
+        return len({len(c) for c in self.clips}) <= 1
+
+    def as_array(self) -> np.ndarray:
+        """The clips as one ``(n_clips, n_samples)`` array (equal lengths only)."""
+        if not self.equal_length:
+            raise ParameterError(
+                "the clips have different lengths, so they do not fit one array; "
+                "use the list in .clips (FeatureExtractor accepts it)."
+            )
+        return np.stack(self.clips) if self.clips else np.zeros((0, 0), np.float32)
+
+    def subset(self, indices) -> Dataset:
+        """A new data set with the clips at ``indices`` (same settings)."""
+        indices = np.asarray(indices, dtype=int).reshape(-1)
+        return Dataset(
+            clips=[self.clips[i] for i in indices],
+            labels=self.labels[indices],
+            sr=self.sr,
+            settings=dict(self.settings),
+            names=[self.names[i] for i in indices],
+            notes=list(self.notes),
+        )
+
+    def examples(self, per_class: int = 3) -> dict[str, list[int]]:
+        """Indices of the first ``per_class`` clips of each class (for previews)."""
+        return {
+            label: np.flatnonzero(self.labels == label)[:per_class].tolist()
+            for label in self.classes
+        }
+
+
+def _check_count(name: str, value, low: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ParameterError(f"{name} must be an integer >= {low}; got {value!r}.")
+    return int(value)
+
+
+def _check_range(name: str, pair, *, low: float = -np.inf, high: float = np.inf):
+    try:
+        a, b = (float(v) for v in pair)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a pair (low, high); got {pair!r}.") from None
+    if not (low <= a <= b <= high):
+        raise ParameterError(
+            f"{name} must be (low, high) with {low:g} <= low <= high <= {high:g}; got {pair!r}."
+        )
+    return a, b
+
+
+def _finish(clips, labels, *, sr, settings, rng, prefix_names=True) -> Dataset:
+    order = rng.permutation(len(labels))
+    labels = np.asarray(labels)[order]
+    clips = [clips[i] for i in order]
+    return Dataset(clips=clips, labels=labels, sr=sr, settings=settings)
+
 
 def sound_silence_dataset(
     *,
@@ -63,39 +173,337 @@ def sound_silence_dataset(
     sr: int = DEFAULT_SR,
     clip_seconds: float = 1.0,
     frequencies: tuple[float, ...] = TUTORIAL_FREQUENCIES,
+    silence_noise_db: float | None = None,
     seed: int = 0,
 ) -> Dataset:
     """The tutorial's data set: one-second clips labelled ``sound`` or ``silence``.
 
     Sound clips are sines at a frequency drawn from ``frequencies`` with a
-    random amplitude and phase; silences are zeros.
+    random amplitude and phase; silences are zeros, or white noise whose
+    level is drawn up to ``silence_noise_db`` dB (full scale = 0 dB).
 
     Returns
     -------
     Dataset
         ``2 * per_class`` clips, balanced, in a seeded random order.
     """
-    if per_class < 1:
-        raise ParameterError(f"per_class must be at least 1; got {per_class!r}.")
+    per_class = _check_count("per_class", per_class)
+    if not clip_seconds > 0:
+        raise ParameterError(f"clip_seconds must be positive; got {clip_seconds!r}.")
+    if len(frequencies) == 0:
+        raise ParameterError("frequencies must name at least one frequency; got none.")
     rng = np.random.default_rng(seed)
     n = round(clip_seconds * sr)
     clips = np.zeros((2 * per_class, n), dtype=np.float32)
-    labels = np.array(["sound"] * per_class + ["silence"] * per_class)
+    labels = np.array(["sound"] * per_class + [SILENCE] * per_class)
     for i in range(per_class):
-        clips[i] = sine(
+        clips[i] = synth.sine(
             float(rng.choice(frequencies)),
             duration=clip_seconds,
             sr=sr,
             amplitude=float(rng.uniform(0.1, 1.0)),
             phase=float(rng.uniform(0, 2 * np.pi)),
         )
+    if silence_noise_db is not None:
+        for i in range(per_class, 2 * per_class):
+            level = 10.0 ** (rng.uniform(silence_noise_db - 30.0, silence_noise_db) / 20.0)
+            clips[i] = level * synth.noise_signal(n, seed=rng)
     order = rng.permutation(len(labels))
     settings = {
         "kind": "sound-silence",
         "per_class": per_class,
         "sr": sr,
         "clip_seconds": clip_seconds,
-        "frequencies": list(frequencies),
+        "frequencies": [float(f) for f in frequencies],
+        "silence_noise_db": silence_noise_db,
         "seed": seed,
     }
     return Dataset(clips=clips[order], labels=labels[order], sr=sr, settings=settings)
+
+
+@dataclass(frozen=True)
+class Variation:
+    """How much synthetic notes vary (the knobs of :func:`notes_dataset`)."""
+
+    loudness_db: tuple[float, float] = (-24.0, 0.0)
+    snr_db: tuple[float, float] = (10.0, 45.0)
+    detune_cents: float = 25.0
+    vibrato_probability: float = 0.4
+    reverb_probability: float = 0.6
+    partial_jitter_db: float = 4.0
+    brightness: tuple[float, float] = (-0.8, 0.5)
+    onset_range: tuple[float, float] = (-0.4, 0.3)
+
+
+def _render_note(
+    rng: np.random.Generator,
+    *,
+    midi: float,
+    timbre: str,
+    n: int,
+    sr: int,
+    variation: Variation | None,
+) -> np.ndarray:
+    """One clip of ``n`` samples holding a varied note (or a clean one without variation)."""
+    frequency = float(synth.midi_to_frequency(midi))
+    if variation is None:
+        return synth.tone(frequency, duration=n / sr, sr=sr, timbre=timbre, amplitude=0.8, seed=rng)
+    v = variation
+    clip_seconds = n / sr
+    # Where the note sits in the clip: it may have started before the clip (a cut
+    # from a longer recording) or begin inside it, and may end before the clip does.
+    start = rng.uniform(*v.onset_range) * clip_seconds
+    length = rng.uniform(0.6, 2.0) * clip_seconds
+    length = max(length, 0.6 * clip_seconds - start, 0.05)
+    base = synth.ENVELOPES[TIMBRES[timbre].envelope]
+    stretch = rng.uniform(0.5, 2.0, 4)
+    envelope = (
+        base[0] * stretch[0],
+        base[1] * stretch[1],
+        float(np.clip(base[2] * rng.uniform(0.8, 1.1), 0, 1)),
+        base[3] * stretch[3],
+    )
+    vibrato = rng.random() < v.vibrato_probability and timbre not in ("bell", "piano", "guitar")
+    note = synth.tone(
+        frequency,
+        duration=length,
+        sr=sr,
+        timbre=timbre,
+        amplitude=1.0,
+        envelope=envelope,
+        vibrato_rate=float(rng.uniform(4.0, 7.0)),
+        vibrato_cents=float(rng.uniform(5.0, 35.0)) if vibrato else 0.0,
+        detune_cents=float(rng.uniform(-v.detune_cents, v.detune_cents)),
+        brightness=float(rng.uniform(*v.brightness)),
+        vowel=str(rng.choice(sorted(synth.VOWELS))),
+        partial_jitter_db=v.partial_jitter_db,
+        seed=rng,
+    )
+    clip = np.zeros(n, dtype=np.float32)
+    first = round(start * sr)
+    src = note[max(0, -first) :]
+    dst = max(0, first)
+    m = min(len(src), n - dst)
+    clip[dst : dst + m] = src[:m]
+    if rng.random() < v.reverb_probability:
+        clip = synth.reverb(
+            clip,
+            sr=sr,
+            seconds=float(rng.uniform(0.15, 1.5)),
+            wet=float(rng.uniform(0.05, 0.45)),
+            seed=rng,
+        )
+    peak = np.abs(clip).max()
+    if peak > 0:
+        clip *= 10.0 ** (rng.uniform(*v.loudness_db) / 20.0) / peak
+    color = str(rng.choice(["white", "pink", "brown"]))
+    clip = synth.add_noise(clip, snr_db=float(rng.uniform(*v.snr_db)), color=color, seed=rng)
+    return np.clip(clip, -1.0, 1.0)
+
+
+def _render_silence(rng: np.random.Generator, *, n: int, variation: Variation | None):
+    """Silence: digital zeros, or room noise from very quiet to clearly audible."""
+    if variation is None or rng.random() < 0.15:
+        return np.zeros(n, dtype=np.float32)
+    level = 10.0 ** (rng.uniform(-85.0, -30.0) / 20.0)
+    color = str(rng.choice(["white", "pink", "brown"]))
+    return (level * synth.noise_signal(n, color=color, seed=rng)).astype(np.float32)
+
+
+def _pitch_classes(pitch_classes) -> tuple[str, ...]:
+    if pitch_classes == "natural":
+        return NATURAL_PITCH_CLASSES
+    if pitch_classes == "chromatic":
+        return NOTE_NAMES
+    if isinstance(pitch_classes, str):
+        raise ParameterError(
+            f"pitch_classes must be 'natural', 'chromatic' or a list of names like "
+            f"['C', 'F#']; got {pitch_classes!r}."
+        )
+    names = tuple(synth.pitch_class(str(p)) for p in pitch_classes)
+    if len(set(names)) != len(names) or not names:
+        raise ParameterError(
+            f"pitch_classes must be distinct and non-empty; got {pitch_classes!r}."
+        )
+    return names
+
+
+def _timbres(timbres: Sequence[str] | None, default: Sequence[str]) -> tuple[str, ...]:
+    chosen = tuple(default if timbres is None else timbres)
+    unknown = [t for t in chosen if t not in TIMBRES]
+    if unknown or not chosen:
+        raise ParameterError(
+            f"timbres must be a non-empty list drawn from {sorted(TIMBRES)}; got {timbres!r}."
+        )
+    return chosen
+
+
+def notes_dataset(
+    *,
+    per_class: int = 30,
+    pitch_classes: str | Sequence[str] = "natural",
+    octaves: tuple[int, int] = (2, 6),
+    timbres: Sequence[str] | None = None,
+    include_silence: bool = True,
+    clip_seconds: float = 1.0,
+    sr: int = DEFAULT_SR,
+    seed: int = 0,
+    variation: bool = True,
+    loudness_db: tuple[float, float] = (-24.0, 0.0),
+    snr_db: tuple[float, float] = (10.0, 45.0),
+    detune_cents: float = 25.0,
+    vibrato_probability: float = 0.4,
+    reverb_probability: float = 0.6,
+) -> Dataset:
+    """Notes labelled by pitch class (``C D E F G A B`` or all twelve) plus ``silence``.
+
+    Each clip is one note of a random timbre in a random octave, with its own
+    envelope, loudness, detuning, vibrato, brightness, reverberation and noise,
+    placed somewhere in the clip, so a model must learn the pitch class rather
+    than one waveform. ``variation=False`` gives clean, centred notes.
+
+    Parameters
+    ----------
+    per_class : int, default 30
+        Clips per label.
+    pitch_classes : "natural", "chromatic" or list of str, default "natural"
+        ``natural``: C D E F G A B; ``chromatic``: C C# D … B.
+    octaves : (int, int), default (2, 6)
+        Lowest and highest octave (inclusive; 4 is the octave of middle C).
+    timbres : list of str, optional
+        Presets from :data:`musicml.synth.TIMBRES` (default: all).
+    include_silence : bool, default True
+        Add a ``silence`` class (quiet room noise or digital silence).
+    clip_seconds : float, default 1.0
+        Length of each clip.
+    variation : bool, default True
+        Vary each note as described above.
+    loudness_db, snr_db : (float, float)
+        Ranges of peak level (dB full scale) and of signal-to-noise ratio (dB).
+    detune_cents : float, default 25
+        Largest mistuning in cents (100 = a semitone; keep below 50).
+    vibrato_probability, reverb_probability : float
+        Share of notes with vibrato and with a reverberant tail.
+
+    Returns
+    -------
+    Dataset
+        ``per_class`` clips per label, in a seeded random order; the same seed
+        gives the same clips.
+    """
+    per_class = _check_count("per_class", per_class)
+    classes = _pitch_classes(pitch_classes)
+    low, high = (int(o) for o in _check_range("octaves", octaves, low=0, high=8))
+    chosen = _timbres(timbres, NOTE_TIMBRES)
+    if not clip_seconds > 0:
+        raise ParameterError(f"clip_seconds must be positive; got {clip_seconds!r}.")
+    if not 0 <= detune_cents < 50:
+        raise ParameterError(f"detune_cents must be between 0 and 50; got {detune_cents!r}.")
+    top = synth.midi_to_frequency(12 * (high + 1) + 11)
+    if top * 1.05 >= 0.45 * sr:
+        raise ParameterError(
+            f"octave {high} reaches {top:.0f} Hz, too close to the Nyquist frequency at sr={sr}; "
+            "lower the top octave or raise sr."
+        )
+    var = (
+        Variation(
+            loudness_db=_check_range("loudness_db", loudness_db, high=0.0),
+            snr_db=_check_range("snr_db", snr_db),
+            detune_cents=float(detune_cents),
+            vibrato_probability=float(np.clip(vibrato_probability, 0, 1)),
+            reverb_probability=float(np.clip(reverb_probability, 0, 1)),
+        )
+        if variation
+        else None
+    )
+    rng = np.random.default_rng(seed)
+    n = round(clip_seconds * sr)
+    clips, labels = [], []
+    for name in classes:
+        step = NOTE_NAMES.index(name)
+        for _ in range(per_class):
+            octave = int(rng.integers(low, high + 1))
+            timbre = str(rng.choice(chosen))
+            midi = 12 * (octave + 1) + step
+            clips.append(_render_note(rng, midi=midi, timbre=timbre, n=n, sr=sr, variation=var))
+            labels.append(name)
+    if include_silence:
+        for _ in range(per_class):
+            clips.append(_render_silence(rng, n=n, variation=var))
+            labels.append(SILENCE)
+    settings = {
+        "kind": "notes",
+        "per_class": per_class,
+        "pitch_classes": list(classes),
+        "octaves": [low, high],
+        "timbres": list(chosen),
+        "include_silence": bool(include_silence),
+        "clip_seconds": clip_seconds,
+        "sr": sr,
+        "seed": seed,
+        "variation": bool(variation),
+        "loudness_db": list(loudness_db),
+        "snr_db": list(snr_db),
+        "detune_cents": detune_cents,
+        "vibrato_probability": vibrato_probability,
+        "reverb_probability": reverb_probability,
+    }
+    return _finish(clips, labels, sr=sr, settings=settings, rng=rng)
+
+
+def timbre_dataset(
+    *,
+    per_class: int = 30,
+    timbres: Sequence[str] | None = None,
+    notes: tuple[str, str] = ("C3", "C6"),
+    clip_seconds: float = 1.0,
+    sr: int = DEFAULT_SR,
+    seed: int = 0,
+    variation: bool = True,
+) -> Dataset:
+    """Notes labelled by timbre preset, with the pitch varied over a range.
+
+    Parameters
+    ----------
+    timbres : list of str, optional
+        Presets from :data:`musicml.synth.TIMBRES` (default: all but ``pure``).
+    notes : (str, str), default ("C3", "C6")
+        Lowest and highest note; each clip's pitch is drawn between them.
+    variation : bool, default True
+        Vary loudness, envelope, vibrato, reverberation and noise as in
+        :func:`notes_dataset` (with milder noise).
+
+    Returns
+    -------
+    Dataset
+        ``per_class`` clips per timbre, in a seeded random order.
+    """
+    per_class = _check_count("per_class", per_class)
+    chosen = _timbres(timbres, [t for t in TIMBRES if t != "pure"])
+    low, high = (synth.note_to_midi(n) for n in notes)
+    if low > high:
+        raise ParameterError(f"notes must be (lowest, highest); got {notes!r}.")
+    if synth.midi_to_frequency(high) >= 0.4 * sr:
+        raise ParameterError(f"the highest note {notes[1]} is too high for sr={sr}.")
+    if not clip_seconds > 0:
+        raise ParameterError(f"clip_seconds must be positive; got {clip_seconds!r}.")
+    var = Variation(snr_db=(20.0, 50.0), detune_cents=15.0) if variation else None
+    rng = np.random.default_rng(seed)
+    n = round(clip_seconds * sr)
+    clips, labels = [], []
+    for timbre in chosen:
+        for _ in range(per_class):
+            midi = int(rng.integers(low, high + 1))
+            clips.append(_render_note(rng, midi=midi, timbre=timbre, n=n, sr=sr, variation=var))
+            labels.append(timbre)
+    settings = {
+        "kind": "timbre",
+        "per_class": per_class,
+        "timbres": list(chosen),
+        "notes": list(notes),
+        "clip_seconds": clip_seconds,
+        "sr": sr,
+        "seed": seed,
+        "variation": bool(variation),
+    }
+    return _finish(clips, labels, sr=sr, settings=settings, rng=rng)

@@ -1,19 +1,232 @@
 """Audio features, batched over many clips.
 
 Names used across the app and the command line: ``mel``, ``stft``, ``cqt``,
-``chroma``, ``mfcc``, ``fft``.
+``chroma``, ``mfcc``, ``fft`` (and ``gabor`` once :mod:`musicml.gabor` exists).
+
+Two kinds of result:
+
+- :func:`representation`: the 2-D picture of one sound (rows × frames) for
+  display, with its axis (seconds, Hz / mel / note names) and unit.
+- :class:`FeatureExtractor`: a scikit-learn transformer turning clips of any
+  lengths into fixed-length vectors (statistics over time of each row).
+
+Speed comes from doing the work once for the whole batch: the frames of every
+clip are stacked into one matrix, windowed and transformed by one real FFT, and
+the mel (or chroma) filter bank is one matrix product; statistics per clip are
+segment reductions over that matrix. Work is done in chunks of at most
+``MAX_FRAMES_PER_CHUNK`` frames so memory stays bounded.
 """
 
 from __future__ import annotations
 
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+
 import librosa
 import numpy as np
+import scipy.fft
+import scipy.signal
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
 
-FEATURE_KINDS = ("mel", "stft", "cqt", "chroma", "mfcc", "fft")
+_GABOR_AVAILABLE = importlib.util.find_spec("musicml.gabor") is not None
+
+FEATURE_KINDS = ("mel", "stft", "cqt", "chroma", "mfcc", "fft") + (
+    ("gabor",) if _GABOR_AVAILABLE else ()
+)
+"""Feature kinds :class:`FeatureExtractor` accepts. ``gabor`` is listed only when
+the module :mod:`musicml.gabor` is installed (it is looked up, not imported)."""
+
+REPRESENTATION_KINDS = ("mel", "stft", "cqt", "chroma", "mfcc")
+"""2-D representations :func:`representation` can draw."""
+
+STATS = ("mean", "std", "min", "max")
+"""Statistics over time that :class:`FeatureExtractor` can summarise with."""
+
+CHROMA_SOURCES = ("stft", "cqt")
+
+CQT_FMIN = float(librosa.note_to_hz("C1"))
+"""Lowest constant-Q bin: C1 (32.70 Hz), as in librosa."""
+
+MAX_FRAMES_PER_CHUNK = 4096
+"""Frames transformed at once: about 32 MB of float32 frames at n_fft=2048."""
+
+FFT_WORKERS = -1
+"""Threads for the batched FFT (-1 = all cores)."""
+
+AMIN_POWER = 1e-10
+"""Power floor before taking dB (-100 dB): silence stays finite."""
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_int(name: str, value, *, low: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ParameterError(f"{name} must be an integer >= {low}; got {value!r}.")
+    return int(value)
+
+
+def _check_common(sr, n_fft, hop_length) -> None:
+    _check_int("sr", sr)
+    _check_int("n_fft", n_fft, low=16)
+    _check_int("hop_length", hop_length)
+
+
+def _check_fmin_fmax(sr: int, fmin: float, fmax: float | None) -> float:
+    fmax = sr / 2 if fmax is None else float(fmax)
+    if not (0 <= fmin < fmax <= sr / 2):
+        raise ParameterError(
+            f"need 0 <= fmin < fmax <= sr/2 ({sr / 2:g} Hz); got fmin={fmin!r}, fmax={fmax!r}."
+        )
+    return fmax
+
+
+def as_clip_list(clips) -> list[np.ndarray]:
+    """Clips as a list of 1-D float32 arrays (from a 2-D array, a list, or one 1-D clip)."""
+    if isinstance(clips, np.ndarray):
+        if clips.ndim == 1:
+            clips = [clips]
+        elif clips.ndim == 2:
+            clips = list(clips)
+        else:
+            raise ParameterError(
+                f"clips must be a 2-D array (n_clips, n_samples) or a list of 1-D arrays; "
+                f"got an array of shape {clips.shape}."
+            )
+    out = []
+    for i, clip in enumerate(clips):
+        clip = np.asarray(clip, dtype=np.float32)
+        if clip.ndim != 1 or clip.size == 0:
+            raise ParameterError(
+                f"every clip must be a non-empty 1-D waveform; clip {i} has shape {clip.shape}."
+            )
+        if not np.all(np.isfinite(clip)):
+            clip = np.nan_to_num(clip, nan=0.0, posinf=0.0, neginf=0.0)
+        out.append(clip)
+    if not out:
+        raise ParameterError("clips must hold at least one clip; got none.")
+    return out
+
+
+# --------------------------------------------------------------------------- filter banks
+
+
+@lru_cache(maxsize=16)
+def _window(n_fft: int) -> np.ndarray:
+    return scipy.signal.get_window("hann", n_fft, fftbins=True).astype(np.float32)
+
+
+@lru_cache(maxsize=16)
+def _mel_basis(sr: int, n_fft: int, n_mels: int, fmin: float, fmax: float) -> np.ndarray:
+    basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
+    return np.ascontiguousarray(basis.T.astype(np.float32))  # (n_bins, n_mels)
+
+
+@lru_cache(maxsize=16)
+def _chroma_basis(sr: int, n_fft: int) -> np.ndarray:
+    basis = librosa.filters.chroma(sr=sr, n_fft=n_fft, n_chroma=12, tuning=0.0)
+    return np.ascontiguousarray(basis.T.astype(np.float32))  # (n_bins, 12)
+
+
+# --------------------------------------------------------------------------- batched STFT
+
+
+def _frame_chunks(clips: list[np.ndarray], n_fft: int, hop_length: int):
+    """Yield (frame counts, windowed frames) for chunks of consecutive clips.
+
+    Frames follow librosa's ``center=True, pad_mode="constant"`` convention: each
+    clip is padded with n_fft//2 zeros on both sides before framing.
+    """
+    pad = n_fft // 2
+    window = _window(n_fft)
+    counts_all = np.array([1 + len(c) // hop_length for c in clips])
+    start = 0
+    while start < len(clips):
+        total = np.cumsum(counts_all[start:])
+        stop = start + max(1, int(np.searchsorted(total, MAX_FRAMES_PER_CHUNK, side="right")))
+        counts = counts_all[start:stop]
+        frames = np.empty((int(counts.sum()), n_fft), dtype=np.float32)
+        row = 0
+        for clip, n_frames in zip(clips[start:stop], counts, strict=True):
+            padded = np.pad(clip, pad)
+            framed = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]
+            np.multiply(framed[:n_frames], window, out=frames[row : row + n_frames])
+            row += n_frames
+        yield counts, frames
+        start = stop
+
+
+def _power(frames: np.ndarray) -> np.ndarray:
+    """|rfft|² of each windowed frame: shape (n_frames, n_fft//2 + 1), float32."""
+    spectrum = scipy.fft.rfft(frames, axis=-1, workers=FFT_WORKERS)
+    power = np.abs(spectrum)
+    return np.square(power, out=power)
+
+
+def _db(power: np.ndarray) -> np.ndarray:
+    return 10.0 * np.log10(np.maximum(power, AMIN_POWER))
+
+
+def _segment_stats(rows: np.ndarray, counts: np.ndarray, stats: tuple[str, ...]) -> np.ndarray:
+    """Statistics over consecutive segments of ``rows`` (one segment per clip).
+
+    Returns shape (n_clips, len(stats) * n_columns), stats side by side.
+    """
+    if np.all(counts == counts[0]):
+        # Equal lengths (the common case): a reshape instead of segment reductions.
+        blocks = rows.reshape(len(counts), int(counts[0]), rows.shape[-1])
+        reducers = {"mean": np.mean, "std": np.std, "max": np.max, "min": np.min}
+        out = [reducers[stat](blocks, axis=1) for stat in stats]
+        return np.concatenate(out, axis=1).astype(np.float32)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    out = []
+    mean = np.add.reduceat(rows, starts, axis=0, dtype=np.float64) / counts[:, None]
+    for stat in stats:
+        if stat == "mean":
+            out.append(mean)
+        elif stat == "std":
+            # Two passes (deviations from the mean), so float32 dB values keep precision.
+            deviation = rows - np.repeat(mean, counts, axis=0).astype(np.float32)
+            var = np.add.reduceat(deviation**2, starts, axis=0, dtype=np.float64)
+            out.append(np.sqrt(var / counts[:, None]))
+        elif stat == "max":
+            out.append(np.maximum.reduceat(rows, starts, axis=0))
+        elif stat == "min":
+            out.append(np.minimum.reduceat(rows, starts, axis=0))
+    return np.concatenate(out, axis=1).astype(np.float32)
+
+
+def _stacked_stats(clips, *, n_fft, hop_length, stats, rows_of) -> np.ndarray:
+    """Stats of ``rows_of(power_frames)`` for every clip, chunk by chunk."""
+    parts = []
+    for counts, frames in _frame_chunks(clips, n_fft, hop_length):
+        rows = rows_of(_power(frames))
+        parts.append(_segment_stats(rows, counts, stats))
+    return np.concatenate(parts, axis=0)
+
+
+def _by_length(clips: list[np.ndarray]):
+    """Yield (indices, 2-D batch) for each group of equal-length clips."""
+    lengths = np.array([len(c) for c in clips])
+    for length in np.unique(lengths):
+        index = np.flatnonzero(lengths == length)
+        yield index, np.stack([clips[i] for i in index])
+
+
+def _delta(matrix: np.ndarray) -> np.ndarray:
+    """librosa's delta over the last axis, with a width that fits short clips."""
+    n = matrix.shape[-1]
+    width = min(9, n if n % 2 else n - 1)
+    if width < 3:
+        return np.zeros_like(matrix)
+    return librosa.feature.delta(matrix, width=width, axis=-1)
+
+
+# --------------------------------------------------------------------------- display
 
 
 def mel_spectrogram_db(
@@ -44,8 +257,9 @@ def mel_spectrogram_db(
     np.ndarray
         Shape ``(..., n_mels, n_frames)``, float32.
     """
-    if n_mels < 1:
-        raise ParameterError(f"n_mels must be at least 1; got {n_mels!r}.")
+    n_mels = _check_int("n_mels", n_mels)
+    _check_common(sr, n_fft, hop_length)
+    fmax = _check_fmin_fmax(sr, fmin, fmax)
     power = librosa.feature.melspectrogram(
         y=np.asarray(audio, dtype=np.float32),
         sr=sr,
@@ -55,74 +269,431 @@ def mel_spectrogram_db(
         fmin=fmin,
         fmax=fmax,
     )
+    return _relative_db(power, ref=ref, top_db=top_db)
+
+
+def _relative_db(power: np.ndarray, *, ref: str | float, top_db: float | None) -> np.ndarray:
     if ref == "max":
-        peak = power.max(axis=(-2, -1), keepdims=True)
-        reference = np.maximum(peak, 1e-10)
+        reference = np.maximum(power.max(axis=(-2, -1), keepdims=True), AMIN_POWER)
     else:
         reference = float(ref)
-    db = 10.0 * np.log10(np.maximum(power, 1e-10) / reference)
+    db = 10.0 * np.log10(np.maximum(power, AMIN_POWER) / reference)
     if top_db is not None:
-        floor = db.max(axis=(-2, -1), keepdims=True) - top_db
-        db = np.maximum(db, floor)
+        db = np.maximum(db, db.max(axis=(-2, -1), keepdims=True) - top_db)
     return db.astype(np.float32)
 
 
-class FeatureExtractor(TransformerMixin, BaseEstimator):
-    """Turn clips into fixed-length feature vectors (a scikit-learn transformer).
+@dataclass(frozen=True, eq=False)
+class Representation:
+    """A 2-D representation of one sound, ready to draw.
+
+    Attributes
+    ----------
+    values : np.ndarray
+        Shape ``(n_rows, n_frames)``, float32 (dB for mel/stft/cqt).
+    kind : str
+        One of :data:`REPRESENTATION_KINDS`.
+    times : np.ndarray
+        Shape ``(n_frames,)``: the centre of each frame in seconds.
+    frequencies : np.ndarray or None
+        Shape ``(n_rows,)``: centre frequency of each row in Hz (None for MFCC).
+    row_labels : tuple of str
+        A readable name per row (Hz, note names, pitch classes, coefficient numbers).
+    axis : str
+        How rows are spaced: ``"linear"``, ``"log"``, ``"mel"``, ``"cqt"``,
+        ``"chroma"`` or ``"mfcc"``.
+    unit : str
+        ``"dB"`` for spectrograms, ``""`` for chroma (0–1) and MFCC.
+    """
+
+    values: np.ndarray
+    kind: str
+    sr: int
+    hop_length: int
+    times: np.ndarray
+    frequencies: np.ndarray | None
+    row_labels: tuple[str, ...]
+    axis: str
+    unit: str
+
+
+def representation(
+    audio: np.ndarray,
+    *,
+    sr: int = DEFAULT_SR,
+    kind: str = "mel",
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    n_mels: int = 128,
+    fmin: float = 0.0,
+    fmax: float | None = None,
+    log_frequency: bool = False,
+    n_bins: int = 84,
+    bins_per_octave: int = 12,
+    chroma_source: str = "stft",
+    n_mfcc: int = 20,
+    top_db: float | None = 80.0,
+) -> Representation:
+    """The 2-D picture of one sound for display (dB relative to its peak).
 
     Parameters
     ----------
-    kind : {"mel", "stft", "cqt", "chroma", "mfcc", "fft"}, default "mel"
+    audio : np.ndarray
+        Shape ``(n_samples,)``.
+    kind : {"mel", "stft", "cqt", "chroma", "mfcc"}, default "mel"
         Which representation.
+    log_frequency : bool, default False
+        ``stft`` only: label the rows for a logarithmic frequency axis.
+    n_bins, bins_per_octave : int
+        ``cqt`` (and CQT chroma): bins from C1 and bins per octave.
+    chroma_source : {"stft", "cqt"}, default "stft"
+        What chroma folds into twelve pitch classes.
+    top_db : float or None, default 80
+        Floor of the dB range below the peak.
+
+    Returns
+    -------
+    Representation
+    """
+    if kind not in REPRESENTATION_KINDS:
+        raise ParameterError(f"kind must be one of {REPRESENTATION_KINDS}; got {kind!r}.")
+    audio = as_clip_list(np.asarray(audio, dtype=np.float32).reshape(-1))[0]
+    _check_common(sr, n_fft, hop_length)
+    kwargs = {"sr": sr, "hop_length": hop_length}
+    if kind == "mel":
+        fmax_ = _check_fmin_fmax(sr, fmin, fmax)
+        values = mel_spectrogram_db(
+            audio,
+            sr=sr,
+            n_mels=n_mels,
+            n_fft=n_fft,
+            hop_length=hop_length,
+            fmin=fmin,
+            fmax=fmax_,
+            top_db=top_db,
+        )
+        freqs = librosa.mel_frequencies(n_mels=n_mels, fmin=fmin, fmax=fmax_)
+        labels = tuple(f"{f:.0f} Hz" for f in freqs)
+        axis, unit = "mel", "dB"
+    elif kind == "stft":
+        power = np.abs(librosa.stft(audio, n_fft=n_fft, hop_length=hop_length)) ** 2
+        values = _relative_db(power, ref="max", top_db=top_db)
+        freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
+        labels = tuple(f"{f:.0f} Hz" for f in freqs)
+        axis, unit = ("log" if log_frequency else "linear"), "dB"
+    elif kind == "cqt" or (kind == "chroma" and chroma_source == "cqt"):
+        magnitude = _cqt_magnitude(audio[None], sr, hop_length, n_bins, bins_per_octave)[0]
+        freqs = librosa.cqt_frequencies(
+            n_bins=n_bins, fmin=CQT_FMIN, bins_per_octave=bins_per_octave
+        )
+        if kind == "cqt":
+            values = _relative_db(magnitude**2, ref="max", top_db=top_db)
+            labels = tuple(str(n) for n in librosa.hz_to_note(freqs, unicode=False))
+            axis, unit = "cqt", "dB"
+        else:
+            values = librosa.feature.chroma_cqt(C=magnitude, sr=sr, bins_per_octave=bins_per_octave)
+            freqs, labels, axis, unit = None, _CHROMA_LABELS, "chroma", ""
+    elif kind == "chroma":
+        if chroma_source not in CHROMA_SOURCES:
+            raise ParameterError(
+                f"chroma_source must be one of {CHROMA_SOURCES}; got {chroma_source!r}."
+            )
+        power = np.abs(librosa.stft(audio, n_fft=n_fft, hop_length=hop_length)) ** 2
+        values = librosa.feature.chroma_stft(S=power, sr=sr, tuning=0.0)
+        freqs, labels, axis, unit = None, _CHROMA_LABELS, "chroma", ""
+    else:
+        mel = mel_spectrogram_db(
+            audio, sr=sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length, ref=1.0, top_db=None
+        )
+        values = librosa.feature.mfcc(S=mel, n_mfcc=_check_int("n_mfcc", n_mfcc))
+        freqs, labels, axis, unit = None, tuple(str(i) for i in range(n_mfcc)), "mfcc", ""
+    values = np.asarray(values, dtype=np.float32)
+    times = librosa.frames_to_time(np.arange(values.shape[-1]), **kwargs)
+    return Representation(values, kind, sr, hop_length, times, freqs, labels, axis, unit)
+
+
+_CHROMA_LABELS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def window_spectrum(
+    audio: np.ndarray,
+    *,
+    sr: int = DEFAULT_SR,
+    start: float = 0.0,
+    n_fft: int = 2048,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Magnitude spectrum (dB re. full scale) of one Hann window starting at ``start`` s.
+
+    Returns
+    -------
+    frequencies : np.ndarray
+        Shape ``(n_fft // 2 + 1,)``, Hz.
+    magnitude_db : np.ndarray
+        Same shape; a full-scale sine peaks near 0 dB.
+    """
+    _check_common(sr, n_fft, 1)
+    audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+    first = round(max(0.0, float(start)) * sr)
+    if first >= len(audio):
+        raise ParameterError(
+            f"start must be inside the sound (0 to {len(audio) / sr:.2f} s); got {start!r} s."
+        )
+    frame = np.zeros(n_fft, dtype=np.float32)
+    piece = audio[first : first + n_fft]
+    frame[: len(piece)] = piece
+    window = _window(n_fft)
+    magnitude = np.abs(np.fft.rfft(frame * window)) * 2.0 / window.sum()
+    db = 20.0 * np.log10(np.maximum(magnitude, 1e-6))
+    return np.fft.rfftfreq(n_fft, 1.0 / sr), db.astype(np.float32)
+
+
+def _cqt_magnitude(batch, sr, hop_length, n_bins, bins_per_octave) -> np.ndarray:
+    n_bins = _check_int("n_bins", n_bins)
+    bins_per_octave = _check_int("bins_per_octave", bins_per_octave, low=12)
+    top = CQT_FMIN * 2.0 ** ((n_bins - 1) / bins_per_octave)
+    if top >= sr / 2:
+        raise ParameterError(
+            f"the highest constant-Q bin ({top:.0f} Hz) must be below sr/2 ({sr / 2:g} Hz); "
+            f"got n_bins={n_bins} at sr={sr}. Use fewer bins or a higher sample rate."
+        )
+    try:
+        return np.abs(
+            librosa.cqt(
+                np.asarray(batch, dtype=np.float32),
+                sr=sr,
+                hop_length=hop_length,
+                fmin=CQT_FMIN,
+                n_bins=n_bins,
+                bins_per_octave=bins_per_octave,
+            )
+        ).astype(np.float32)
+    except librosa.util.exceptions.ParameterError as exc:
+        raise ParameterError(f"constant-Q transform failed: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- transformer
+
+
+class FeatureExtractor(TransformerMixin, BaseEstimator):
+    """Turn clips of any lengths into fixed-length feature vectors.
+
+    A scikit-learn transformer: ``__init__`` only stores its parameters (all
+    plain numbers, strings and tuples), so it clones and saves with a Pipeline.
+
+    Parameters
+    ----------
+    kind : str, default "mel"
+        One of :data:`FEATURE_KINDS`.
     sr : int, default 22050
         Sample rate of the clips.
-    n_mels : int, default 128
-        Mel bands (``mel``).
-    n_fft, hop_length : int
-        Frame size and hop in samples.
+    n_fft, hop_length : int, default 2048, 512
+        Frame size and hop in samples (mel, stft, chroma, mfcc; hop also cqt).
+    n_mels, fmin, fmax : int, float, float or None
+        Mel bands and their range (mel, mfcc).
+    n_mfcc : int, default 20
+        MFCC coefficients.
+    deltas : bool, default True
+        ``mfcc``: also summarise the coefficients' deltas (change per frame).
+    n_bins, bins_per_octave : int, default 84, 12
+        Constant-Q bins from C1 (cqt; and chroma from CQT).
+    chroma_source : {"stft", "cqt"}, default "stft"
+        What ``chroma`` is folded from.
+    n_fft_bins : int, default 1000
+        ``fft``: the tutorial's magnitudes of the first N bins of the whole
+        clip's FFT (zero-padded if the clip is shorter than 2N samples).
+    stats : tuple of str, default ("mean", "std")
+        Statistics over time of each row (from :data:`STATS`).
+
+    Notes
+    -----
+    Output widths: mel ``len(stats)·n_mels``, stft ``len(stats)·(n_fft/2+1)``,
+    cqt ``len(stats)·n_bins``, chroma ``len(stats)·12``, mfcc
+    ``len(stats)·n_mfcc·(2 if deltas else 1)``, fft ``n_fft_bins``. Spectra are
+    in dB relative to full scale (``ref=1``), so silence stays quiet.
     """
 
     def __init__(
         self,
         kind: str = "mel",
         sr: int = DEFAULT_SR,
-        n_mels: int = 128,
         n_fft: int = 2048,
         hop_length: int = 512,
+        n_mels: int = 128,
+        fmin: float = 0.0,
+        fmax: float | None = None,
+        n_mfcc: int = 20,
+        deltas: bool = True,
+        n_bins: int = 84,
+        bins_per_octave: int = 12,
+        chroma_source: str = "stft",
+        n_fft_bins: int = 1000,
+        stats: tuple[str, ...] = ("mean", "std"),
     ):
         self.kind = kind
         self.sr = sr
-        self.n_mels = n_mels
         self.n_fft = n_fft
         self.hop_length = hop_length
+        self.n_mels = n_mels
+        self.fmin = fmin
+        self.fmax = fmax
+        self.n_mfcc = n_mfcc
+        self.deltas = deltas
+        self.n_bins = n_bins
+        self.bins_per_octave = bins_per_octave
+        self.chroma_source = chroma_source
+        self.n_fft_bins = n_fft_bins
+        self.stats = stats
+
+    def _validate(self) -> tuple[str, ...]:
+        if self.kind == "gabor" and not _GABOR_AVAILABLE:
+            raise ParameterError(
+                "kind 'gabor' is unavailable: the module musicml.gabor is not installed. "
+                f"Choose one of {FEATURE_KINDS}."
+            )
+        if self.kind not in (*FEATURE_KINDS, "gabor"):
+            raise ParameterError(f"kind must be one of {FEATURE_KINDS}; got {self.kind!r}.")
+        _check_common(self.sr, self.n_fft, self.hop_length)
+        if self.kind in ("mel", "mfcc"):
+            _check_int("n_mels", self.n_mels)
+            _check_fmin_fmax(self.sr, self.fmin, self.fmax)
+        if self.kind == "mfcc":
+            _check_int("n_mfcc", self.n_mfcc)
+        if self.kind == "chroma" and self.chroma_source not in CHROMA_SOURCES:
+            raise ParameterError(
+                f"chroma_source must be one of {CHROMA_SOURCES}; got {self.chroma_source!r}."
+            )
+        if self.kind == "fft":
+            _check_int("n_fft_bins", self.n_fft_bins)
+        stats = (self.stats,) if isinstance(self.stats, str) else tuple(self.stats)
+        if not stats or any(s not in STATS for s in stats):
+            raise ParameterError(f"stats must be a tuple drawn from {STATS}; got {self.stats!r}.")
+        return stats
 
     def fit(self, clips, labels=None):
-        if self.kind not in FEATURE_KINDS:
-            raise ParameterError(f"kind must be one of {FEATURE_KINDS}; got {self.kind!r}.")
+        """Check the parameters (nothing is learnt); returns self."""
+        self._validate()
         return self
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return True
+
     def transform(self, clips) -> np.ndarray:
-        """Features of each clip.
+        """Feature vectors of clips.
 
         Parameters
         ----------
-        clips : np.ndarray of shape (n_clips, n_samples)
-            Equal-length clips.
+        clips : np.ndarray of shape (n_clips, n_samples) or list of 1-D arrays
+            Clips at ``sr``, of equal or different lengths.
 
         Returns
         -------
         np.ndarray
-            Shape ``(n_clips, 2 * n_mels)``: mean and standard deviation over
-            time of each band's dB level.
+            Shape ``(n_clips, n_features)``, float32.
         """
-        batch = np.atleast_2d(np.asarray(clips, dtype=np.float32))
-        db = mel_spectrogram_db(
-            batch,
-            sr=self.sr,
-            n_mels=self.n_mels,
-            n_fft=self.n_fft,
-            hop_length=self.hop_length,
-            ref=1.0,
-            top_db=None,
+        stats = self._validate()
+        clips = as_clip_list(clips)
+        kind, sr, n_fft, hop = self.kind, int(self.sr), int(self.n_fft), int(self.hop_length)
+        if kind == "mel":
+            basis = _mel_basis(
+                sr,
+                n_fft,
+                int(self.n_mels),
+                float(self.fmin),
+                _check_fmin_fmax(sr, self.fmin, self.fmax),
+            )
+            return _stacked_stats(
+                clips,
+                n_fft=n_fft,
+                hop_length=hop,
+                stats=stats,
+                rows_of=lambda power: _db(power @ basis),
+            )
+        if kind == "stft":
+            return _stacked_stats(clips, n_fft=n_fft, hop_length=hop, stats=stats, rows_of=_db)
+        if kind == "chroma" and self.chroma_source == "stft":
+            basis = _chroma_basis(sr, n_fft)
+            return _stacked_stats(
+                clips,
+                n_fft=n_fft,
+                hop_length=hop,
+                stats=stats,
+                rows_of=lambda power: _normalise_rows(power @ basis),
+            )
+        if kind == "fft":
+            return self._fft(clips)
+        return self._grouped(clips, stats)
+
+    def _fft(self, clips) -> np.ndarray:
+        n_bins = int(self.n_fft_bins)
+        out = np.zeros((len(clips), n_bins), dtype=np.float32)
+        for index, batch in _by_length(clips):
+            magnitude = np.abs(scipy.fft.rfft(batch, axis=-1))[:, :n_bins]
+            out[index, : magnitude.shape[1]] = magnitude
+        return out
+
+    def _grouped(self, clips, stats) -> np.ndarray:
+        """cqt, CQT chroma, mfcc and gabor: batched per group of equal-length clips."""
+        rows = [None] * len(clips)
+        for index, batch in _by_length(clips):
+            for i, vector in zip(index, self._batch_vectors(batch, stats), strict=True):
+                rows[i] = vector
+        return np.stack(rows).astype(np.float32)
+
+    def _batch_vectors(self, batch: np.ndarray, stats) -> np.ndarray:
+        sr, hop = int(self.sr), int(self.hop_length)
+        if self.kind == "gabor":
+            from musicml.gabor import gabor_feature_vectors
+
+            return np.asarray(gabor_feature_vectors(batch, sr=sr), dtype=np.float32)
+        if self.kind == "mfcc":
+            mel = mel_spectrogram_db(
+                batch,
+                sr=sr,
+                n_mels=int(self.n_mels),
+                n_fft=int(self.n_fft),
+                hop_length=hop,
+                fmin=float(self.fmin),
+                fmax=self.fmax,
+                ref=1.0,
+                top_db=None,
+            )
+            matrix = scipy.fft.dct(mel, axis=-2, type=2, norm="ortho")[:, : int(self.n_mfcc)]
+            if self.deltas:
+                matrix = np.concatenate([matrix, _delta(matrix)], axis=-2)
+        else:
+            magnitude = _cqt_magnitude(batch, sr, hop, self.n_bins, self.bins_per_octave)
+            if self.kind == "cqt":
+                matrix = _db(magnitude**2)
+            else:
+                matrix = librosa.feature.chroma_cqt(
+                    C=magnitude, sr=sr, bins_per_octave=int(self.bins_per_octave)
+                )
+        n_clips, n_rows, n_frames = matrix.shape
+        frames = np.ascontiguousarray(np.swapaxes(matrix, 1, 2)).reshape(-1, n_rows)
+        counts = np.full(n_clips, n_frames)
+        return _segment_stats(frames.astype(np.float32), counts, stats)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names like ``mel_mean_0`` … (statistic, then row index)."""
+        stats = self._validate()
+        if self.kind == "fft":
+            return np.array([f"fft_{i}" for i in range(int(self.n_fft_bins))], dtype=object)
+        n_rows = {
+            "mel": int(self.n_mels),
+            "stft": int(self.n_fft) // 2 + 1,
+            "cqt": int(self.n_bins),
+            "chroma": 12,
+            "mfcc": int(self.n_mfcc) * (2 if self.deltas else 1),
+        }.get(self.kind)
+        if n_rows is None:
+            raise ParameterError(f"feature names are not known for kind {self.kind!r}.")
+        return np.array(
+            [f"{self.kind}_{s}_{i}" for s in stats for i in range(n_rows)], dtype=object
         )
-        return np.concatenate([db.mean(axis=-1), db.std(axis=-1)], axis=-1)
+
+
+def _normalise_rows(chroma: np.ndarray) -> np.ndarray:
+    """librosa's chroma normalisation: each frame divided by its maximum."""
+    peak = chroma.max(axis=-1, keepdims=True)
+    tiny = np.finfo(np.float32).tiny
+    return chroma / np.where(peak > tiny, peak, 1.0)

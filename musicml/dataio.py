@@ -1,0 +1,471 @@
+"""Users' labelled audio in and out: folders, zips and ``labels.csv``.
+
+Accepted layouts (as a folder, or a zip of one):
+
+- one sub-folder per class (the GTZAN layout), possibly under a top-level
+  folder: ``genres/blues/blues.00000.wav`` is labelled ``blues``;
+- audio files plus a ``labels.csv`` with columns ``file,label`` (extra columns
+  are ignored; ``file`` is relative to the CSV).
+
+Zips are read in memory and never extracted: unsafe names (``../``, absolute
+paths), symbolic links, too many members, members larger than declared or than
+the limits, and suspicious compression ratios are refused. Members that are not
+audio are skipped with a note; unreadable audio is skipped with a note; if no
+audio is left, loading fails with a :class:`~musicml.errors.DataSetError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import posixpath
+import stat
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+
+from musicml.audio import AUDIO_EXTENSIONS, DEFAULT_SR, load_audio, resample, wav_bytes
+from musicml.datasets import Dataset
+from musicml.errors import AudioDecodeError, DataSetError, ParameterError
+
+LABELS_CSV = "labels.csv"
+SETTINGS_JSON = "settings.json"
+
+MAX_MEMBERS = 10_000
+"""A zip with more entries than this is refused outright."""
+
+MAX_MEMBER_BYTES = 200 * 1024 * 1024
+"""Largest uncompressed size of one member."""
+
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+"""Largest uncompressed size of all members read together."""
+
+MAX_RATIO = 200
+"""Largest compression ratio of a sizeable member (a zip bomb compresses far more)."""
+
+_IGNORED_PARTS = ("__MACOSX",)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One candidate file: its relative POSIX path and a way to read its bytes."""
+
+    path: str
+    read: object  # () -> bytes
+
+
+def _is_junk(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    name = parts[-1] if parts else ""
+    return (
+        any(p in _IGNORED_PARTS for p in parts)
+        or name.startswith("._")
+        or name in (".DS_Store", "Thumbs.db", "desktop.ini")
+    )
+
+
+def _extension(path: str) -> str:
+    return PurePosixPath(path).suffix.lower().lstrip(".")
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _zip_entries(data: bytes, label: str, notes: list[str]) -> list[_Entry]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DataSetError(f"{label} is not a readable zip file ({exc}).") from exc
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise DataSetError(
+            f"{label} has {len(infos)} entries; at most {MAX_MEMBERS} are accepted. "
+            "Split the data set into smaller zips."
+        )
+    total_declared = 0
+    entries = []
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+            raise DataSetError(
+                f"{label} contains an absolute path ('{info.filename}'), which is unsafe; "
+                "make the zip from inside the data-set folder."
+            )
+        if ".." in PurePosixPath(name).parts:
+            raise DataSetError(
+                f"{label} contains a path that climbs out of the archive ('{info.filename}'), "
+                "which is unsafe; rebuild the zip without '..' in member names."
+            )
+        if info.is_dir() or _is_junk(name):
+            continue
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            notes.append(f"skipped '{name}': symbolic links are not followed")
+            continue
+        if info.flag_bits & 0x1:
+            notes.append(f"skipped '{name}': it is encrypted")
+            continue
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise DataSetError(
+                f"'{name}' in {label} is {info.file_size / 2**20:.0f} MB uncompressed; the "
+                f"limit per file is {MAX_MEMBER_BYTES // 2**20} MB."
+            )
+        if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise DataSetError(
+                f"'{name}' in {label} expands {info.file_size / max(info.compress_size, 1):.0f}"
+                " times when unpacked, which looks like a zip bomb; refusing the archive."
+            )
+        total_declared += info.file_size
+        if total_declared > MAX_TOTAL_BYTES:
+            raise DataSetError(
+                f"{label} unpacks to more than {MAX_TOTAL_BYTES // 2**30} GB; use a smaller "
+                "data set."
+            )
+        entries.append(_Entry(name, _member_reader(archive, info)))
+    return entries
+
+
+def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    def read() -> bytes:
+        # Read at most one byte past the declared size: a lying header cannot
+        # make us inflate an unbounded stream.
+        with archive.open(info) as handle:
+            data = handle.read(info.file_size + 1)
+        if len(data) > info.file_size:
+            raise DataSetError(
+                f"'{info.filename}' holds more data than its header declares; the zip is "
+                "corrupt or hostile."
+            )
+        return data
+
+    return read
+
+
+def _folder_entries(root: Path, notes: list[str]) -> list[_Entry]:
+    entries = []
+    for directory, subdirs, files in os.walk(root, followlinks=False):
+        subdirs[:] = sorted(d for d in subdirs if d not in _IGNORED_PARTS)
+        for name in sorted(files):
+            path = Path(directory) / name
+            rel = path.relative_to(root).as_posix()
+            if _is_junk(rel):
+                continue
+            if path.is_symlink():
+                notes.append(f"skipped '{rel}': symbolic links are not followed")
+                continue
+            size = path.stat().st_size
+            if size > MAX_MEMBER_BYTES:
+                notes.append(f"skipped '{rel}': larger than {MAX_MEMBER_BYTES // 2**20} MB")
+                continue
+            entries.append(_Entry(rel, path.read_bytes))
+        if len(entries) > MAX_MEMBERS:
+            raise DataSetError(
+                f"the folder '{root}' has more than {MAX_MEMBERS} files; use a smaller data set."
+            )
+    return entries
+
+
+def _entries(source, notes: list[str]) -> tuple[list[_Entry], str]:
+    """(entries, display name) of a folder, a zip path, zip bytes or an uploaded file."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _zip_entries(bytes(source), "the uploaded zip", notes), "upload.zip"
+    if hasattr(source, "getvalue") or hasattr(source, "read"):
+        data = source.getvalue() if hasattr(source, "getvalue") else source.read()
+        name = getattr(source, "name", "upload.zip")
+        return _zip_entries(bytes(data), f"'{name}'", notes), str(name)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.is_dir():
+            return _folder_entries(path, notes), path.name
+        if path.is_file():
+            if path.stat().st_size > MAX_TOTAL_BYTES:
+                raise DataSetError(f"'{path.name}' is larger than {MAX_TOTAL_BYTES // 2**30} GB.")
+            return _zip_entries(path.read_bytes(), f"'{path.name}'", notes), path.name
+        raise DataSetError(f"there is no folder or zip file at '{path}'.")
+    raise ParameterError(
+        f"source must be a folder, a zip path, zip bytes or an uploaded file; "
+        f"got {type(source).__name__}."
+    )
+
+
+# --------------------------------------------------------------------------- labelling
+
+
+def _find_labels_csv(entries: list[_Entry]) -> _Entry | None:
+    """The shallowest ``labels.csv`` (case-insensitive), if any."""
+    found = [e for e in entries if PurePosixPath(e.path).name.lower() == LABELS_CSV]
+    return min(found, key=lambda e: e.path.count("/")) if found else None
+
+
+def _csv_rows(entry: _Entry) -> list[tuple[str, str]]:
+    try:
+        text = entry.read().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataSetError(f"'{entry.path}' is not UTF-8 text ({exc}).") from exc
+    reader = csv.reader(io.StringIO(text))
+    rows = [r for r in reader if any(cell.strip() for cell in r)]
+    if not rows:
+        raise DataSetError(f"'{entry.path}' is empty; it needs a header 'file,label'.")
+    header = [c.strip().lower() for c in rows[0]]
+    if "file" not in header or "label" not in header:
+        raise DataSetError(
+            f"'{entry.path}' must start with a header naming the columns 'file' and 'label'; "
+            f"got {','.join(rows[0])!r}."
+        )
+    fi, li = header.index("file"), header.index("label")
+    out = []
+    for row in rows[1:]:
+        if len(row) <= max(fi, li):
+            continue
+        out.append((row[fi].strip(), row[li].strip()))
+    return out
+
+
+def _labelled_from_csv(entries, csv_entry, notes) -> list[tuple[_Entry, str, str]]:
+    base = posixpath.dirname(csv_entry.path)
+    by_path = {e.path: e for e in entries}
+    chosen = []
+    listed = set()
+    for file, label in _csv_rows(csv_entry):
+        rel = posixpath.normpath(posixpath.join(base, file.replace("\\", "/")))
+        if rel.startswith("../") or rel == ".." or file.startswith("/"):
+            raise DataSetError(f"labels.csv names a file outside the data set: '{file}'.")
+        if not label:
+            notes.append(f"skipped '{file}': no label in labels.csv")
+            continue
+        entry = by_path.get(rel)
+        if entry is None:
+            notes.append(f"skipped '{file}': listed in labels.csv but not found")
+            continue
+        listed.add(rel)
+        chosen.append((entry, label, posixpath.relpath(rel, base or ".")))
+    unlisted = [
+        e.path for e in entries if _extension(e.path) in AUDIO_EXTENSIONS and e.path not in listed
+    ]
+    if unlisted:
+        notes.append(f"skipped {len(unlisted)} audio file(s) not listed in labels.csv")
+    return chosen
+
+
+def _labelled_from_folders(entries, notes) -> list[tuple[_Entry, str, str]]:
+    chosen = []
+    loose = 0
+    for entry in entries:
+        parts = PurePosixPath(entry.path).parts
+        if len(parts) < 2:
+            loose += 1
+            continue
+        chosen.append((entry, parts[-2], entry.path))
+    if loose:
+        notes.append(
+            f"skipped {loose} audio file(s) at the top level: their class is unknown "
+            "(put them in a folder named after the class, or add labels.csv)"
+        )
+    return chosen
+
+
+# --------------------------------------------------------------------------- public
+
+
+def load_labelled_audio(
+    source,
+    *,
+    sr: int | None = DEFAULT_SR,
+    max_files: int = 2000,
+    max_total_seconds: float = 3600.0,
+    max_seconds_per_file: float | None = None,
+) -> Dataset:
+    """Load a labelled data set from a folder or a zip.
+
+    Parameters
+    ----------
+    source : str, Path, bytes or file-like
+        A folder, a path to a zip, the bytes of a zip, or an uploaded zip.
+    sr : int or None, default 22050
+        Sample rate of the clips; files at other rates are resampled. ``None``
+        keeps the files' rate (the most common one if they differ).
+    max_files : int, default 2000
+        Refuse data sets with more audio files than this.
+    max_total_seconds : float, default 3600
+        Refuse data sets longer than this in total (memory: 1 hour ≈ 320 MB).
+    max_seconds_per_file : float or None
+        Keep only the first seconds of each file (e.g. 5 s of each GTZAN song).
+
+    Returns
+    -------
+    Dataset
+        Clips in file order; ``names`` are the paths relative to the data
+        set; ``notes`` say what was skipped or resampled. A zip written by
+        :func:`dataset_to_zip` comes back with its settings.
+
+    Raises
+    ------
+    DataSetError
+        Unsafe or malformed archives, no usable audio, too much audio.
+    """
+    if sr is not None and (
+        isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0
+    ):
+        raise ParameterError(f"sr must be a positive integer or None; got {sr!r}.")
+    if max_files < 1 or not max_total_seconds > 0:
+        raise ParameterError(
+            f"max_files and max_total_seconds must be positive; got {max_files!r} and "
+            f"{max_total_seconds!r}."
+        )
+    notes: list[str] = []
+    entries, source_name = _entries(source, notes)
+    csv_entry = _find_labels_csv(entries)
+    settings_entry = next((e for e in entries if e.path == SETTINGS_JSON), None)
+    if csv_entry is not None:
+        labelled = _labelled_from_csv(entries, csv_entry, notes)
+    else:
+        audio_entries = []
+        skipped = []
+        for e in entries:
+            if _extension(e.path) in AUDIO_EXTENSIONS:
+                audio_entries.append(e)
+            elif e is not settings_entry:
+                skipped.append(e.path)
+        if skipped:
+            notes.append(
+                f"skipped {len(skipped)} file(s) that are not audio "
+                f"({', '.join(skipped[:3])}{'…' if len(skipped) > 3 else ''})"
+            )
+        labelled = _labelled_from_folders(audio_entries, notes)
+    if not labelled:
+        raise DataSetError(
+            f"{source_name} holds no labelled audio. Use one folder per class with WAV, MP3, "
+            "FLAC or OGG files inside (e.g. blues/song1.wav), or add a labels.csv with "
+            "columns file,label."
+        )
+    if len(labelled) > max_files:
+        raise DataSetError(
+            f"{source_name} has {len(labelled)} audio files; at most {max_files} are accepted. "
+            "Use fewer files per class."
+        )
+
+    decoded = []
+    total_seconds = 0.0
+    for entry, label, name in labelled:
+        try:
+            clip = load_audio(entry.read(), sr=None, max_seconds=max_total_seconds, name=name)
+        except AudioDecodeError as exc:
+            notes.append(f"skipped '{name}': {exc}")
+            continue
+        audio = clip.audio
+        if max_seconds_per_file is not None:
+            audio = audio[: max(1, round(max_seconds_per_file * clip.sr))]
+        total_seconds += len(audio) / clip.sr
+        if total_seconds > max_total_seconds:
+            raise DataSetError(
+                f"{source_name} holds more than {max_total_seconds:g} seconds of audio; "
+                "use fewer or shorter files (or keep only the first seconds of each)."
+            )
+        decoded.append((audio, clip.sr, label, name))
+    if not decoded:
+        raise DataSetError(
+            f"none of the {len(labelled)} audio files in {source_name} could be read; "
+            "use WAV, MP3, FLAC or OGG files."
+        )
+
+    rates = Counter(rate for _, rate, _, _ in decoded)
+    target = int(sr) if sr is not None else rates.most_common(1)[0][0]
+    if len(rates) > 1 or target not in rates:
+        found = ", ".join(f"{r} Hz" for r in sorted(rates))
+        notes.append(f"resampled to {target} Hz (files were at {found})")
+    clips = [resample(audio, rate, target) for audio, rate, _, _ in decoded]
+    labels = [label for _, _, label, _ in decoded]
+    names = [name for _, _, _, name in decoded]
+
+    settings = {"kind": "user", "source": source_name, "sr": target}
+    if settings_entry is not None:
+        try:
+            saved = json.loads(settings_entry.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            notes.append("ignored settings.json: it is not valid JSON")
+        else:
+            if isinstance(saved, dict) and isinstance(saved.get("settings"), dict):
+                settings = saved["settings"]
+    if len(set(labels)) < 2:
+        notes.append(f"only one class was found ({labels[0]!r}); training needs two or more")
+    return Dataset(
+        clips=clips, labels=labels, sr=target, settings=settings, names=names, notes=notes
+    )
+
+
+def _safe_name(name: str, index: int, used: set[str]) -> str:
+    """A relative .wav path without '..' or absolute parts, unique within the zip."""
+    parts = [
+        p
+        for p in PurePosixPath(str(name).replace("\\", "/")).parts
+        if p not in ("", ".", "..", "/")
+    ]
+    path = "/".join(parts) or f"clip_{index:05d}.wav"
+    if path.lower() == LABELS_CSV or path == SETTINGS_JSON:
+        path = f"clip_{index:05d}_{path}"
+    if _extension(path) != "wav":
+        stem, dot, ext = path.rpartition(".")
+        path = f"{stem if dot and '/' not in ext else path}.wav"
+    stem = path
+    k = 1
+    while path in used:
+        path = f"{stem[:-4]}_{k}.wav"
+        k += 1
+    used.add(path)
+    return path
+
+
+def dataset_to_zip(dataset: Dataset) -> bytes:
+    """A zip of the data set: WAV files, ``labels.csv`` (``file,label``) and ``settings.json``.
+
+    Audio is stored as 32-bit float WAV so :func:`load_labelled_audio` gives it
+    back unchanged; the archive's bytes depend only on the data set.
+
+    Returns
+    -------
+    bytes
+        The zip archive.
+    """
+    used: set[str] = set()
+    names = [_safe_name(n, i, used) for i, n in enumerate(dataset.names)]
+    rows = io.StringIO()
+    writer = csv.writer(rows, lineterminator="\n")
+    writer.writerow(["file", "label"])
+    writer.writerows(zip(names, dataset.labels.tolist(), strict=True))
+    meta = {
+        "settings": dataset.settings,
+        "sr": int(dataset.sr),
+        "classes": dataset.classes,
+        "n_clips": len(dataset),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+
+        def put(path: str, data: bytes, compress: int) -> None:
+            info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = compress
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+
+        put(LABELS_CSV, rows.getvalue().encode("utf-8"), zipfile.ZIP_DEFLATED)
+        put(
+            SETTINGS_JSON,
+            json.dumps(meta, indent=2, default=_json_default).encode("utf-8"),
+            zipfile.ZIP_DEFLATED,
+        )
+        for name, clip in zip(names, dataset.clips, strict=True):
+            put(name, wav_bytes(clip, dataset.sr, subtype="FLOAT"), zipfile.ZIP_STORED)
+    return buffer.getvalue()
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
