@@ -230,3 +230,11 @@ def test_numba_cache_dir_is_writable(tmp_path, monkeypatch):
     monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
     where = analysis.configure_numba_cache(tmp_path / "numba")
     assert where == tmp_path / "numba" and where.is_dir()
+
+
+def test_subsampled_tempogram_gives_librosas_tempo():
+    clip = analysis.example_song(bpm=108.0, duration=30.0, seed=2)
+    env = librosa.onset.onset_strength(y=clip.audio, sr=SR, aggregate=np.median)
+    expected = float(librosa.feature.tempo(onset_envelope=env, sr=SR)[0])
+    assert analysis.estimate_tempo(env, sr=SR) == expected  # 1292 frames: every window
+    assert analysis.estimate_tempo(env, sr=SR, max_columns=200) == expected  # every 7th
