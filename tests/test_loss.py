@@ -326,3 +326,19 @@ def test_csv_downloads_round_trip(lecture):
     text = loss.path_csv(path).decode()
     assert text.splitlines()[0] == "step,theta1,theta2,loss"
     assert len(text.splitlines()) == 7
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def test_descent_figure_animates_the_path_in_bounded_frames(lecture):
+    from musicml.figures.loss import descent_figure
+
+    features, labels = lecture
+    path = loss.gradient_descent(features, labels, steps=300, learning_rate=3.0, C=1.0)
+    t1, t2 = loss.path_axes(path.thetas, resolution=20)
+    fig = descent_figure(t1, t2, loss.loss_surface(features, labels, t1, t2, C=1.0), path.thetas)
+    assert [trace.type for trace in fig.data] == ["contour", "scatter"]
+    assert 2 <= len(fig.frames) <= 60
+    assert len(fig.frames[-1].data[0].x) == len(path.thetas), "the last frame is the whole path"
+    assert len(fig.frames[0].data[0].x) == 1, "the first frame is the start point"

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from musicml.loss import sigmoid
+from musicml.loss import MulticlassComparison, sigmoid
 
 
 def sigmoid_figure(*, lo: float = -10.0, hi: float = 10.0, threshold: float = 0.5) -> go.Figure:
@@ -340,17 +340,14 @@ def decision_boundary_figure(
 
 
 def multiclass_figure(
-    comparison,
+    comparison: MulticlassComparison,
     features: np.ndarray,
     labels: np.ndarray,
     *,
     class_names: tuple[str, ...],
     feature_names: tuple[str, str] = ("x₁", "x₂"),
 ) -> go.Figure:
-    """Decision regions of one-vs-rest and of softmax side by side, with the samples.
-
-    ``comparison`` is a :class:`musicml.loss.MulticlassComparison`.
-    """
+    """Decision regions of one-vs-rest and of softmax side by side, with the samples."""
     X = np.asarray(features, dtype=float)
     labels = np.asarray(labels)
     k = len(class_names)

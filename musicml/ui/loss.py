@@ -138,7 +138,11 @@ def slices(
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def loss_at(
-    spec: DataSpec, positive: int, C: float, theta: tuple[float, float], _dataset=None
+    spec: DataSpec,
+    positive: int,
+    C: float,
+    theta: tuple[float, float],
+    _dataset: Dataset | None = None,
 ) -> float:
     """The mean-form loss at one θ."""
     return loss.log_loss(np.array(theta), *_problem(spec, positive, _dataset), C=C)
@@ -182,7 +186,14 @@ def multiclass(
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def surface_csv(spec: DataSpec, positive: int, C: float, center, half_width, _dataset=None):
+def surface_csv(
+    spec: DataSpec,
+    positive: int,
+    C: float,
+    center: tuple[float, float],
+    half_width: float,
+    _dataset: Dataset | None = None,
+) -> bytes:
     """CSV bytes of the grid :func:`surface` returns."""
     return loss.surface_csv(*surface(spec, positive, C, center, half_width, _dataset))
 
