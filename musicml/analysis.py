@@ -889,3 +889,43 @@ def start_warm_up() -> threading.Thread:
     thread = threading.Thread(target=warm_up, name="musicml-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+# --------------------------------------------------------------------------- helpers for views
+
+
+def summary(result: Analysis) -> dict:
+    """The analysis as plain JSON-ready values (the command line's per-file fields).
+
+    Returns
+    -------
+    dict
+        ``duration_s``, ``sr``, ``tempo_bpm``, ``beat_times``, ``onset_times`` and ``key``
+        (a name such as ``"A minor"``, or ``None`` for silence).
+    """
+    return {
+        "duration_s": round(float(result.duration), 6),
+        "sr": int(result.sr),
+        "tempo_bpm": round(float(result.tempo_bpm), 3),
+        "beat_times": [round(float(t), 4) for t in result.beat_times],
+        "onset_times": [round(float(t), 4) for t in result.onset_times],
+        "key": result.key.name if result.key else None,
+    }
+
+
+def excerpt(
+    audio: np.ndarray, *, sr: int = DEFAULT_SR, start: float = 0.0, duration: float = 15.0
+) -> np.ndarray:
+    """``duration`` seconds of ``audio`` from ``start`` (clamped to the signal)."""
+    audio = _check_audio(audio)
+    if duration <= 0:
+        raise ParameterError(f"duration must be positive; got {duration!r}.")
+    first = int(np.clip(round(start * sr), 0, max(audio.size - 1, 0)))
+    return audio[first : first + round(duration * sr)]
+
+
+def mel_db(audio: np.ndarray, *, sr: int = DEFAULT_SR, hop_length: int = HOP_LENGTH) -> np.ndarray:
+    """Mel power spectrogram in dB (128 bands, relative to the peak), float32."""
+    from musicml.features import mel_spectrogram_db
+
+    return mel_spectrogram_db(_check_audio(audio), sr=_check_sr(sr), hop_length=hop_length)

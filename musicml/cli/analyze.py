@@ -17,12 +17,8 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _times(values) -> list[float]:
-    return [round(float(t), 4) for t in values]
-
-
 def run(args) -> int:
-    from musicml.analysis import analyze
+    from musicml.analysis import analyze, summary
     from musicml.audio import load_audio
     from musicml.cli import print_json
 
@@ -30,17 +26,7 @@ def run(args) -> int:
     for path in args.audio:
         clip = load_audio(path)
         result = analyze(clip.audio, sr=clip.sr)
-        rows.append(
-            {
-                "file": path,
-                "duration_s": round(clip.duration, 6),
-                "sr": clip.sr,
-                "tempo_bpm": round(result.tempo_bpm, 3),
-                "beat_times": _times(result.beat_times),
-                "onset_times": _times(result.onset_times),
-                "key": result.key.name if result.key else None,
-            }
-        )
+        rows.append({"file": path, **summary(result)})
     if args.json:
         print_json(rows)
     else:

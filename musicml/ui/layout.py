@@ -58,6 +58,12 @@ PAGES = (
         ":material/music_note:",
         "Find the onsets, beats and structure of a piece of music.",
     ),
+    PageInfo(
+        "pages/signal_lab.py",
+        "Signal lab",
+        ":material/waves:",
+        "Smoothing, spectra, FIR filters and Gabor features, with sliders.",
+    ),
 )
 
 

@@ -1,0 +1,167 @@
+"""Figures of music analysis: beats, features over time, keys and NMF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from musicml.figures.signal import waveform_figure
+
+MAX_COLUMNS = 1500
+"""Heat maps wider than this are max-pooled over time (a browser draws ~1500 columns)."""
+_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+
+
+def beats_figure(
+    audio: np.ndarray,
+    sr: int,
+    *,
+    onset_times: np.ndarray,
+    beat_times: np.ndarray,
+    tempo_bpm: float,
+) -> go.Figure:
+    """The waveform with onsets and beats as vertical lines; the tempo in the title."""
+    tempo = f"{tempo_bpm:.1f} BPM" if tempo_bpm > 0 else "no steady beat"
+    return waveform_figure(
+        audio,
+        sr,
+        title=f"Waveform with onsets and beats · tempo {tempo}",
+        markers={"onsets": onset_times, "beats": beat_times},
+    )
+
+
+def _pool_columns(matrix: np.ndarray, times: np.ndarray, max_columns: int):
+    n = matrix.shape[1]
+    if n <= max_columns:
+        return matrix, times
+    block = int(np.ceil(n / max_columns))
+    pad = (-n) % block
+    padded = np.pad(matrix, ((0, 0), (0, pad)), mode="edge")
+    pooled = padded.reshape(matrix.shape[0], -1, block).max(axis=2)
+    return pooled, times[::block][: pooled.shape[1]]
+
+
+def feature_figure(
+    matrix: np.ndarray,
+    *,
+    times: np.ndarray,
+    row_labels: Sequence[str] | None = None,
+    title: str,
+    y_title: str = "",
+    colorbar_title: str = "",
+    colorscale: str = "Magma",
+    zmid: float | None = None,
+    max_columns: int = MAX_COLUMNS,
+    height: int = 340,
+) -> go.Figure:
+    """A heat map of features (rows) over time (columns at ``times`` seconds).
+
+    Parameters
+    ----------
+    matrix : np.ndarray
+        Shape ``(n_rows, n_columns)``.
+    times : np.ndarray
+        Shape ``(n_columns,)``: the time of each column (they may be uneven, e.g. beats).
+    row_labels : sequence of str, optional
+        A name per row (note names, pitch classes); numbers when omitted.
+    """
+    matrix = np.asarray(matrix, dtype=np.float32)
+    z, x = _pool_columns(matrix, np.asarray(times, dtype=float), max_columns)
+    labels = list(row_labels) if row_labels is not None else list(range(matrix.shape[0]))
+    y = list(range(len(labels)))
+    heat = go.Heatmap(
+        x=x,
+        y=y,
+        z=z,
+        colorscale=colorscale,
+        zmid=zmid,
+        colorbar={"title": {"text": colorbar_title}},
+        customdata=np.repeat(np.array(labels, dtype=object)[:, None], z.shape[1], axis=1),
+        hovertemplate="t=%{x:.2f} s<br>%{customdata}<br>%{z:.2f}<extra></extra>",
+    )
+    fig = go.Figure(heat)
+    step = max(1, len(labels) // 12)
+    fig.update_yaxes(tickvals=y[::step], ticktext=[str(v) for v in labels[::step]], title=y_title)
+    fig.update_layout(title=title, xaxis_title="Time (s)", height=height, margin=_MARGIN)
+    return fig
+
+
+def key_figure(correlations: np.ndarray, names: Sequence[str]) -> go.Figure:
+    """Correlation of the piece's mean chroma with each of the 24 key profiles."""
+    correlations = np.asarray(correlations, dtype=float)
+    best = int(correlations.argmax())
+    colors = ["#e45756" if i == best else "#4c78a8" for i in range(len(names))]
+    fig = go.Figure(
+        go.Bar(
+            x=list(names),
+            y=correlations,
+            marker_color=colors,
+            hovertemplate="%{x}: r=%{y:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"Key profile correlations · best: {names[best]}",
+        yaxis_title="Correlation",
+        height=320,
+        margin=_MARGIN,
+    )
+    return fig
+
+
+def nmf_components_figure(components: np.ndarray, *, sr: int, n_fft: int) -> go.Figure:
+    """Each NMF component's spectrum (its template), in dB against frequency."""
+    frequencies = np.linspace(0, sr / 2, components.shape[0])
+    fig = go.Figure()
+    peak = max(float(components.max()), 1e-12)
+    for i in range(components.shape[1]):
+        db = 20 * np.log10(np.maximum(components[:, i], peak * 1e-5) / peak)
+        fig.add_trace(
+            go.Scatter(
+                x=frequencies[1:],
+                y=db[1:],
+                mode="lines",
+                name=f"component {i + 1}",
+                line={"width": 1},
+            )
+        )
+    fig.update_layout(
+        title="Component spectra (templates W)",
+        xaxis={"title": "Frequency (Hz)", "type": "log"},
+        yaxis_title="dB (relative to the peak)",
+        height=340,
+        margin=_MARGIN,
+    )
+    return fig
+
+
+def nmf_activations_figure(activations: np.ndarray, *, times: np.ndarray) -> go.Figure:
+    """How loud each component is over time (the activations H), one line each."""
+    fig = go.Figure()
+    for i, row in enumerate(np.asarray(activations)):
+        pooled, t = _pool_columns(row[None, :], np.asarray(times, dtype=float), MAX_COLUMNS)
+        fig.add_trace(
+            go.Scatter(x=t, y=pooled[0], mode="lines", name=f"component {i + 1}", line={"width": 1})
+        )
+    fig.update_layout(
+        title="Activations (H)",
+        xaxis_title="Time (s)",
+        yaxis_title="Gain",
+        height=300,
+        margin=_MARGIN,
+    )
+    return fig
+
+
+def error_figure(n_components: Sequence[int], errors: Sequence[float]) -> go.Figure:
+    """Relative reconstruction error against the number of components."""
+    fig = go.Figure(go.Scatter(x=list(n_components), y=list(errors), mode="lines+markers"))
+    fig.update_layout(
+        title="Reconstruction error ‖V − WH‖ / ‖V‖",
+        xaxis_title="Components",
+        yaxis_title="Relative error",
+        height=280,
+        margin=_MARGIN,
+    )
+    return fig

@@ -1,0 +1,206 @@
+"""Cached glue for the Music analysis and Signal lab pages.
+
+Heavy results are cached per clip: callers pass a content digest (small and
+hashable) as the key and the waveform as an underscore argument, which
+Streamlit does not hash again on every rerun.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+
+import numpy as np
+import streamlit as st
+
+from musicml import analysis, gabor, signals
+from musicml.audio import DEFAULT_SR, Clip
+
+EXCERPT_SECONDS = 15.0
+"""Separation, stretching, shifting, NMF and CQT work on an excerpt this long."""
+
+
+@st.cache_resource(show_spinner=False)
+def start_warm_up() -> threading.Thread:
+    """Start :func:`musicml.analysis.warm_up` in the background, once per server process.
+
+    Pays librosa's import and compile costs while the visitor is still reading,
+    so the first analysis of a song is as fast as later ones.
+    """
+    return analysis.start_warm_up()
+
+
+def digest(clip: Clip) -> str:
+    """A short content hash of a clip's samples and rate (the cache key)."""
+    h = hashlib.blake2b(np.ascontiguousarray(clip.audio).view(np.uint8), digest_size=16)
+    h.update(str(clip.sr).encode())
+    return h.hexdigest()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def example_clip(bpm: float, duration: float = 8.0, sr: int = DEFAULT_SR) -> Clip:
+    """The synthetic drums-and-melody example at ``bpm``."""
+    return analysis.example_song(bpm=bpm, duration=duration, sr=sr)
+
+
+@st.cache_data(max_entries=8, show_spinner="Finding onsets, beats and key…")
+def analysis_of(key: str, sr: int, _audio: np.ndarray) -> analysis.Analysis:
+    return analysis.analyze(_audio, sr=sr)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def clicks_of(key: str, sr: int, on: str, _audio: np.ndarray, _times: np.ndarray) -> np.ndarray:
+    return analysis.click_track(_audio, _times, sr=sr)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def beat_sync_of(key: str, sr: int, _result: analysis.Analysis) -> analysis.BeatSync:
+    return analysis.beat_sync_features(_result)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def excerpt_of(key: str, sr: int, start: float, _audio: np.ndarray) -> np.ndarray:
+    return analysis.excerpt(_audio, sr=sr, start=start, duration=EXCERPT_SECONDS)
+
+
+@st.cache_data(max_entries=6, show_spinner="Separating harmonic and percussive parts…")
+def hpss_of(key: str, sr: int, margin: float, _audio: np.ndarray) -> dict[str, np.ndarray]:
+    harmonic, percussive = analysis.harmonic_percussive(_audio, margin=margin)
+    return {
+        "harmonic": harmonic,
+        "percussive": percussive,
+        "harmonic_db": analysis.mel_db(harmonic, sr=sr),
+        "percussive_db": analysis.mel_db(percussive, sr=sr),
+    }
+
+
+@st.cache_data(max_entries=12, show_spinner="Stretching…")
+def stretched_of(key: str, rate: float, _audio: np.ndarray) -> np.ndarray:
+    return analysis.time_stretch(_audio, rate=rate)
+
+
+@st.cache_data(max_entries=12, show_spinner="Shifting…")
+def shifted_of(key: str, sr: int, n_steps: float, _audio: np.ndarray) -> np.ndarray:
+    return analysis.pitch_shift(_audio, sr=sr, n_steps=n_steps)
+
+
+@st.cache_data(max_entries=6, show_spinner="Factorising the spectrogram…")
+def nmf_of(key: str, sr: int, n_components: int, _audio: np.ndarray) -> dict:
+    decomposition = analysis.nmf_decompose(_audio, sr=sr, n_components=n_components, seed=0)
+    return {
+        "decomposition": decomposition,
+        "error": analysis.nmf_error(decomposition),
+        "parts": [
+            analysis.nmf_resynthesize(decomposition, components=[i]) for i in range(n_components)
+        ],
+        "times": np.arange(decomposition.activations.shape[1])
+        * decomposition.hop_length
+        / decomposition.sr,
+    }
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def nmf_mix_of(key: str, n_components: int, chosen: tuple[int, ...], _nmf: dict) -> np.ndarray:
+    return analysis.nmf_resynthesize(_nmf["decomposition"], components=list(chosen))
+
+
+@st.cache_data(max_entries=6, show_spinner="Computing the constant-Q transform…")
+def cqt_of(key: str, sr: int, _audio: np.ndarray) -> dict:
+    db = analysis.cqt_db(_audio, sr=sr)
+    return {
+        "db": db,
+        "chroma": analysis.chroma_from_cqt(db),
+        "notes": analysis.cqt_note_names(),
+        "times": np.arange(db.shape[1]) * analysis.HOP_LENGTH / sr,
+    }
+
+
+def frame_times(n_frames: int, *, sr: int, hop_length: int = analysis.HOP_LENGTH) -> np.ndarray:
+    return np.arange(n_frames) * hop_length / sr
+
+
+def summary_json(result: analysis.Analysis, name: str) -> bytes:
+    """The command line's JSON object for this clip, as bytes for a download."""
+    return json.dumps({"file": name, **analysis.summary(result)}, indent=2).encode()
+
+
+# --------------------------------------------------------------------------- signal lab
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def smoothing_of(period: float, noise: float, sigma: float, seed: int = 0) -> dict:
+    noisy = signals.noisy_periodic_signal(n_samples=1000, period=period, noise=noise, seed=seed)
+    kernel = signals.gaussian_kernel(sigma)
+    check = signals.convolution_theorem(noisy, kernel)
+    return {
+        "noisy": noisy,
+        "smoothed": signals.gaussian_smooth(noisy, sigma=sigma),
+        "check": check,
+    }
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def period_of(period: float, noise: float, n_samples: int, seed: int = 0) -> dict:
+    noisy = signals.noisy_periodic_signal(
+        n_samples=n_samples, period=period, noise=noise, seed=seed
+    )
+    frequencies, power = signals.power_spectrum(noisy)
+    return {
+        "signal": noisy,
+        "frequencies": frequencies,
+        "power": power,
+        "period": signals.dominant_period(noisy),
+    }
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def fir_of(cutoff: float, n_taps: int, sr: int = DEFAULT_SR, seed: int = 0) -> dict:
+    taps = signals.fir_lowpass(cutoff, sr=sr, n_taps=n_taps)
+    noise = signals.white_noise(duration=2.0, sr=sr, seed=seed)
+    filtered = signals.apply_fir(noise, taps)
+    frequencies, gain_db = signals.frequency_response(taps, sr=sr)
+    spectrum_f, before = signals.power_spectrum(noise, sr=sr)
+    _, after = signals.power_spectrum(filtered, sr=sr)
+    return {
+        "taps": taps,
+        "noise": noise,
+        "filtered": filtered,
+        "frequencies": frequencies,
+        "gain_db": gain_db,
+        "spectrum_frequencies": spectrum_f,
+        "before": before,
+        "after": after,
+    }
+
+
+def taps_csv(taps: np.ndarray) -> bytes:
+    return ("tap,coefficient\n" + "".join(f"{i},{c:.10g}\n" for i, c in enumerate(taps))).encode()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def gabor_kernel_of(sigma_ms: float, frequency: float, sr: int = DEFAULT_SR) -> np.ndarray:
+    return gabor.gabor_kernel(sigma_ms / 1000.0, frequency, sr=sr)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def gabor_bank_of(sr: int = DEFAULT_SR) -> gabor.GaborBank:
+    return gabor.gabor_bank(sr=sr)
+
+
+@st.cache_data(max_entries=8, show_spinner="Filtering with the Gabor bank…")
+def gabor_features_of(key: str, sr: int, _audio: np.ndarray) -> dict:
+    clip = analysis.excerpt(_audio, sr=sr, duration=5.0)
+    return {
+        "features": gabor.gabor_feature_vectors(clip[None, :], sr=sr)[0],
+        "names": gabor.gabor_feature_names(),
+    }
+
+
+def features_csv(names: list[str], values: np.ndarray) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("feature,value\n")
+    for name, value in zip(names, values, strict=True):
+        buffer.write(f'"{name}",{float(value):.8g}\n')
+    return buffer.getvalue().encode()
