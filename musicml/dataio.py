@@ -173,7 +173,7 @@ def _folder_entries(root: Path, notes: list[str]) -> list[_Entry]:
 def _entries(source, notes: list[str]) -> tuple[list[_Entry], str]:
     """(entries, display name) of a folder, a zip path, zip bytes or an uploaded file."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return _zip_entries(bytes(source), "the uploaded zip", notes), "upload.zip"
+        return _zip_entries(bytes(source), "the uploaded zip", notes), "the uploaded zip"
     if hasattr(source, "getvalue") or hasattr(source, "read"):
         data = source.getvalue() if hasattr(source, "getvalue") else source.read()
         name = getattr(source, "name", "upload.zip")

@@ -403,7 +403,7 @@ def representation(
         freqs, labels, axis, unit = None, _CHROMA_LABELS, "chroma", ""
     else:
         mel = mel_spectrogram_db(
-            audio, sr=sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length, ref=1.0, top_db=None
+            audio, sr=sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length, ref=1.0, top_db=80.0
         )
         values = librosa.feature.mfcc(S=mel, n_mfcc=_check_int("n_mfcc", n_mfcc))
         freqs, labels, axis, unit = None, tuple(str(i) for i in range(n_mfcc)), "mfcc", ""
@@ -655,7 +655,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
                 fmin=float(self.fmin),
                 fmax=self.fmax,
                 ref=1.0,
-                top_db=None,
+                top_db=80.0,  # as librosa.feature.mfcc: 80 dB below each clip's peak
             )
             matrix = scipy.fft.dct(mel, axis=-2, type=2, norm="ortho")[:, : int(self.n_mfcc)]
             if self.deltas:

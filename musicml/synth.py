@@ -326,7 +326,7 @@ def partials(
             raise ParameterError(f"vowel must be one of {sorted(VOWELS)}; got {vowel!r}.")
         centres, widths, gains = (np.asarray(v, dtype=float)[:, None] for v in VOWELS[vowel])
         shape = (gains / (1.0 + ((freqs[None, :] - centres) / widths) ** 2)).sum(axis=0)
-        amps = amps * (0.05 + shape)
+        amps = amps * (0.3 + shape)
     keep = freqs < 0.45 * sr
     if not keep.any():
         raise ParameterError(

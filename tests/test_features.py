@@ -1,0 +1,202 @@
+"""Features: batched results equal per-clip librosa; analytic peaks; transformer API."""
+
+from __future__ import annotations
+
+import warnings
+
+import librosa
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from musicml import synth
+from musicml.errors import ParameterError
+from musicml.features import (
+    FEATURE_KINDS,
+    REPRESENTATION_KINDS,
+    FeatureExtractor,
+    mel_spectrogram_db,
+    representation,
+    window_spectrum,
+)
+
+SR = 22050
+DB_TOL = 0.05
+"""dB, for rows within DEEP_DB of the clip's loudest row: float32 batched FFT vs librosa's."""
+DEEP_DB = 60.0
+DEEP_TOL = 3.0
+"""dB, for rows deeper than DEEP_DB below the loudest: float32 rounding of the two FFTs."""
+UNIT_TOL = 1e-4
+"""Chroma (0–1) and MFCC coefficients."""
+
+
+@pytest.fixture(scope="module")
+def clips() -> list[np.ndarray]:
+    """Clips of different lengths: tones, noise and silence."""
+    rng = np.random.default_rng(0)
+    return [
+        synth.tone(440.0, duration=1.0, timbre="string"),
+        (0.1 * rng.standard_normal(SR)).astype(np.float32),
+        synth.tone(261.63, duration=0.7, timbre="piano"),
+        np.zeros(SR // 2, dtype=np.float32),
+        synth.tone(1000.0, duration=1.3, timbre="flute"),
+        synth.tone(523.25, duration=1.0, timbre="clarinet"),
+    ]
+
+
+def _stats(matrix: np.ndarray) -> np.ndarray:
+    return np.concatenate([matrix.mean(axis=-1), matrix.std(axis=-1)])
+
+
+def _reference(kind: str, clip: np.ndarray) -> np.ndarray:
+    """The same features computed the slow way: librosa on one clip."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        if kind == "mel":
+            power = librosa.feature.melspectrogram(y=clip, sr=SR)
+            return _stats(librosa.power_to_db(power, ref=1.0, amin=1e-10, top_db=None))
+        if kind == "stft":
+            power = np.abs(librosa.stft(clip)) ** 2
+            return _stats(librosa.power_to_db(power, ref=1.0, amin=1e-10, top_db=None))
+        if kind == "chroma":
+            return _stats(librosa.feature.chroma_stft(y=clip, sr=SR, tuning=0.0))
+        if kind == "mfcc":
+            mfcc = librosa.feature.mfcc(y=clip, sr=SR, n_mfcc=20)
+            return _stats(np.concatenate([mfcc, librosa.feature.delta(mfcc)]))
+        if kind == "cqt":
+            magnitude = np.abs(librosa.cqt(clip, sr=SR))
+            return _stats(librosa.power_to_db(magnitude**2, ref=1.0, amin=1e-10, top_db=None))
+        if kind == "fft":
+            return np.abs(np.fft.rfft(clip))[:1000]
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["mel", "stft", "chroma", "mfcc", "cqt", "fft"])
+def test_batched_features_equal_per_clip_librosa(kind, clips):
+    batched = FeatureExtractor(kind=kind, sr=SR).fit_transform(clips)
+    reference = np.stack([_reference(kind, c) for c in clips])
+    assert batched.shape == reference.shape
+    assert batched.dtype == np.float32
+    if kind in ("chroma", "mfcc"):
+        np.testing.assert_allclose(batched, reference, atol=UNIT_TOL * np.abs(reference).max())
+    elif kind == "fft":
+        np.testing.assert_allclose(batched, reference, rtol=1e-4, atol=1e-3)
+    else:
+        level = reference[:, : reference.shape[1] // 2]  # mean dB of each row
+        deep = level < level.max(axis=1, keepdims=True) - DEEP_DB
+        tolerance = np.where(np.concatenate([deep, deep], axis=1), DEEP_TOL, DB_TOL)
+        assert np.all(np.abs(batched - reference) <= tolerance)
+
+
+def test_two_d_array_and_list_give_the_same_features():
+    batch = np.stack([synth.tone(f) for f in (220.0, 330.0, 440.0)])
+    extractor = FeatureExtractor(kind="mel")
+    np.testing.assert_array_equal(extractor.transform(batch), extractor.transform(list(batch)))
+    one = extractor.transform(batch[0])
+    assert one.shape == (1, 256)
+
+
+def test_chroma_from_cqt_peaks_at_the_pitch_class():
+    batch = [synth.tone(synth.note_frequency(n), timbre="piano") for n in ("C4", "E3", "G#5")]
+    features = FeatureExtractor(kind="chroma", chroma_source="cqt").transform(batch)
+    assert [synth.NOTE_NAMES[k] for k in features[:, :12].argmax(axis=1)] == ["C", "E", "G#"]
+
+
+def test_feature_widths_match_feature_names():
+    clip = [synth.tone(440.0)]
+    for kind in ("mel", "stft", "cqt", "chroma", "mfcc", "fft"):
+        extractor = FeatureExtractor(kind=kind, stats=("mean", "std", "max"))
+        assert extractor.transform(clip).shape[1] == len(extractor.get_feature_names_out())
+
+
+def test_statistics_other_than_mean_and_std():
+    clip = synth.append_silence(synth.tone(440.0), seconds=1.0)
+    lo, hi = np.split(FeatureExtractor(kind="mel", stats=("min", "max")).transform([clip]), 2, 1)
+    assert np.all(hi >= lo)
+    assert lo.min() == pytest.approx(-100.0)  # the silent half sits at the power floor
+
+
+def test_extractor_clones_and_sits_in_a_pipeline():
+    extractor = FeatureExtractor(kind="mfcc", n_mfcc=13, stats=("mean",))
+    copy = clone(extractor)
+    assert copy.get_params() == extractor.get_params()
+    for value in copy.get_params().values():
+        assert value is None or isinstance(value, (int, float, str, bool, tuple))
+    clips = [synth.sine(f, duration=0.5) for f in (300, 320, 2000, 2100)]
+    pipe = make_pipeline(FeatureExtractor(kind="mel"), StandardScaler(), LogisticRegression())
+    pipe.fit(clips, ["low", "low", "high", "high"])
+    assert list(pipe.predict([synth.sine(310, duration=0.8)])) == ["low"]
+
+
+def test_extractor_survives_skops():
+    sio = pytest.importorskip("skops.io")
+    extractor = FeatureExtractor(kind="cqt", n_bins=72, stats=("mean", "max"))
+    blob = sio.dumps(extractor)
+    loaded = sio.loads(blob, trusted=sio.get_untrusted_types(data=blob))
+    assert loaded.get_params() == extractor.get_params()
+
+
+def test_gabor_kind_dispatches_or_says_it_is_unavailable():
+    extractor = FeatureExtractor(kind="gabor")
+    if "gabor" in FEATURE_KINDS:
+        out = extractor.transform([synth.tone(440.0), synth.tone(880.0, duration=0.5)])
+        assert out.shape[0] == 2 and np.all(np.isfinite(out))
+    else:
+        with pytest.raises(ParameterError, match="unavailable"):
+            extractor.transform([synth.tone(440.0)])
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"kind": "wavelet"}, "kind must be one of"),
+        ({"n_mels": 0}, "n_mels"),
+        ({"fmin": 5000.0, "fmax": 1000.0}, "fmin"),
+        ({"stats": ("median",)}, "stats"),
+        ({"kind": "chroma", "chroma_source": "mel"}, "chroma_source"),
+        ({"kind": "cqt", "sr": 8000}, "constant-Q"),
+    ],
+)
+def test_bad_parameters_are_refused_with_the_parameter_named(params, match):
+    with pytest.raises(ParameterError, match=match):
+        FeatureExtractor(**params).fit_transform([np.zeros(8000, np.float32)])
+
+
+def test_empty_input_is_refused():
+    with pytest.raises(ParameterError, match="at least one clip"):
+        FeatureExtractor().transform([])
+    with pytest.raises(ParameterError, match="non-empty"):
+        FeatureExtractor().transform([np.zeros(0)])
+
+
+def test_representations_put_a_440_hz_tone_where_it_belongs():
+    audio = synth.tone(440.0, timbre="pure")
+    stft = representation(audio, sr=SR, kind="stft")
+    assert stft.frequencies[stft.values.mean(axis=1).argmax()] == pytest.approx(440, abs=11)
+    cqt = representation(audio, sr=SR, kind="cqt")
+    assert cqt.row_labels[cqt.values.mean(axis=1).argmax()] == "A4"
+    chroma = representation(audio, sr=SR, kind="chroma")
+    assert chroma.row_labels[chroma.values.mean(axis=1).argmax()] == "A"
+    mel = representation(audio, sr=SR, kind="mel")
+    assert mel.frequencies[mel.values.mean(axis=1).argmax()] == pytest.approx(440, rel=0.1)
+    for kind in REPRESENTATION_KINDS:
+        rep = representation(audio, sr=SR, kind=kind, hop_length=256)
+        assert rep.values.shape == (len(rep.row_labels), len(rep.times))
+        assert rep.times[1] == pytest.approx(256 / SR)
+
+
+def test_mel_spectrogram_relative_to_peak_is_zero_at_the_top():
+    db = mel_spectrogram_db(synth.append_silence(synth.sine(1000.0)), top_db=80.0)
+    assert db.max() == pytest.approx(0.0, abs=1e-4)
+    assert db.min() == pytest.approx(-80.0, abs=1e-4)
+
+
+def test_window_spectrum_of_a_full_scale_sine_peaks_near_zero_db():
+    freqs, db = window_spectrum(synth.sine(3000.0), sr=SR, start=0.5, n_fft=4096)
+    assert freqs[db.argmax()] == pytest.approx(3000.0, abs=SR / 4096)
+    assert db.max() == pytest.approx(0.0, abs=1.5)
+    with pytest.raises(ParameterError, match="start"):
+        window_spectrum(synth.sine(3000.0), start=5.0)
