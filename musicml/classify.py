@@ -1,13 +1,27 @@
-"""Classifying long audio segment by segment."""
+"""Classifying long audio segment by segment, and summarising a whole song.
+
+A song is cut into fixed windows (1 s by default) or at detected onsets; each
+segment gets a label and a confidence from a trained model; the summary gives
+the share of time per label and, for song-level models, the averaged class
+probabilities.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
-from musicml.audio import Clip
+from musicml.analysis import onset_times
+from musicml.audio import Clip, resample
 from musicml.errors import ParameterError
+from musicml.models import TrainedModel, class_probabilities
+
+MIN_SEGMENT_SECONDS = 0.1
+"""Segments shorter than this are merged into their neighbour."""
 
 
 @dataclass(frozen=True)
@@ -20,29 +34,260 @@ class Segment:
     confidence: float
 
 
+@dataclass(eq=False)
+class Classification:
+    """Per-segment labels of one clip and the whole-song summary.
+
+    Attributes
+    ----------
+    segments : list of Segment
+        Consecutive, covering the whole clip.
+    classes : list of str
+        The model's classes (column order of ``probabilities``).
+    probabilities : np.ndarray
+        Shape ``(n_segments, n_classes)``.
+    duration_s : float
+    model_name : str
+    """
+
+    segments: list[Segment]
+    classes: list[str]
+    probabilities: np.ndarray
+    duration_s: float
+    model_name: str = "model"
+
+    @property
+    def distribution(self) -> dict[str, float]:
+        """Share of the clip's duration given to each class (sums to 1)."""
+        lengths = np.array([s.end_s - s.start_s for s in self.segments])
+        total = max(float(lengths.sum()), 1e-12)
+        shares = dict.fromkeys(self.classes, 0.0)
+        for segment, length in zip(self.segments, lengths, strict=True):
+            shares[segment.label] += float(length) / total
+        return {label: round(share, 6) for label, share in shares.items()}
+
+    @property
+    def song_probabilities(self) -> dict[str, float]:
+        """Duration-weighted mean class probabilities over all segments."""
+        lengths = np.array([s.end_s - s.start_s for s in self.segments])
+        mean = (self.probabilities * lengths[:, None]).sum(axis=0) / max(lengths.sum(), 1e-12)
+        return {c: round(float(p), 6) for c, p in zip(self.classes, mean, strict=True)}
+
+    @property
+    def label(self) -> str:
+        """The label covering most of the clip (ties: the higher mean probability)."""
+        shares = self.distribution
+        probabilities = self.song_probabilities
+        return max(self.classes, key=lambda c: (shares[c], probabilities[c]))
+
+    def summary(self) -> dict:
+        """``{"label", "distribution"}`` as the command line prints it."""
+        return {"label": self.label, "distribution": self.distribution}
+
+    def rows(self) -> list[dict]:
+        """One dict per segment (``start_s``, ``end_s``, ``label``, ``confidence``)."""
+        return [
+            {
+                "start_s": round(s.start_s, 6),
+                "end_s": round(s.end_s, 6),
+                "label": s.label,
+                "confidence": round(s.confidence, 6),
+            }
+            for s in self.segments
+        ]
+
+
 def fixed_segments(n_samples: int, sr: int, *, seconds: float = 1.0) -> list[tuple[int, int]]:
-    """Sample ranges of consecutive windows covering ``n_samples`` (the last may be short)."""
-    if not seconds > 0:
-        raise ParameterError(f"segment length must be positive; got {seconds!r} s.")
+    """Sample ranges of consecutive windows covering ``n_samples``.
+
+    A final piece shorter than half a window is merged into the window before
+    it, so no segment is too short to classify.
+    """
+    if not (np.isfinite(seconds) and seconds > 0):
+        raise ParameterError(
+            f"segment length must be a positive number of seconds; got {seconds!r}."
+        )
+    if n_samples < 1:
+        raise ParameterError(f"the audio must hold at least one sample; got {n_samples}.")
     step = max(1, round(seconds * sr))
-    return [(start, min(start + step, n_samples)) for start in range(0, n_samples, step)]
+    starts = list(range(0, n_samples, step))
+    if len(starts) > 1 and n_samples - starts[-1] < step / 2:
+        starts.pop()
+    ends = [*starts[1:], n_samples]
+    return list(zip(starts, ends, strict=True))
+
+
+def onset_segments(
+    audio: np.ndarray, sr: int, *, min_seconds: float = MIN_SEGMENT_SECONDS
+) -> list[tuple[int, int]]:
+    """Sample ranges from one detected onset to the next, covering the whole audio.
+
+    The stretch before the first onset is its own segment (often silence);
+    boundaries closer than ``min_seconds`` are dropped.
+    """
+    n = len(audio)
+    if n < 1:
+        raise ParameterError("the audio must hold at least one sample; got none.")
+    bounds = [0]
+    for t in onset_times(audio, sr=sr):
+        at = round(float(t) * sr)
+        if at - bounds[-1] >= min_seconds * sr and n - at >= min_seconds * sr:
+            bounds.append(at)
+    bounds.append(n)
+    return list(itertools.pairwise(bounds))
+
+
+def _as_model(model) -> TrainedModel:
+    if isinstance(model, TrainedModel):
+        return model
+    if hasattr(model, "predict") and hasattr(model, "classes_"):
+        sr = getattr(getattr(model, "named_steps", {}).get("features"), "sr", None)
+        return TrainedModel(pipeline=model, classes=[str(c) for c in model.classes_], sr=sr or 0)
+    raise ParameterError(
+        f"model must be a trained musicml model or a fitted pipeline; got {type(model).__name__}."
+    )
+
+
+def segment_probabilities(model: TrainedModel, audio: np.ndarray, ranges) -> np.ndarray:
+    """Class probabilities of each sample range of ``audio``, shape ``(n, n_classes)``.
+
+    Ranges of equal length are batched into one 2-D array each (one feature
+    call for all the one-second windows of a song).
+    """
+    lengths = np.array([end - start for start, end in ranges])
+    out = np.zeros((len(ranges), len(model.classes)))
+    for length in np.unique(lengths):
+        rows = np.flatnonzero(lengths == length)
+        starts = np.array([ranges[r][0] for r in rows])
+        batch = audio[starts[:, None] + np.arange(length)[None, :]]
+        out[rows] = class_probabilities(model.pipeline, batch)
+    return out
+
+
+def classify_clip(
+    clip: Clip,
+    model,
+    *,
+    segment: float | str | None = None,
+) -> Classification:
+    """Label every segment of ``clip`` and summarise the whole of it.
+
+    Parameters
+    ----------
+    clip : Clip
+        Any sample rate; it is resampled to the model's.
+    model : TrainedModel or fitted Pipeline
+    segment : float, "onsets" or None, default None
+        Window length in seconds, ``"onsets"`` to cut at detected note onsets,
+        or ``None`` for the length of the model's training clips (1 s for the
+        built-in models).
+
+    Returns
+    -------
+    Classification
+    """
+    model = _as_model(model)
+    sr = model.sr or clip.sr
+    audio = clip.audio if clip.sr == sr else resample(clip.audio, clip.sr, sr)
+    audio = np.asarray(audio, dtype=np.float32)
+    if segment is None:
+        segment = model.clip_seconds or 1.0
+    if isinstance(segment, str):
+        if segment != "onsets":
+            raise ParameterError(
+                f"segment must be a number of seconds or 'onsets'; got {segment!r}."
+            )
+        ranges = onset_segments(audio, sr)
+    else:
+        ranges = fixed_segments(len(audio), sr, seconds=float(segment))
+    probabilities = segment_probabilities(model, audio, ranges)
+    best = probabilities.argmax(axis=1)
+    segments = [
+        Segment(start / sr, end / sr, model.classes[k], float(probabilities[row, k]))
+        for row, ((start, end), k) in enumerate(zip(ranges, best, strict=True))
+    ]
+    return Classification(
+        segments=segments,
+        classes=list(model.classes),
+        probabilities=probabilities,
+        duration_s=len(audio) / sr,
+        model_name=model.name,
+    )
 
 
 def classify_segments(clip: Clip, pipeline, *, seconds: float = 1.0) -> list[Segment]:
-    """Label each window of ``clip`` with ``pipeline`` (which predicts on equal-length clips).
+    """Label each ``seconds``-long window of ``clip`` (see :func:`classify_clip`)."""
+    return classify_clip(clip, pipeline, segment=seconds).segments
 
-    Short final windows are zero-padded to the window length, so every
-    prediction sees the same amount of signal.
+
+def segments_csv(result: Classification) -> str:
+    """The segments as CSV text: ``start_s,end_s,label,confidence`` plus a column per class."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["start_s", "end_s", "label", "confidence", *result.classes])
+    for segment, row in zip(result.segments, result.probabilities, strict=True):
+        writer.writerow(
+            [
+                f"{segment.start_s:.3f}",
+                f"{segment.end_s:.3f}",
+                segment.label,
+                f"{segment.confidence:.4f}",
+                *(f"{p:.4f}" for p in row),
+            ]
+        )
+    return buffer.getvalue()
+
+
+NOTE_FREQUENCIES = {
+    "C": 261.63,
+    "C#": 277.18,
+    "D": 293.66,
+    "D#": 311.13,
+    "E": 329.63,
+    "F": 349.23,
+    "F#": 369.99,
+    "G": 392.00,
+    "G#": 415.30,
+    "A": 440.00,
+    "A#": 466.16,
+    "B": 493.88,
+}
+"""Pitch classes in octave 4 (Hz), used to play back predicted notes."""
+
+
+def is_note_model(classes: list[str]) -> bool:
+    """True when the classes are note names (plus perhaps ``silence``)."""
+    notes = [c for c in classes if c != "silence"]
+    return bool(notes) and all(c in NOTE_FREQUENCIES for c in notes)
+
+
+def resynthesize(result: Classification, *, sr: int, amplitude: float = 0.3) -> np.ndarray:
+    """Audio of what the model heard: each predicted note played as a soft tone.
+
+    Note labels become a tone with a few harmonics and short fades; ``silence``
+    and labels that are not notes stay silent, except ``sound``, which plays
+    an A4. Returns shape ``(round(duration_s * sr),)``, float32.
     """
-    ranges = fixed_segments(len(clip.audio), clip.sr, seconds=seconds)
-    width = ranges[0][1] - ranges[0][0]
-    batch = np.zeros((len(ranges), width), dtype=np.float32)
-    for row, (start, end) in enumerate(ranges):
-        batch[row, : end - start] = clip.audio[start:end]
-    probabilities = pipeline.predict_proba(batch)
-    classes = [str(c) for c in pipeline.classes_]
-    best = probabilities.argmax(axis=1)
-    return [
-        Segment(start / clip.sr, end / clip.sr, classes[k], float(probabilities[row, k]))
-        for row, ((start, end), k) in enumerate(zip(ranges, best, strict=True))
-    ]
+    n = round(result.duration_s * sr)
+    out = np.zeros(n, dtype=np.float32)
+    fade = max(1, int(0.01 * sr))
+    for segment in result.segments:
+        frequency = NOTE_FREQUENCIES.get(segment.label)
+        if frequency is None and segment.label == "sound":
+            frequency = NOTE_FREQUENCIES["A"]
+        if frequency is None:
+            continue
+        start, end = round(segment.start_s * sr), min(n, round(segment.end_s * sr))
+        t = np.arange(end - start) / sr
+        tone = sum(
+            np.sin(2 * np.pi * k * frequency * t) / k**2
+            for k in (1, 2, 3)
+            if k * frequency < sr / 2
+        )
+        envelope = np.ones_like(t)
+        ramp = min(fade, len(t) // 2)
+        if ramp:
+            envelope[:ramp] = np.linspace(0, 1, ramp)
+            envelope[-ramp:] = np.linspace(1, 0, ramp)
+        out[start:end] = (amplitude * tone * envelope / 1.4).astype(np.float32)
+    return out

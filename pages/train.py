@@ -1,46 +1,344 @@
-"""Train: a classifier on a data set of sounds, scored on clips it never saw."""
+"""Train: a classifier on a data set of sounds, judged on clips it never saw."""
 
 import streamlit as st
 
-from musicml.datasets import sound_silence_dataset
-from musicml.models import train_classifier
+from musicml.evaluation import (
+    LEAVE_ONE_OUT_LIMIT,
+    METRIC_SENTENCES,
+    c_validation_curve,
+    classification_report,
+    cross_validation,
+    head_of,
+    misclassified,
+    per_class_sentences,
+    projection_2d,
+)
+from musicml.features import FEATURE_KINDS, mel_spectrogram_db
+from musicml.figures.evaluation import (
+    comparison_figure,
+    confusion_figure,
+    cross_validation_figure,
+    per_class_figure,
+    projection_figure,
+    validation_curve_figure,
+)
+from musicml.figures.signal import spectrogram_figure
+from musicml.models import MODEL_NAMES, MULTICLASS_NAMES, ModelSpec, take
+from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.models import (
+    builtin_dataset,
+    derived,
+    model_file,
+    session_models,
+    train_with_progress,
+    uploaded_dataset,
+)
+from musicml.ui.state import session_datasets
 
 page_setup(
     "Train",
     ":material/model_training:",
-    "The tutorial's first experiment: one-second clips that are either a tone or silence. "
-    "We turn each clip into numbers (its mel spectrogram, averaged over time), fit a "
-    "**logistic regression**, and test it on clips held back from training, so the score "
-    "says how it does on sounds it has never seen.",
+    "Turn every clip into numbers (its **features**), fit a classifier on most clips, and "
+    "test it on clips held back from training: the held-out score says how it does on sounds "
+    "it has never seen. Change the model, its regularisation **C** and the **multiclass "
+    "strategy**, and compare the models of this session side by side.",
 )
 
-cols = st.columns(3)
-per_class = cols[0].slider("Clips per class", 10, 200, 50, step=10, key="train.per_class")
-C = cols[1].select_slider(
-    "C (inverse regularisation)",
-    [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0],
-    value=1.0,
-    key="train.C",
+# ----------------------------------------------------------------------------- data set
+BUILTINS = {
+    "Built-in: sound vs silence": "sound-silence",
+    "Built-in: notes C–B and silence": "notes",
+    "Built-in: timbres": "timbre",
+}
+UPLOAD = "Upload a labelled zip"
+sessions = session_datasets()
+options = [*BUILTINS, *(f"This session: {name}" for name in reversed(sessions)), UPLOAD]
+st.subheader("1. Data set", anchor=False)
+cols = st.columns([2, 1, 1])
+source = cols[0].selectbox(
+    "Data set",
+    options,
+    key="train.data",
+    help="Data sets you build on the Synthesize page appear here too.",
 )
-test_size = cols[2].slider("Held-out share", 0.1, 0.5, 0.25, step=0.05, key="train.test")
+dataset = None
+with friendly_errors():
+    if source in BUILTINS:
+        per_class = cols[1].slider("Clips per class", 10, 200, 40, step=10, key="train.per_class")
+        data_seed = cols[2].number_input("Data seed", 0, 10_000, 0, key="train.data_seed")
+        dataset_key = f"{BUILTINS[source]}:{per_class}:{data_seed}"
+        dataset = builtin_dataset(BUILTINS[source], per_class, int(data_seed))
+    elif source == UPLOAD:
+        upload = st.file_uploader(
+            "A zip with one folder per class (GTZAN layout), or audio files plus labels.csv "
+            "(columns file,label)",
+            type=["zip"],
+            key="train.upload",
+        )
+        if upload is not None:
+            dataset_key = f"upload:{upload.name}:{upload.size}"
+            dataset = uploaded_dataset(upload.getvalue(), upload.name)
+    else:
+        name = source.removeprefix("This session: ")
+        dataset_key = f"session:{name}:{id(sessions[name])}"
+        dataset = sessions[name]
+if dataset is None:
+    st.info("Upload a labelled zip to continue.", icon=":material/upload_file:")
+    st.stop()
+counts = {c: int((dataset.labels == c).sum()) for c in dataset.classes}
+st.caption(
+    f"{len(dataset)} clips at {dataset.sr} Hz in {len(counts)} classes: "
+    + ", ".join(f"{c} ({n})" for c, n in counts.items())
+)
 
+# ----------------------------------------------------------------------------- settings
+st.subheader("2. Features and model", anchor=False)
+with st.form("train.form", border=True):
+    cols = st.columns(4)
+    features = cols[0].selectbox(
+        "Features",
+        FEATURE_KINDS,
+        key="train.features",
+        help="mel: mel spectrogram; stft: linear spectrogram; cqt: constant-Q; chroma: energy "
+        "per pitch class; mfcc: cepstral coefficients; fft: the tutorial's first FFT bins. "
+        "Each is summarised over time (mean and spread), so clips of any length give vectors "
+        "of one size.",
+    )
+    model_kind = cols[1].selectbox(
+        "Model", list(MODEL_NAMES), format_func=MODEL_NAMES.get, key="train.model"
+    )
+    C = cols[2].select_slider(
+        "C (inverse regularisation)",
+        [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0],
+        value=1.0,
+        key="train.C",
+        help="Small C: strong regularisation, small weights, a simpler model. Large C: the "
+        "model may fit the training clips too closely. Used by logistic regression and SVM.",
+    )
+    strategy = cols[3].selectbox(
+        "Multiclass strategy",
+        [None, "ovr", "ovo", "multinomial"],
+        format_func=MULTICLASS_NAMES.get,
+        key="train.multiclass",
+        help="One-vs-rest: one yes/no model per class. One-vs-one: one per pair of classes, "
+        "k(k-1)/2 models. Multinomial: one softmax model over all classes (logistic "
+        "regression only).",
+    )
+    with st.expander("More settings"):
+        cols = st.columns(4)
+        l1_ratio = cols[0].slider(
+            "L1 share of the penalty (logreg)", 0.0, 1.0, 0.0, step=0.25, key="train.l1"
+        )
+        balanced = cols[0].toggle("Balance class weights", key="train.balanced")
+        kernel = cols[1].selectbox("SVM kernel", ["rbf", "linear"], key="train.kernel")
+        gamma = cols[1].select_slider(
+            "SVM gamma",
+            ["scale", 0.0001, 0.001, 0.01, 0.1, 1.0],
+            value="scale",
+            key="train.gamma",
+        )
+        neighbors = cols[2].slider("k (nearest neighbours)", 1, 25, 5, key="train.k")
+        trees = cols[2].slider("Trees (forest)", 10, 300, 100, step=10, key="train.trees")
+        reduce = cols[3].selectbox(
+            "Projection before the model",
+            [None, "pca", "lda"],
+            format_func=lambda r: {None: "none", "pca": "PCA", "lda": "LDA"}[r],
+            key="train.reduce",
+        )
+        components = cols[3].number_input(
+            "Dimensions kept (0 = all / automatic)", 0, 200, 0, key="train.components"
+        )
+        n_mels = cols[0].slider("Mel bands (mel, mfcc)", 16, 128, 64, step=16, key="train.n_mels")
+        test_size = cols[1].slider(
+            "Held-out share", 0.1, 0.5, 0.25, step=0.05, key="train.test_size"
+        )
+        seed = cols[2].number_input("Split seed", 0, 10_000, 0, key="train.seed")
+    st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
 
-@st.cache_resource(max_entries=8, show_spinner="Training…")
-def _train(per_class: int, C: float, test_size: float):
-    return train_classifier(
-        sound_silence_dataset(per_class=per_class, seed=0), C=C, test_size=test_size, seed=0
+if strategy == "multinomial" and model_kind != "logreg":
+    st.warning(
+        f"Multinomial (softmax) applies only to logistic regression; the "
+        f"{MODEL_NAMES[model_kind].lower()} uses its own multiclass handling instead."
+    )
+    strategy = None
+feature_params = {"n_mels": n_mels} if features in ("mel", "mfcc") else {}
+with friendly_errors():
+    spec = ModelSpec(
+        model=model_kind,
+        C=float(C),
+        l1_ratio=float(l1_ratio),
+        class_weight="balanced" if balanced else None,
+        kernel=kernel,
+        gamma=gamma,
+        n_neighbors=int(neighbors),
+        n_trees=int(trees),
+        multiclass=strategy,
+        reduce=reduce,
+        n_components=int(components) or None,
+        seed=int(seed),
+    )
+    result = train_with_progress(
+        dataset_key,
+        dataset,
+        features=features,
+        feature_params=feature_params,
+        spec=spec,
+        test_size=float(test_size),
+        seed=int(seed),
+        name=f"{model_kind}-{features}-C{C:g}-{strategy or 'own'}",
+    )
+model = result.model
+
+# ----------------------------------------------------------------------------- results
+st.subheader("3. Results", anchor=False)
+metrics = st.columns(4)
+metrics[0].metric("Held-out accuracy", f"{result.accuracy:.1%}")
+metrics[1].metric("Training accuracy", f"{result.train_accuracy:.1%}")
+metrics[2].metric("Features", f"{result.feature_seconds:.2f} s")
+metrics[3].metric("Fit", f"{result.seconds * 1000:.0f} ms")
+st.caption(
+    f"{model.describe()}. Trained on {result.n_train} clips, tested on {result.n_test}. "
+    + METRIC_SENTENCES["accuracy"]
+    + " A training score far above the held-out score means the model memorised its "
+    "training clips (over-fitting)."
+)
+
+report = classification_report(result.test_labels, result.test_predicted, classes=model.classes)
+left, right = st.columns(2)
+left.plotly_chart(
+    confusion_figure(report, title="Confusion matrix (held-out clips)"),
+    key="train.confusion",
+    alt="Confusion matrix of true against predicted labels",
+)
+right.plotly_chart(
+    per_class_figure(report), key="train.per_class_scores", alt="Precision, recall and F1"
+)
+with st.expander("What precision, recall and F1 mean, class by class"):
+    for key in ("precision", "recall", "f1"):
+        st.markdown(f"- {METRIC_SENTENCES[key]}")
+    for sentence in per_class_sentences(report):
+        st.markdown(f"- {sentence}")
+st.caption(
+    "Rows of the confusion matrix are the true labels, columns the predictions: a perfect "
+    "model fills only the diagonal. Off-diagonal cells show which classes get mixed up."
+)
+
+head = head_of(model.pipeline)
+matrix, labels = result.features, dataset.labels
+with friendly_errors():
+    cheap = len(labels) <= 600 and spec.multiclass != "ovo"
+    show_curve = spec.model in ("logreg", "svm") and st.toggle(
+        "Show the validation curve (accuracy against C)",
+        value=cheap,
+        key="train.show_curve",
+        help="It refits the model 35 times (7 values of C × 5 folds); slow for large data "
+        "sets and for one-vs-one.",
+    )
+    if show_curve:
+        st.markdown("#### Under- and over-fitting: accuracy against C")
+        curve = derived(
+            result, "curve", lambda: c_validation_curve(head, matrix, labels, seed=int(seed))
+        )
+        st.plotly_chart(
+            validation_curve_figure(curve, chosen_C=float(C)),
+            key="train.curve",
+            alt="Training and held-out accuracy against C on a log scale",
+        )
+        st.caption(
+            "Each point is 5-fold cross-validation at one C. On the left (small C) the model "
+            "is too constrained and both scores are low: under-fitting. On the right the "
+            "training score stays high while the held-out score can drop: over-fitting."
+        )
+        st.latex(
+            r"J(\theta) = C\sum_i \ell\big(y_i, \theta^\top x_i\big) + \tfrac12\lVert\theta\rVert^2"
+        )
+
+    st.markdown("#### Cross-validation")
+    methods = ["5-fold"] + (["leave-one-out"] if len(labels) <= LEAVE_ONE_OUT_LIMIT else [])
+    method = st.radio("Method", methods, horizontal=True, key="train.cv")
+    smallest = min(counts.values())
+    folds = "loo" if method == "leave-one-out" else min(5, smallest)
+    cv = derived(result, f"cv:{folds}", lambda: cross_validation(head, matrix, labels, folds=folds))
+    st.plotly_chart(cross_validation_figure(cv), key="train.cv_figure", alt="Fold accuracies")
+    st.caption(
+        "Instead of one split, the data are split several ways and the model refitted each "
+        "time; the spread of the scores shows how much one lucky split can mislead. "
+        "Leave-one-out holds out a single clip at a time (for small data sets)."
     )
 
+    st.markdown("#### The features in two dimensions")
+    left, right = st.columns(2)
+    pca = derived(result, "pca", lambda: projection_2d(matrix, labels, method="pca"))
+    lda = derived(result, "lda", lambda: projection_2d(matrix, labels, method="lda"))
+    left.plotly_chart(
+        projection_figure(pca, labels, title="PCA (ignores the labels)"),
+        key="train.pca",
+        alt="PCA scatter of the feature vectors",
+    )
+    right.plotly_chart(
+        projection_figure(lda, labels, title="LDA (uses the labels)"),
+        key="train.lda",
+        alt="LDA scatter of the feature vectors",
+    )
+    st.caption(
+        "PCA keeps the directions in which the clips vary most, whatever their class; LDA "
+        "looks for the directions that best separate the classes. Well-separated clouds mean "
+        "an easy task for a linear model."
+    )
 
-with friendly_errors():
-    result = _train(per_class, C, test_size)
+wrong = misclassified(
+    result.test_labels, result.test_predicted, result.test_probabilities, model.classes
+)
+st.markdown(f"#### Misclassified held-out clips ({len(wrong)})")
+if not wrong:
+    st.success("Every held-out clip got the right label.", icon=":material/check_circle:")
+for row in wrong[:4]:
+    index = int(result.test_index[row["position"]])
+    audio = take(dataset.clips, [index])[0]
+    with st.container(border=True):
+        st.markdown(
+            f"`{dataset.names[index]}`: really **{row['true']}**, predicted "
+            f"**{row['predicted']}** ({row['confidence']:.0%} sure)"
+        )
+        st.audio(wav_of(audio, dataset.sr), format="audio/wav")
+        db = mel_spectrogram_db(audio, sr=dataset.sr, n_mels=64)
+        figure = spectrogram_figure(
+            db, sr=dataset.sr, hop_length=512, title=f"{row['true']} → {row['predicted']}"
+        )
+        figure.update_layout(height=220)
+        st.plotly_chart(figure, key=f"train.wrong.{index}", alt="Spectrogram of the clip")
 
-metrics = st.columns(3)
-metrics[0].metric("Held-out accuracy", f"{result.accuracy:.0%}")
-metrics[1].metric("Training accuracy", f"{result.train_accuracy:.0%}")
-metrics[2].metric("Training time", f"{result.seconds * 1000:.0f} ms")
+# ----------------------------------------------------------------------------- compare, download
+st.subheader("4. Compare and download", anchor=False)
+models = session_models()
+rows = [
+    {
+        "name": name,
+        "accuracy": m.metrics.get("accuracy"),
+        "train_accuracy": m.metrics.get("train_accuracy"),
+        "model": m.describe(),
+        "fit (s)": round(m.metrics.get("fit_seconds", 0.0), 3),
+    }
+    for name, m in models.items()
+]
+st.plotly_chart(comparison_figure(rows), key="train.compare", alt="Accuracy of session models")
+st.dataframe(rows, key="train.compare_table", hide_index=True)
 st.caption(
-    f"Trained on {result.n_train} clips, tested on {result.n_test}. Sound against silence is "
-    "easy: a perfect score here shows the task is trivial, not that the model is clever."
+    f"The last {len(rows)} models trained in this session (up to 4). They are also offered on "
+    "the Classify page."
+)
+with friendly_errors():
+    st.download_button(
+        "Download this model (.skops)",
+        model_file(model),
+        file_name=f"{model.name}.skops",
+        mime="application/octet-stream",
+        key="train.download",
+        icon=":material/download:",
+    )
+st.caption(
+    "Models are saved with skops, not pickle: the file carries the feature settings, class "
+    "names, scores and library versions, and musicml refuses any file containing types it "
+    "does not expect, so loading a file never runs code from it."
 )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from musicml.classify import Segment
+from musicml.classify import Classification, Segment
 
 PALETTE = [
     "#4c78a8",
@@ -45,6 +47,145 @@ def timeline_figure(segments: list[Segment], *, title: str = "Timeline") -> go.F
         yaxis_range=[0, 1],
         height=260,
         bargap=0,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    return fig
+
+
+def _label_order(classes: list[str]) -> list[str]:
+    """Classes bottom-to-top: notes in pitch order with silence at the bottom."""
+    from musicml.classify import NOTE_FREQUENCIES, is_note_model
+
+    if is_note_model(classes):
+        notes = [n for n in NOTE_FREQUENCIES if n in classes]
+        return (["silence"] if "silence" in classes else []) + notes
+    return list(classes)
+
+
+def song_figure(
+    audio: np.ndarray,
+    sr: int,
+    result: Classification,
+    *,
+    title: str = "What the model hears",
+) -> go.Figure:
+    """The waveform on top and the label timeline under it on a shared time axis.
+
+    For a notes model the timeline is a piano roll (one row per note); for other
+    models one row per class. Bar opacity grows with the segment's confidence.
+    """
+    from musicml.figures.signal import _envelope
+
+    order = _label_order(result.classes)
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.4, 0.6],
+        vertical_spacing=0.04,
+    )
+    times, values = _envelope(np.asarray(audio), sr, 4000)
+    fig.add_trace(
+        go.Scatter(
+            x=times, y=values, mode="lines", name="waveform", line={"width": 1, "color": "#888"}
+        ),
+        row=1,
+        col=1,
+    )
+    colors = {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(order)}
+    for label in order:
+        mine = [s for s in result.segments if s.label == label]
+        if not mine:
+            continue
+        fig.add_trace(
+            go.Bar(
+                base=[s.start_s for s in mine],
+                x=[s.end_s - s.start_s for s in mine],
+                y=[label] * len(mine),
+                orientation="h",
+                name=label,
+                marker={
+                    "color": colors[label],
+                    "opacity": [0.35 + 0.65 * s.confidence for s in mine],
+                    "line": {"width": 0.5, "color": "white"},
+                },
+                customdata=[[s.start_s, s.end_s, s.confidence] for s in mine],
+                hovertemplate=(
+                    f"{label}<br>%{{customdata[0]:.2f}}–%{{customdata[1]:.2f}} s"
+                    "<br>confidence %{customdata[2]:.0%}<extra></extra>"
+                ),
+            ),
+            row=2,
+            col=1,
+        )
+    fig.update_yaxes(title_text="Amplitude", row=1, col=1)
+    fig.update_yaxes(
+        title_text="Note" if len(order) > 2 else "Label",
+        categoryorder="array",
+        categoryarray=order,
+        type="category",
+        row=2,
+        col=1,
+    )
+    fig.update_xaxes(title_text="Time (s)", row=2, col=1)
+    fig.update_layout(
+        title=title,
+        height=460,
+        barmode="overlay",
+        bargap=0.15,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
+
+
+def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figure:
+    """Mark segment boundaries and labels on a spectrogram figure (in place)."""
+    for segment in result.segments:
+        fig.add_vline(x=segment.start_s, line={"color": "white", "width": 1, "dash": "dot"})
+    if len(result.segments) <= 60:
+        for segment in result.segments:
+            fig.add_annotation(
+                x=(segment.start_s + segment.end_s) / 2,
+                y=1.0,
+                yref="paper",
+                text=segment.label,
+                showarrow=False,
+                font={"color": "white", "size": 11},
+                yanchor="top",
+            )
+    return fig
+
+
+def distribution_figure(result: Classification, *, title: str = "Whole song") -> go.Figure:
+    """Share of time per class next to the mean class probability."""
+    order = _label_order(result.classes)
+    shares = result.distribution
+    probabilities = result.song_probabilities
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=order,
+                y=[shares[c] for c in order],
+                name="share of time",
+                marker_color="#4c78a8",
+                hovertemplate="%{x}: %{y:.0%} of the time<extra></extra>",
+            ),
+            go.Bar(
+                x=order,
+                y=[probabilities[c] for c in order],
+                name="mean probability",
+                marker_color="#f58518",
+                hovertemplate="%{x}: mean probability %{y:.0%}<extra></extra>",
+            ),
+        ]
+    )
+    fig.update_layout(
+        title=title,
+        yaxis_title="Share",
+        yaxis_tickformat=".0%",
+        barmode="group",
+        height=300,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
     return fig

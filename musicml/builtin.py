@@ -1,0 +1,441 @@
+"""The embedded models ``builtin:notes`` and ``builtin:sound-silence``.
+
+Both are trained reproducibly (fixed seeds) on synthetic data and shipped as
+small ``.skops`` files in ``musicml/models_data/``, so the app classifies on a
+first visit without training. ``python -m musicml build-builtins`` (or
+:func:`write_builtins`) rebuilds the files; if a file is missing or cannot be
+loaded, the model is trained in-process instead (about half a minute).
+
+``builtin:notes`` (labels ``C D E F G A B silence``) must recognise notes of
+real instruments in any common octave, so it is trained on many timbres,
+envelopes, octaves (2–6), loudness levels, detuning, vibrato, reverberation and
+noise, and its features ignore octave and timbre as far as possible: the
+constant-Q chroma (energy per pitch class, folded over octaves) summarised
+over time, plus a coarse mel loudness profile that tells silence (quiet room
+noise, not only zeros) from sound.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from musicml import synth
+from musicml.audio import DEFAULT_SR
+from musicml.datasets import Dataset
+from musicml.errors import ModelFileError, ParameterError
+from musicml.features import FeatureExtractor
+from musicml.models import TrainedModel, fit_model
+
+MODELS_DATA = Path(__file__).resolve().parent / "models_data"
+"""Where the embedded model files live."""
+
+BUILTIN_MODELS = {
+    "builtin:notes": "Notes C–B and silence, any instrument, octaves 2–6",
+    "builtin:sound-silence": "Sound or silence (silence = a quiet room, not only zeros)",
+}
+"""Names of the embedded models and what they do."""
+
+NOTE_LABELS = ("C", "D", "E", "F", "G", "A", "B", "silence")
+NOTE_OCTAVES = (2, 3, 4, 5, 6)
+HELD_OUT_TIMBRES = ("clarinet", "brass", "voice")
+"""Timbres kept out of training when measuring how well the notes model generalises."""
+
+SEEDS = {"builtin:notes": 5, "builtin:sound-silence": 7}
+PER_CLASS = {"builtin:notes": 150, "builtin:sound-silence": 300}
+
+
+def _file_of(name: str) -> Path:
+    return MODELS_DATA / f"{name.removeprefix('builtin:')}.skops"
+
+
+def _check_name(name: str) -> None:
+    if name not in BUILTIN_MODELS:
+        raise ParameterError(
+            f"unknown built-in model {name!r}; choose one of {', '.join(BUILTIN_MODELS)}."
+        )
+
+
+# --------------------------------------------------------------------------- training data
+
+
+def _silence(n: int, rng: np.random.Generator, sr: int) -> np.ndarray:
+    """A quiet room: zeros, or noise of some colour (-90 to -52 dBFS RMS), perhaps with hum."""
+    kind = rng.integers(5)
+    if kind == 0:
+        return np.zeros(n, dtype=np.float32)
+    level = 10 ** rng.uniform(-4.5, -2.6)
+    color = ("white", "pink", "brown", "pink")[kind - 1]
+    audio = level * synth.noise_signal(n, color=color, seed=rng)
+    if rng.random() < 0.5:
+        hum = rng.choice([50.0, 60.0, 100.0, 120.0])
+        t = np.arange(n) / sr
+        audio = audio + level * rng.uniform(0.2, 2.0) * np.sin(
+            2 * np.pi * hum * t + rng.uniform(0, 6)
+        )
+    return audio.astype(np.float32)
+
+
+def _note(
+    name: str,
+    n: int,
+    rng: np.random.Generator,
+    sr: int,
+    timbres: tuple[str, ...],
+    octaves: tuple[int, ...],
+) -> np.ndarray:
+    """One note of a random timbre, octave, loudness and length somewhere in ``n`` samples."""
+    octave = int(rng.choice(octaves))
+    frequency = synth.note_frequency(f"{name}{octave}")
+    seconds = n / sr * rng.uniform(0.5, 1.0)
+    audio = synth.tone(
+        frequency,
+        duration=seconds,
+        sr=sr,
+        timbre=str(rng.choice(timbres)),
+        amplitude=float(10 ** rng.uniform(-1.5, 0.0)),
+        detune_cents=float(rng.normal(0.0, 15.0)),
+        vibrato_cents=float(rng.choice([0.0, rng.uniform(5.0, 40.0)])),
+        brightness=float(rng.uniform(-0.5, 0.5)),
+        partial_jitter_db=3.0,
+        seed=rng,
+    )
+    start = int(rng.integers(0, n - len(audio) + 1))
+    out = np.zeros(n, dtype=np.float32)
+    out[start : start + len(audio)] = audio
+    if rng.random() < 0.5:
+        out = synth.reverb(
+            out,
+            sr=sr,
+            seconds=float(rng.uniform(0.2, 1.0)),
+            wet=float(rng.uniform(0.1, 0.5)),
+            seed=rng,
+        )[:n]
+    if rng.random() < 0.7:
+        out = synth.add_noise(
+            out,
+            snr_db=float(rng.uniform(10.0, 40.0)),
+            color=str(rng.choice(["white", "pink"])),
+            seed=rng,
+        )
+    return np.asarray(out, dtype=np.float32)
+
+
+def notes_training_set(
+    *,
+    per_class: int = 150,
+    sr: int = DEFAULT_SR,
+    seed: int = 0,
+    timbres: tuple[str, ...] | None = None,
+    octaves: tuple[int, ...] = NOTE_OCTAVES,
+    clip_seconds: float = 1.0,
+) -> Dataset:
+    """Varied one-second notes ``C``–``B`` and ``silence`` for the embedded notes model.
+
+    Each note: a random timbre preset, octave, loudness (-30 to 0 dBFS peak),
+    length (half to all of the clip) and position, detuning (±15 cents typical),
+    sometimes vibrato, reverberation and background noise (10–40 dB SNR).
+    Silences are zeros or quiet noise with hum.
+    """
+    if per_class < 1:
+        raise ParameterError(f"per_class must be at least 1; got {per_class!r}.")
+    timbres = tuple(timbres or synth.TIMBRES)
+    rng = np.random.default_rng(seed)
+    n = round(clip_seconds * sr)
+    clips, labels = [], []
+    for label in NOTE_LABELS:
+        for _ in range(per_class):
+            if label == "silence":
+                clips.append(_silence(n, rng, sr))
+            else:
+                clips.append(_note(label, n, rng, sr, timbres, octaves))
+            labels.append(label)
+    order = rng.permutation(len(labels))
+    settings = {
+        "kind": "builtin-notes",
+        "per_class": per_class,
+        "sr": sr,
+        "seed": seed,
+        "timbres": list(timbres),
+        "octaves": list(octaves),
+        "clip_seconds": clip_seconds,
+    }
+    return Dataset(
+        clips=np.stack(clips)[order], labels=np.array(labels)[order], sr=sr, settings=settings
+    )
+
+
+def sound_silence_training_set(
+    *, per_class: int = 300, sr: int = DEFAULT_SR, seed: int = 0, clip_seconds: float = 1.0
+) -> Dataset:
+    """Sounds (notes of any timbre, chords, noise bursts, at any level above a whisper)
+    against silences (zeros, or quiet room noise with hum), one second each."""
+    if per_class < 1:
+        raise ParameterError(f"per_class must be at least 1; got {per_class!r}.")
+    rng = np.random.default_rng(seed)
+    n = round(clip_seconds * sr)
+    timbres = tuple(synth.TIMBRES)
+    clips, labels = [], []
+    for _ in range(per_class):
+        kind = rng.integers(4)
+        if kind == 3:  # broadband: a burst of noise, like percussion or breath
+            length = int(n * rng.uniform(0.2, 1.0))
+            burst = synth.noise_signal(length, color=str(rng.choice(["white", "pink"])), seed=rng)
+            burst *= 10 ** rng.uniform(-1.5, -0.5) * np.exp(
+                -np.arange(length) / (sr * rng.uniform(0.05, 0.5))
+            )
+            sound = np.zeros(n, dtype=np.float32)
+            start = int(rng.integers(0, n - length + 1))
+            sound[start : start + length] = burst
+            sound = synth.add_noise(sound, snr_db=float(rng.uniform(15, 40)), seed=rng)
+        else:
+            sound = _note(
+                str(rng.choice(synth.NATURAL_PITCH_CLASSES)), n, rng, sr, timbres, NOTE_OCTAVES
+            )
+        clips.append(np.asarray(sound, dtype=np.float32))
+        labels.append("sound")
+        clips.append(_silence(n, rng, sr))
+        labels.append("silence")
+    order = rng.permutation(len(labels))
+    settings = {"kind": "builtin-sound-silence", "per_class": per_class, "sr": sr, "seed": seed}
+    return Dataset(
+        clips=np.stack(clips)[order], labels=np.array(labels)[order], sr=sr, settings=settings
+    )
+
+
+# --------------------------------------------------------------------------- pipelines
+
+
+def notes_pipeline(*, sr: int = DEFAULT_SR, C: float = 1.0) -> Pipeline:
+    """CQT chroma (mean, std, max over time) + 16-band mel loudness → scale → softmax regression."""
+    features = FeatureUnion(
+        [
+            (
+                "chroma",
+                FeatureExtractor(
+                    kind="chroma", sr=sr, chroma_source="cqt", stats=("mean", "std", "max")
+                ),
+            ),
+            ("loudness", FeatureExtractor(kind="mel", sr=sr, n_mels=16, stats=("mean", "max"))),
+        ]
+    )
+    return Pipeline(
+        [
+            ("features", features),
+            ("scale", StandardScaler()),
+            ("model", LogisticRegression(C=C, max_iter=3000)),
+        ]
+    )
+
+
+def sound_silence_pipeline(*, sr: int = DEFAULT_SR, C: float = 1.0) -> Pipeline:
+    """32-band mel levels (mean, std, max over time) → scale → logistic regression."""
+    return Pipeline(
+        [
+            (
+                "features",
+                FeatureExtractor(kind="mel", sr=sr, n_mels=32, stats=("mean", "std", "max")),
+            ),
+            ("scale", StandardScaler()),
+            ("model", LogisticRegression(C=C, max_iter=3000)),
+        ]
+    )
+
+
+def build_builtin(name: str, *, sr: int = DEFAULT_SR, per_class: int | None = None) -> TrainedModel:
+    """Train an embedded model from scratch, reproducibly (fixed seed).
+
+    For ``builtin:notes`` the metrics also hold ``heldout_timbre_accuracy``: the
+    accuracy of the same recipe trained without :data:`HELD_OUT_TIMBRES` and
+    tested on notes of only those timbres. ``per_class`` counts clips from each
+    of the two notes generators.
+    """
+    _check_name(name)
+    seed = SEEDS[name]
+    per_class = per_class or PER_CLASS[name]
+    if name == "builtin:notes":
+        data = _notes_recipe(per_class=per_class, sr=sr, seed=seed)
+        model = fit_model(data, pipeline=notes_pipeline(sr=sr), name=name)
+        model.metrics.update(notes_generalisation(sr=sr, per_class=max(20, per_class // 3)))
+    else:
+        data = sound_silence_training_set(per_class=per_class, sr=sr, seed=seed)
+        model = fit_model(data, pipeline=sound_silence_pipeline(sr=sr), name=name)
+        test = sound_silence_training_set(per_class=100, sr=sr, seed=seed + 1000)
+        model.metrics["heldout_accuracy"] = float(np.mean(model.predict(test.clips) == test.labels))
+    model.info["description"] = BUILTIN_MODELS[name]
+    return model
+
+
+def _notes_recipe(
+    *, per_class: int, sr: int, seed: int, timbres: tuple[str, ...] | None = None
+) -> Dataset:
+    """The notes model's training data: the Sound lab's notes data set plus
+    :func:`notes_training_set` (quieter rooms, partial notes), ``per_class`` of each."""
+    from musicml.datasets import notes_dataset
+
+    lab = notes_dataset(per_class=per_class, sr=sr, seed=seed, timbres=timbres)
+    extra = notes_training_set(per_class=per_class, sr=sr, seed=seed, timbres=timbres)
+    settings = {"kind": "builtin-notes", "parts": [lab.settings, extra.settings]}
+    return Dataset(
+        clips=[*lab.clips, *extra.clips],
+        labels=np.concatenate([lab.labels, extra.labels]),
+        sr=sr,
+        settings=settings,
+    )
+
+
+def notes_generalisation(*, sr: int = DEFAULT_SR, per_class: int = 50) -> dict:
+    """Train the notes recipe without some timbres; score it on notes of only those timbres."""
+    kept = tuple(t for t in synth.TIMBRES if t not in HELD_OUT_TIMBRES)
+    train = _notes_recipe(per_class=per_class, sr=sr, seed=101, timbres=kept)
+    test = notes_training_set(per_class=per_class, sr=sr, seed=202, timbres=HELD_OUT_TIMBRES)
+    model = fit_model(train, pipeline=notes_pipeline(sr=sr), name="held-out check")
+    predicted = model.predict(test.clips)
+    return {
+        "heldout_timbres": list(HELD_OUT_TIMBRES),
+        "heldout_timbre_accuracy": float(np.mean(predicted == test.labels)),
+        "heldout_timbre_clips": len(test),
+    }
+
+
+def write_builtins(folder: str | Path = MODELS_DATA) -> list[Path]:
+    """Train every embedded model and save it as ``<folder>/<name>.skops``."""
+    from musicml.persistence import save_model
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in BUILTIN_MODELS:
+        model = build_builtin(name)
+        paths.append(save_model(model, folder / _file_of(name).name))
+    return paths
+
+
+@lru_cache(maxsize=4)
+def builtin_model(name: str) -> TrainedModel:
+    """An embedded model: loaded from its shipped file, or trained if that is unusable."""
+    _check_name(name)
+    from musicml.persistence import load_model
+
+    path = _file_of(name)
+    if path.is_file():
+        try:
+            return load_model(path, name=name)
+        except ModelFileError as exc:
+            warnings.warn(
+                f"the shipped file of {name} could not be loaded ({exc}); training it now.",
+                stacklevel=2,
+            )
+    return build_builtin(name)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def load_any_model(source: str | Path) -> TrainedModel:
+    """A built-in model by name (``builtin:notes``) or a ``.skops`` file by path."""
+    text = str(source)
+    if text.startswith("builtin:"):
+        return builtin_model(text)
+    from musicml.persistence import load_model
+
+    return load_model(Path(text))
+
+
+BUILTIN_DATASETS = ("builtin:notes", "builtin:sound-silence")
+
+
+def dataset_from_source(
+    source: str | Path, *, sr: int | None = None, seed: int = 0, per_class: int | None = None
+) -> Dataset:
+    """A labelled data set from a builtin name, a class-folder tree, or labels.csv (folder or zip).
+
+    Parameters
+    ----------
+    source : str or Path
+        ``builtin:notes``, ``builtin:sound-silence``, a folder with one
+        sub-folder per class, or a folder / zip with ``labels.csv``.
+    sr : int, optional
+        Sample rate to load at (default 22050).
+    seed, per_class : int
+        For the builtin data sets (defaults: 40 clips per class).
+    """
+    sr = sr or DEFAULT_SR
+    text = str(source)
+    if text == "builtin:notes":
+        return _notes_dataset(per_class=per_class or 40, sr=sr, seed=seed)
+    if text == "builtin:sound-silence":
+        return _sound_silence_dataset(per_class=per_class or 40, sr=sr, seed=seed)
+    if text.startswith("builtin:"):
+        raise ParameterError(
+            f"unknown built-in data set {text!r}; choose one of {', '.join(BUILTIN_DATASETS)}."
+        )
+    from musicml import dataio
+
+    return dataio.load_labelled_audio(text, sr=sr)
+
+
+def _notes_dataset(*, per_class: int, sr: int, seed: int) -> Dataset:
+    from musicml.datasets import notes_dataset
+
+    return notes_dataset(per_class=per_class, sr=sr, seed=seed)
+
+
+def _sound_silence_dataset(*, per_class: int, sr: int, seed: int) -> Dataset:
+    from musicml.datasets import sound_silence_dataset
+
+    return sound_silence_dataset(per_class=per_class, sr=sr, seed=seed)
+
+
+# --------------------------------------------------------------------------- examples
+
+
+def example_melody(
+    *,
+    sr: int = DEFAULT_SR,
+    notes: tuple[str, ...] = ("C4", "E4", "G4", "silence", "A3", "F4", "D5", "B4", "C5"),
+    note_seconds: float = 1.0,
+    timbre: str = "piano",
+    seed: int = 3,
+) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """A short melody with its ground truth, for demos and tests.
+
+    Parameters
+    ----------
+    notes : tuple of str
+        Note names with octave (``"C4"``) or ``"silence"``, one per slot.
+
+    Returns
+    -------
+    audio : np.ndarray
+        Shape ``(len(notes) * round(note_seconds * sr),)``, float32.
+    truth : list of (start_s, end_s, label)
+        The pitch class (or ``silence``) of each slot.
+    """
+    rng = np.random.default_rng(seed)
+    n = round(note_seconds * sr)
+    parts, truth = [], []
+    for i, name in enumerate(notes):
+        if name == "silence":
+            parts.append(0.002 * synth.noise_signal(n, color="pink", seed=rng))
+            label = "silence"
+        else:
+            parts.append(
+                synth.tone(
+                    synth.note_frequency(name),
+                    duration=note_seconds,
+                    sr=sr,
+                    timbre=timbre,
+                    amplitude=0.6,
+                    seed=rng,
+                )
+            )
+            label = synth.pitch_class(name)
+        truth.append((i * note_seconds, (i + 1) * note_seconds, label))
+    return np.concatenate(parts).astype(np.float32), truth

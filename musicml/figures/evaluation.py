@@ -1,0 +1,227 @@
+"""Figures that judge a classifier: confusion matrix, scores, validation curve, projections."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from musicml.figures.classify import PALETTE
+
+_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+
+
+def confusion_figure(report: dict, *, title: str = "Confusion matrix") -> go.Figure:
+    """Heat map of true (rows) against predicted (columns) labels.
+
+    Colours are row shares (recall per cell), the text is the clip count, so a
+    perfect model is a bright diagonal whatever the class sizes.
+    """
+    labels = report["confusion"]["labels"]
+    matrix = np.asarray(report["confusion"]["matrix"], dtype=float)
+    shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    fig = go.Figure(
+        go.Heatmap(
+            z=shares,
+            x=labels,
+            y=labels,
+            text=matrix.astype(int),
+            texttemplate="%{text}",
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            colorbar={"title": {"text": "share of row"}, "tickformat": ".0%"},
+            hovertemplate=(
+                "true %{y}, predicted %{x}<br>%{text} clips (%{z:.0%} of the %{y} clips)"
+                "<extra></extra>"
+            ),
+        )
+    )
+    fig.update_layout(
+        title=title,
+        xaxis_title="Predicted label",
+        yaxis_title="True label",
+        yaxis_autorange="reversed",
+        height=max(320, 40 * len(labels) + 120),
+        margin=_MARGIN,
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
+    return fig
+
+
+def per_class_figure(report: dict, *, title: str = "Scores per class") -> go.Figure:
+    """Grouped bars of precision, recall and F1 for each class."""
+    labels = list(report["per_class"])
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=labels,
+                y=[report["per_class"][c][score] for c in labels],
+                name=score if score != "f1" else "F1",
+                marker_color=color,
+                hovertemplate=f"%{{x}}: {score} %{{y:.0%}}<extra></extra>",
+            )
+            for score, color in zip(
+                ("precision", "recall", "f1"), ("#4c78a8", "#f58518", "#54a24b"), strict=True
+            )
+        ]
+    )
+    fig.update_layout(
+        title=title,
+        barmode="group",
+        yaxis_range=[0, 1.05],
+        yaxis_tickformat=".0%",
+        height=320,
+        margin=_MARGIN,
+    )
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def validation_curve_figure(
+    curve: dict, *, chosen_C: float | None = None, title: str = "Accuracy against C"
+) -> go.Figure:
+    """Training and cross-validated accuracy against C on a log axis, with ±1 std bands."""
+    Cs = np.asarray(curve["C"])
+    fig = go.Figure()
+    for key, name, color in (
+        ("train", "training accuracy", "#4c78a8"),
+        ("test", "held-out accuracy", "#e45756"),
+    ):
+        mean = np.asarray(curve[f"{key}_mean"])
+        std = np.asarray(curve[f"{key}_std"])
+        fig.add_trace(
+            go.Scatter(
+                x=np.concatenate([Cs, Cs[::-1]]),
+                y=np.concatenate([mean + std, (mean - std)[::-1]]),
+                fill="toself",
+                fillcolor=color,
+                opacity=0.15,
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=Cs,
+                y=mean,
+                mode="lines+markers",
+                name=name,
+                line={"color": color},
+                hovertemplate=f"C=%{{x:g}}<br>{name} %{{y:.1%}}<extra></extra>",
+            )
+        )
+    if chosen_C is not None:
+        fig.add_vline(
+            x=chosen_C,
+            line={"dash": "dot", "color": "#888"},
+            annotation_text=f"your C={chosen_C:g}",
+        )
+    fig.update_layout(
+        title=title,
+        xaxis_title="C (log scale; smaller = stronger regularisation)",
+        yaxis_title="Accuracy",
+        yaxis_tickformat=".0%",
+        height=340,
+        margin=_MARGIN,
+    )
+    fig.update_xaxes(type="log")
+    return fig
+
+
+def projection_figure(projection: dict, labels, *, names=None, title: str | None = None):
+    """Scatter of the 2-D PCA or LDA projection, one colour per class."""
+    points = np.asarray(projection["points"])
+    labels = np.asarray(labels).astype(str)
+    method = projection["method"].upper()
+    explained = projection.get("explained") or []
+    axis = [
+        f"{method} {i + 1}" + (f" ({explained[i]:.0%})" if i < len(explained) else "")
+        for i in range(2)
+    ]
+    fig = go.Figure()
+    for i, label in enumerate(sorted(set(labels.tolist()))):
+        mine = np.flatnonzero(labels == label)
+        fig.add_trace(
+            go.Scattergl(
+                x=points[mine, 0],
+                y=points[mine, 1],
+                mode="markers",
+                name=label,
+                marker={"size": 6, "color": PALETTE[i % len(PALETTE)], "opacity": 0.75},
+                text=None if names is None else [names[j] for j in mine],
+                hovertemplate=f"{label}<br>%{{text}}<extra></extra>"
+                if names is not None
+                else f"{label}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title=title or f"{method} projection of the features",
+        xaxis_title=axis[0],
+        yaxis_title=axis[1],
+        height=380,
+        margin=_MARGIN,
+    )
+    return fig
+
+
+def cross_validation_figure(cv: dict, *, title: str | None = None) -> go.Figure:
+    """Accuracy of each fold, with the mean as a line."""
+    scores = np.asarray(cv["scores"])
+    if cv.get("method") == "leave-one-out":
+        fig = go.Figure(go.Histogram(x=scores, xbins={"start": -0.25, "end": 1.25, "size": 0.5}))
+        fig.update_xaxes(tickvals=[0, 1], ticktext=["wrong", "right"])
+        fig.update_layout(xaxis_title="Held-out clip", yaxis_title="Clips")
+    else:
+        fig = go.Figure(
+            go.Bar(
+                x=[f"fold {i + 1}" for i in range(len(scores))],
+                y=scores,
+                marker_color="#4c78a8",
+                hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            )
+        )
+        fig.add_hline(y=cv["mean"], line={"dash": "dot"}, annotation_text=f"mean {cv['mean']:.1%}")
+        fig.update_layout(yaxis_title="Accuracy", yaxis_tickformat=".0%", yaxis_range=[0, 1.05])
+    fig.update_layout(
+        title=title
+        or f"{cv.get('method', 'cross-validation')}: {cv['mean']:.1%} ± {cv['std']:.1%}",
+        height=300,
+        margin=_MARGIN,
+    )
+    return fig
+
+
+def comparison_figure(rows: list[dict], *, title: str = "Models of this session") -> go.Figure:
+    """Held-out and training accuracy of several models side by side.
+
+    ``rows``: dicts with ``name``, ``accuracy`` and ``train_accuracy``.
+    """
+    names = [r["name"] for r in rows]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=names,
+                y=[r.get("train_accuracy") for r in rows],
+                name="training accuracy",
+                marker_color="#4c78a8",
+            ),
+            go.Bar(
+                x=names,
+                y=[r.get("accuracy") for r in rows],
+                name="held-out accuracy",
+                marker_color="#e45756",
+            ),
+        ]
+    )
+    fig.update_layout(
+        title=title,
+        barmode="group",
+        yaxis_range=[0, 1.05],
+        yaxis_tickformat=".0%",
+        height=320,
+        margin=_MARGIN,
+    )
+    fig.update_xaxes(type="category")
+    return fig

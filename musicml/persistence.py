@@ -1,0 +1,317 @@
+"""Saving and loading models safely with skops (never pickle or joblib).
+
+A model file is a skops archive of one dictionary: the fitted Pipeline and a
+JSON string of metadata (feature settings, class names, training metrics,
+library versions). Loading reads the archive's schema *before* building any
+object and refuses the file if it names any type outside :data:`TRUSTED_TYPES`
+(or a node kind outside :data:`TRUSTED_NODES`), so nothing in a hostile file is
+ever constructed or called. A pickle file, or anything that is not a skops
+archive, is refused with :class:`~musicml.errors.ModelFileError` without being
+opened by pickle.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import json
+import platform
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import skops.io as sio
+from sklearn.base import BaseEstimator
+
+from musicml import features as _features
+from musicml.errors import ModelFileError
+from musicml.models import TrainedModel, _json_safe
+
+FORMAT = "musicml-model"
+FORMAT_VERSION = 1
+MODEL_EXTENSION = "skops"
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+"""Model files larger than this are refused (compressed size)."""
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+"""Archives that would unpack to more than this are refused (zip bombs)."""
+MAX_MEMBERS = 20_000
+
+_SKLEARN_TYPES = (
+    "sklearn.pipeline.Pipeline",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.preprocessing._data.StandardScaler",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.preprocessing._label.LabelEncoder",
+    "sklearn.decomposition._pca.PCA",
+    "sklearn.discriminant_analysis.LinearDiscriminantAnalysis",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.svm._classes.SVC",
+    "sklearn.neighbors._classification.KNeighborsClassifier",
+    "sklearn.neighbors._kd_tree.KDTree",
+    "sklearn.neighbors._ball_tree.BallTree",
+    "sklearn.ensemble._forest.RandomForestClassifier",
+    "sklearn.tree._classes.DecisionTreeClassifier",
+    "sklearn.tree._tree.Tree",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.multiclass.OneVsOneClassifier",
+)
+_BASIC_TYPES = (
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.str",
+    "builtins.int",
+    "builtins.float",
+    "builtins.bool",
+    "builtins.NoneType",
+    "numpy.ndarray",
+    "numpy.dtype",
+    "numpy.float16",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.int8",
+    "numpy.int16",
+    "numpy.int32",
+    "numpy.int64",
+    "numpy.uint8",
+    "numpy.intp",
+    "numpy.bool_",
+    "numpy.str_",
+)
+
+
+def _musicml_types() -> tuple[str, ...]:
+    """The scikit-learn transformers defined in :mod:`musicml.features`."""
+    found = {
+        f"{obj.__module__}.{obj.__name__}"
+        for _, obj in inspect.getmembers(_features, inspect.isclass)
+        if issubclass(obj, BaseEstimator) and obj.__module__ == _features.__name__
+    }
+    return tuple(sorted(found | {"musicml.features.FeatureExtractor"}))
+
+
+TRUSTED_TYPES = frozenset(_BASIC_TYPES + _SKLEARN_TYPES + _musicml_types())
+"""Every type a musicml model file may contain; anything else is refused."""
+
+TRUSTED_NODES = frozenset(
+    {
+        "DictNode",
+        "ListNode",
+        "TupleNode",
+        "JsonNode",
+        "ObjectNode",
+        "NdArrayNode",
+        "DtypeNode",
+        "TreeNode",
+        "TypeNode",
+    }
+)
+"""skops node kinds a model file may use (no functions, methods or operators)."""
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a saved model depends on."""
+    import librosa
+    import sklearn
+    import skops
+
+    from musicml import __version__
+
+    return {
+        "musicml": __version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "librosa": librosa.__version__,
+        "skops": skops.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def model_metadata(model: TrainedModel) -> dict:
+    """The JSON metadata stored next to the pipeline."""
+    return _json_safe(
+        {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "name": model.name,
+            "classes": list(model.classes),
+            "sr": int(model.sr),
+            "clip_seconds": float(model.clip_seconds),
+            "features": model.features,
+            "spec": model.spec,
+            "metrics": model.metrics,
+            "info": model.info,
+            "versions": library_versions(),
+        }
+    )
+
+
+def model_bytes(model: TrainedModel) -> bytes:
+    """The skops file of ``model`` as bytes (for downloads)."""
+    buffer = io.BytesIO()
+    document = {"pipeline": model.pipeline, "meta": json.dumps(model_metadata(model))}
+    sio.dump(document, buffer, compression=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def save_model(model: TrainedModel, path: str | Path) -> Path:
+    """Write ``model`` to ``path`` (a ``.skops`` file) and return the path."""
+    path = Path(path)
+    if path.suffix != f".{MODEL_EXTENSION}":
+        raise ModelFileError(
+            f"the model file name must end in .{MODEL_EXTENSION}; got '{path.name}'."
+        )
+    path.write_bytes(model_bytes(model))
+    return path
+
+
+def _read_bytes(source: bytes | str | Path | BinaryIO) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), "the uploaded model"
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise ModelFileError(f"no model file at '{path}'.")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ModelFileError(
+                f"'{path.name}' is larger than {MAX_FILE_BYTES // 2**20} MB; not a musicml model."
+            )
+        return path.read_bytes(), f"'{path.name}'"
+    if hasattr(source, "getvalue"):
+        return source.getvalue(), f"'{getattr(source, 'name', 'the upload')}'"
+    if hasattr(source, "read"):
+        return source.read(), f"'{getattr(source, 'name', 'the upload')}'"
+    raise ModelFileError(
+        f"a model must be given as bytes, a path or a file; got {type(source).__name__}."
+    )
+
+
+def _schema_types(node, types: set[str], nodes: set[str]) -> None:
+    """Collect every ``module.class`` and node kind named in a skops schema."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "__class__" in item and "__module__" in item:
+                types.add(f"{item['__module__']}.{item['__class__']}")
+            if "__loader__" in item:
+                nodes.add(str(item["__loader__"]))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def inspect_model_file(data: bytes, *, label: str = "the model file") -> dict:
+    """Check a model file without building anything from it.
+
+    Returns
+    -------
+    dict
+        ``{"types": [...], "untrusted": [...]}``: every type the file names and
+        those outside :data:`TRUSTED_TYPES` (empty for a loadable file).
+
+    Raises
+    ------
+    ModelFileError
+        If the bytes are not a skops archive (a pickle, garbage, a zip bomb).
+    """
+    hint = "Please choose a .skops model saved by musicml."
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelFileError(f"{label} is larger than {MAX_FILE_BYTES // 2**20} MB. {hint}")
+    if data[:2] in (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05") or data[:1] == b"(":
+        raise ModelFileError(
+            f"{label} looks like a pickle file. Pickle files can run code when opened, so "
+            f"musicml never opens them. {hint}"
+        )
+    if not data.startswith(b"PK"):
+        raise ModelFileError(f"{label} is not a skops model file. {hint}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise ModelFileError(f"{label} holds too many parts ({len(members)}). {hint}")
+            if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+                raise ModelFileError(f"{label} unpacks to more than 400 MB. {hint}")
+            schema = json.loads(archive.read("schema.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, NotImplementedError) as exc:
+        raise ModelFileError(f"{label} is not a readable skops model file. {hint}") from exc
+    types: set[str] = set()
+    nodes: set[str] = set()
+    _schema_types(schema, types, nodes)
+    try:
+        skops_untrusted = set(sio.get_untrusted_types(data=data))
+    except Exception as exc:  # skops raises assorted errors on malformed schemas
+        raise ModelFileError(f"{label} is not a readable skops model file. {hint}") from exc
+    untrusted = sorted((types | skops_untrusted) - TRUSTED_TYPES)
+    untrusted += sorted(f"node kind {n}" for n in nodes - TRUSTED_NODES)
+    return {
+        "types": sorted(types),
+        "untrusted": untrusted,
+        "skops_untrusted": sorted(skops_untrusted),
+    }
+
+
+def load_model(source: bytes | str | Path | BinaryIO, *, name: str | None = None) -> TrainedModel:
+    """Load a model saved by :func:`save_model`, refusing anything unexpected.
+
+    Parameters
+    ----------
+    source : bytes, path or file-like
+        A ``.skops`` file.
+    name : str, optional
+        Display name (defaults to the name stored in the file).
+
+    Raises
+    ------
+    ModelFileError
+        Pickle or other non-skops data, a file naming types outside
+        :data:`TRUSTED_TYPES`, or a skops file that is not a musicml model.
+    """
+    data, label = _read_bytes(source)
+    report = inspect_model_file(data, label=label)
+    if report["untrusted"]:
+        raise ModelFileError(
+            f"{label} contains types musicml does not trust: {', '.join(report['untrusted'])}. "
+            "It was refused and nothing in it was run. Only models trained by musicml can "
+            "be loaded."
+        )
+    try:
+        document = sio.load(io.BytesIO(data), trusted=report["skops_untrusted"])
+    except Exception as exc:  # a schema that passed the check but does not build
+        raise ModelFileError(f"{label} could not be loaded as a model ({exc}).") from exc
+    if not isinstance(document, dict) or not {"pipeline", "meta"} <= set(document):
+        raise ModelFileError(f"{label} is a skops file but not a musicml model.")
+    try:
+        meta = json.loads(document["meta"])
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"{label} has unreadable model information.") from exc
+    if meta.get("format") != FORMAT or not isinstance(meta.get("classes"), list):
+        raise ModelFileError(f"{label} is a skops file but not a musicml model.")
+    pipeline = document["pipeline"]
+    if not hasattr(pipeline, "predict") or not hasattr(pipeline, "named_steps"):
+        raise ModelFileError(f"{label} does not hold a classifier pipeline.")
+    info = dict(meta.get("info") or {})
+    info["versions"] = meta.get("versions", {})
+    info["version_warnings"] = _version_warnings(meta.get("versions", {}))
+    return TrainedModel(
+        pipeline=pipeline,
+        classes=[str(c) for c in meta["classes"]],
+        sr=int(meta.get("sr", 22050)),
+        clip_seconds=float(meta.get("clip_seconds", 1.0)),
+        name=name or str(meta.get("name", "model")),
+        spec=dict(meta.get("spec") or {}),
+        metrics=dict(meta.get("metrics") or {}),
+        info=info,
+    )
+
+
+def _version_warnings(saved: dict) -> list[str]:
+    """Plain sentences for libraries whose version differs from the one that saved the model."""
+    current = library_versions()
+    return [
+        f"saved with {lib} {saved[lib]}, running {current[lib]}"
+        for lib in ("scikit-learn", "numpy", "librosa")
+        if lib in saved and saved[lib] != current[lib]
+    ]

@@ -1,0 +1,209 @@
+"""Streamlit glue for models: cached built-ins, the session's trained models, a model picker.
+
+Trained models live in ``st.session_state[musicml.ui.state.MODELS]`` (name →
+:class:`~musicml.models.TrainedModel`, newest last, at most
+:data:`MAX_MODELS`), so the Train and Classify pages share them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import numpy as np
+import streamlit as st
+
+from musicml import builtin, persistence
+from musicml.audio import DEFAULT_SR, Clip
+from musicml.classify import Classification, classify_clip
+from musicml.datasets import Dataset
+from musicml.errors import ParameterError
+from musicml.features import mel_spectrogram_db
+from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier
+from musicml.ui.state import MODELS
+
+MAX_MODELS = 4
+"""Older trained models are dropped past this many."""
+
+UPLOAD_MODEL = "Upload a .skops model"
+
+
+@st.cache_resource(show_spinner="Loading the built-in model…")
+def builtin_model(name: str) -> TrainedModel:
+    """An embedded model (shared by all sessions)."""
+    return builtin.builtin_model(name)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Checking and loading the model file…")
+def _uploaded_model(digest: str, data: bytes, name: str) -> TrainedModel:
+    return persistence.load_model(data, name=name)
+
+
+def uploaded_model(data: bytes, name: str) -> TrainedModel:
+    """A model from uploaded ``.skops`` bytes (checked; cached by content)."""
+    digest = hashlib.sha256(data).hexdigest()
+    return _uploaded_model(digest, data, name)
+
+
+def model_file(model: TrainedModel) -> bytes:
+    """The ``.skops`` bytes of a model (for the download button), made once per model."""
+    data = getattr(model, "_file_bytes", None)
+    if data is None:
+        data = persistence.model_bytes(model)
+        model._file_bytes = data
+    return data
+
+
+def session_models() -> dict[str, TrainedModel]:
+    """The models trained this session (created empty on first use)."""
+    if MODELS not in st.session_state:
+        st.session_state[MODELS] = {}
+    return st.session_state[MODELS]
+
+
+def add_model(model: TrainedModel) -> str:
+    """Keep ``model`` for the other pages (newest last) and return its name."""
+    models = session_models()
+    models.pop(model.name, None)
+    models[model.name] = model
+    while len(models) > MAX_MODELS:
+        models.pop(next(iter(models)))
+    return model.name
+
+
+def model_picker(key: str, *, default: str = "builtin:notes") -> TrainedModel | None:
+    """Choose a built-in model, one trained this session, or upload a ``.skops`` file.
+
+    Widget keys: ``{key}.model`` (the choice) and ``{key}.model_upload``.
+    Returns ``None`` while an upload is missing; a refused file raises
+    :class:`~musicml.errors.ModelFileError` for the page's ``friendly_errors``.
+    """
+    labels: dict[str, Callable[[], TrainedModel]] = {}
+    for name, blurb in builtin.BUILTIN_MODELS.items():
+        labels[f"{name} — {blurb}"] = lambda name=name: builtin_model(name)
+    for name, model in reversed(list(session_models().items())):
+        labels[f"trained: {name} — {model.describe()}"] = lambda model=model: model
+    options = [*labels, UPLOAD_MODEL]
+    index = next((i for i, o in enumerate(options) if o.startswith(f"{default} ")), 0)
+    choice = st.selectbox("Model", options, index=index, key=f"{key}.model")
+    if choice in labels:
+        return labels[choice]()
+    upload = st.file_uploader(
+        "Model file (.skops, saved by musicml)", type=["skops"], key=f"{key}.model_upload"
+    )
+    if upload is None:
+        st.info("Choose a .skops model file to continue.", icon=":material/upload_file:")
+        return None
+    return uploaded_model(upload.getvalue(), upload.name.removesuffix(".skops"))
+
+
+def model_key(model: TrainedModel) -> str:
+    """A stable cache key of a model for this process (name and identity)."""
+    return f"{model.name}@{id(model):x}"
+
+
+def _digest(audio) -> str:
+    return hashlib.sha1(np.ascontiguousarray(audio).view(np.uint8)).hexdigest()
+
+
+@st.cache_data(max_entries=16, show_spinner="Classifying…")
+def _classify(key: str, digest: str, segment, _model: TrainedModel, _clip: Clip) -> Classification:
+    return classify_clip(_clip, _model, segment=segment)
+
+
+def classify_cached(model: TrainedModel, clip: Clip, *, segment) -> Classification:
+    """:func:`musicml.classify.classify_clip`, cached per model, audio content and segmentation."""
+    return _classify(model_key(model), _digest(clip.audio), segment, model, clip)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def song_spectrogram(digest: str, _audio: np.ndarray, sr: int, hop_length: int) -> np.ndarray:
+    """Mel spectrogram (dB, 64 bands) of a whole song for display."""
+    return mel_spectrogram_db(_audio, sr=sr, n_mels=64, hop_length=hop_length)
+
+
+def spectrogram_of(clip: Clip) -> tuple[np.ndarray, int]:
+    """A display spectrogram and its hop (coarser for long songs, so the figure stays light)."""
+    hop = 512 * max(1, int(np.ceil(clip.duration / 30.0)))
+    return song_spectrogram(_digest(clip.audio), clip.audio, clip.sr, hop), hop
+
+
+RESULTS = "train.results"
+"""Plain session key: recent training results by their settings (newest last)."""
+
+
+def train_with_progress(
+    dataset_key: str,
+    dataset: Dataset,
+    *,
+    features: str,
+    feature_params: dict,
+    spec: ModelSpec,
+    test_size: float,
+    seed: int,
+    name: str,
+) -> TrainResult:
+    """Train (with a progress bar) unless the same settings were trained this session."""
+    results = st.session_state.setdefault(RESULTS, {})
+    key = (dataset_key, features, tuple(sorted(feature_params.items())), spec, test_size, seed)
+    if key in results:
+        return results[key]
+    bar = st.progress(0.0, text="Computing features…")
+
+    def report(fraction: float, message: str) -> None:
+        bar.progress(min(1.0, max(0.0, fraction)), text=message)
+
+    try:
+        result = train_classifier(
+            dataset,
+            features=features,
+            feature_params=feature_params,
+            spec=spec,
+            test_size=test_size,
+            seed=seed,
+            name=name,
+            progress=report,
+        )
+    finally:
+        bar.empty()
+    results[key] = result
+    while len(results) > MAX_MODELS:
+        results.pop(next(iter(results)))
+    add_model(result.model)
+    return result
+
+
+def derived(result: TrainResult, name: str, compute: Callable[[], object]):
+    """Compute something about a result once per session (validation curve, projections…)."""
+    memo = result.__dict__.setdefault("_derived", {})
+    if name not in memo:
+        memo[name] = compute()
+    return memo[name]
+
+
+@st.cache_resource(max_entries=6, show_spinner="Making the data set…")
+def builtin_dataset(kind: str, per_class: int, seed: int, sr: int = DEFAULT_SR) -> Dataset:
+    """A generated data set (shared by all sessions, read-only)."""
+    from musicml import datasets
+
+    if kind == "sound-silence":
+        return datasets.sound_silence_dataset(per_class=per_class, sr=sr, seed=seed)
+    if kind == "notes":
+        if hasattr(datasets, "notes_dataset"):
+            return datasets.notes_dataset(per_class=per_class, sr=sr, seed=seed)
+        return builtin.notes_training_set(per_class=per_class, sr=sr, seed=seed)
+    if kind == "timbre" and hasattr(datasets, "timbre_dataset"):
+        return datasets.timbre_dataset(per_class=per_class, sr=sr, seed=seed)
+    raise ParameterError(f"unknown built-in data set {kind!r}.")
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the labelled audio…")
+def _uploaded_dataset(digest: str, data: bytes, name: str, sr: int) -> Dataset:
+    from musicml import dataio
+
+    return dataio.load_labelled_audio(data, sr=sr)
+
+
+def uploaded_dataset(data: bytes, name: str, *, sr: int = DEFAULT_SR) -> Dataset:
+    """A labelled data set from an uploaded zip (cached by content)."""
+    return _uploaded_dataset(hashlib.sha256(data).hexdigest(), data, name, sr)

@@ -1,0 +1,94 @@
+"""Classify page: defaults, an upload, a recording, a bad upload, and a model file."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from musicml.builtin import example_melody
+
+TIMEOUT = 120
+SR = 22050
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/classify.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _wav(audio: np.ndarray, sr: int = SR) -> bytes:
+    buffer = io.BytesIO()
+    sf.write(buffer, audio, sr, format="WAV")
+    return buffer.getvalue()
+
+
+def _timeline_labels(at: AppTest) -> list[str]:
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return sorted({t["name"] for t in figure["data"] if t.get("type") == "bar"})
+
+
+def test_defaults_classify_the_example_melody():
+    at = _open()
+    assert not at.error
+    assert set(_timeline_labels(at)) == {"A", "B", "C", "D", "E", "F", "G", "silence"}
+    assert at.download_button(key="classify.csv")
+    assert len(at.get("audio")) == 2  # the song and its resynthesis
+
+
+def test_upload_is_classified():
+    audio, _ = example_melody(sr=44100, notes=("D4", "D4", "silence"))
+    at = _open()
+    at.segmented_control(key="classify.source").set_value("Upload a file").run()
+    at.file_uploader(key="classify.upload").set_value(("x.wav", _wav(audio, 44100), "audio/wav"))
+    at.run()
+    assert not at.exception and not at.error
+    assert _timeline_labels(at) == ["D", "silence"]
+    assert "Mostly **D**" in at.subheader[0].value
+
+
+def test_recording_is_classified_with_the_sound_silence_model():
+    audio, _ = example_melody(sr=SR, notes=("G4", "silence", "C5"))
+    at = _open()
+    model = next(o for o in at.selectbox(key="classify.model").options if "sound-silence" in o)
+    at.selectbox(key="classify.model").set_value(model).run()
+    at.segmented_control(key="classify.source").set_value("Record").run()
+    at.audio_input(key="classify.record").set_value(("rec.wav", _wav(audio), "audio/wav")).run()
+    assert not at.exception and not at.error
+    assert _timeline_labels(at) == ["silence", "sound"]
+
+
+def test_bad_upload_shows_an_error_not_a_traceback():
+    at = _open()
+    at.segmented_control(key="classify.source").set_value("Upload a file").run()
+    at.file_uploader(key="classify.upload").set_value(
+        ("x.wav", b"this is not audio" * 50, "audio/wav")
+    ).run()
+    assert not at.exception
+    assert at.error and "could not be read as audio" in at.error[0].value
+
+
+@pytest.mark.parametrize("payload", [b"\x80\x04\x95 a pickle", b"garbage"])
+def test_bad_model_file_shows_an_error(payload):
+    at = _open()
+    upload = next(o for o in at.selectbox(key="classify.model").options if "Upload" in o)
+    at.selectbox(key="classify.model").set_value(upload).run()
+    at.file_uploader(key="classify.model_upload").set_value(
+        ("m.skops", payload, "application/octet-stream")
+    ).run()
+    assert not at.exception
+    assert at.error and "skops" in at.error[0].value
+
+
+def test_onsets_segmentation():
+    at = _open()
+    at.radio(key="classify.how").set_value("At detected onsets").run()
+    assert not at.exception and not at.error
+    assert "segments" in at.markdown[1].value or at.get("plotly_chart")

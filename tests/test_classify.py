@@ -1,0 +1,95 @@
+"""Classifying long audio: segments cover the clip, a melody is followed over time."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from musicml.audio import Clip
+from musicml.builtin import builtin_model, example_melody
+from musicml.classify import (
+    classify_clip,
+    fixed_segments,
+    is_note_model,
+    onset_segments,
+    resynthesize,
+    segments_csv,
+)
+from musicml.errors import ParameterError
+
+SR = 22050
+
+
+def test_fixed_segments_cover_everything_and_merge_a_short_tail():
+    assert fixed_segments(10, 1, seconds=3) == [(0, 3), (3, 6), (6, 10)]
+    assert fixed_segments(11, 1, seconds=3) == [(0, 3), (3, 6), (6, 9), (9, 11)]
+    assert fixed_segments(2, 1, seconds=3) == [(0, 2)]
+    with pytest.raises(ParameterError, match="segment length"):
+        fixed_segments(10, 1, seconds=0)
+
+
+def test_onset_segments_start_at_notes():
+    audio, _truth = example_melody(sr=SR, notes=("C4", "E4", "G4", "C5"), note_seconds=0.5)
+    ranges = onset_segments(audio, SR)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(audio)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    starts = np.array([start for start, _ in ranges]) / SR
+    for t in (0.5, 1.0, 1.5):
+        assert np.min(np.abs(starts - t)) < 0.06
+
+
+@pytest.fixture(scope="module")
+def notes_model():
+    return builtin_model("builtin:notes")
+
+
+def test_classified_melody_matches_its_ground_truth_over_time(notes_model):
+    audio, truth = example_melody(sr=SR)
+    result = classify_clip(Clip(audio, SR, "melody"), notes_model, segment=1.0)
+    assert [s.label for s in result.segments] == [label for _, _, label in truth]
+    assert result.segments[-1].end_s == pytest.approx(len(audio) / SR)
+    shares = result.distribution
+    assert sum(shares.values()) == pytest.approx(1.0, abs=1e-5)
+    assert shares["C"] == pytest.approx(2 / 9, abs=1e-6)  # C4 and C5
+
+
+def test_onset_segmentation_follows_a_melody_of_uneven_notes(notes_model):
+    notes = ("D4", "F4", "A4", "E5")
+    seconds = (0.6, 0.9, 0.4, 1.1)
+    parts, truth, t = [], [], 0.0
+    for name, length in zip(notes, seconds, strict=True):
+        part, _ = example_melody(sr=SR, notes=(name,), note_seconds=length, timbre="string")
+        parts.append(part)
+        truth.append((t + length / 2, name[0]))
+        t += length
+    result = classify_clip(Clip(np.concatenate(parts), SR), notes_model, segment="onsets")
+    for middle, label in truth:
+        covering = [s for s in result.segments if s.start_s <= middle < s.end_s]
+        assert covering[0].label == label
+
+
+def test_a_different_sample_rate_is_resampled(notes_model):
+    audio, _truth = example_melody(sr=16000, notes=("G3", "silence", "E4"))
+    result = classify_clip(Clip(audio, 16000), notes_model, segment=1.0)
+    assert [s.label for s in result.segments] == ["G", "silence", "E"]
+
+
+def test_csv_and_resynthesis(notes_model):
+    audio, _ = example_melody(sr=SR, notes=("A4", "silence"))
+    result = classify_clip(Clip(audio, SR), notes_model)
+    text = segments_csv(result)
+    assert text.splitlines()[0].startswith("start_s,end_s,label,confidence,")
+    assert len(text.splitlines()) == 3
+    assert is_note_model(result.classes)
+    played = resynthesize(result, sr=SR)
+    assert len(played) == len(audio)
+    spectrum = np.abs(np.fft.rfft(played[:SR]))
+    assert np.argmax(spectrum) == pytest.approx(440, abs=2)  # A4 at 1 Hz per bin
+    assert np.abs(played[SR:]).max() == 0
+
+
+def test_bad_segment_is_refused(notes_model):
+    with pytest.raises(ParameterError, match="onsets"):
+        classify_clip(Clip(np.zeros(SR, np.float32), SR), notes_model, segment="beats")

@@ -1,0 +1,163 @@
+"""train → evaluate → classify on the command line, with the JSON contracts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parent.parent
+SR = 22050
+
+
+def musicml(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "musicml", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+def _write_class_folders(root: Path) -> None:
+    """Two classes of one-second clips: low hums and high whistles, in GTZAN layout."""
+    rng = np.random.default_rng(0)
+    t = np.arange(SR) / SR
+    for label, base in (("low", 200.0), ("high", 2500.0)):
+        (root / label).mkdir(parents=True)
+        for i in range(8):
+            f = base * rng.uniform(0.9, 1.1)
+            audio = 0.4 * np.sin(2 * np.pi * f * t) + 0.01 * rng.standard_normal(SR)
+            sf.write(root / label / f"{label}{i}.wav", audio.astype(np.float32), SR)
+
+
+@pytest.mark.slow
+def test_train_evaluate_classify_end_to_end(tmp_path):
+    data = tmp_path / "data"
+    _write_class_folders(data)
+    model = tmp_path / "tones.skops"
+    trained = musicml(
+        "train",
+        str(data),
+        "--features",
+        "mel",
+        "--model",
+        "logreg",
+        "--C",
+        "1.0",
+        "--multiclass",
+        "ovr",
+        "--out",
+        str(model),
+        "--json",
+    )
+    document = json.loads(trained.stdout)
+    assert document["classes"] == ["high", "low"]
+    assert document["accuracy"] == 1.0
+    assert model.is_file()
+
+    evaluated = json.loads(musicml("evaluate", str(model), str(data), "--json").stdout)
+    assert set(evaluated) == {"accuracy", "per_class", "confusion"}
+    assert evaluated["accuracy"] == 1.0
+    assert evaluated["confusion"] == {"labels": ["high", "low"], "matrix": [[8, 0], [0, 8]]}
+    assert set(evaluated["per_class"]["low"]) >= {"precision", "recall", "f1", "support"}
+
+    t = np.arange(SR) / SR
+    song = np.concatenate([0.4 * np.sin(2 * np.pi * 210 * t), 0.4 * np.sin(2 * np.pi * 2400 * t)])
+    song += 0.01 * np.random.default_rng(1).standard_normal(len(song))  # as in training
+    song_path = tmp_path / "song.wav"
+    sf.write(song_path, np.concatenate([song, song[: SR // 2]]).astype(np.float32), SR)
+    done = musicml("classify", str(song_path), "--model", str(model), "--segment", "1", "--json")
+    (result,) = json.loads(done.stdout)
+    assert set(result) == {"file", "duration_s", "model", "segments", "summary"}
+    assert result["duration_s"] == pytest.approx(2.5)
+    labels = [s["label"] for s in result["segments"]]
+    assert labels == ["low", "high", "low"]
+    assert result["segments"][0]["start_s"] == 0
+    assert result["segments"][-1]["end_s"] == pytest.approx(2.5)
+    for a, b in zip(result["segments"], result["segments"][1:], strict=False):
+        assert a["end_s"] == b["start_s"]
+    assert set(result["summary"]) == {"label", "distribution"}
+    assert result["summary"]["label"] == "low"
+    assert sum(result["summary"]["distribution"].values()) == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_builtin_notes_from_the_command_line(tmp_path):
+    from musicml.builtin import example_melody
+
+    audio, _ = example_melody(sr=SR, notes=("E4", "silence", "A3"))
+    path = tmp_path / "melody.wav"
+    sf.write(path, audio, SR)
+    done = musicml("classify", str(path), str(path), "--model", "builtin:notes", "--json")
+    results = json.loads(done.stdout)
+    assert len(results) == 2
+    assert [s["label"] for s in results[0]["segments"]] == ["E", "silence", "A"]
+    onsets = json.loads(musicml("classify", str(path), "--segment", "onsets", "--json").stdout)
+    assert onsets[0]["segments"][-1]["end_s"] == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["classify", "missing.wav", "--json"], "error: "),
+        (["classify", "x.wav", "--segment", "beats", "--json"], "--segment must be"),
+        (["evaluate", "nothere.skops", "builtin:notes", "--json"], "no model file"),
+        (["evaluate", "builtin:chords", "builtin:notes", "--json"], "unknown built-in model"),
+    ],
+)
+def test_failures_are_one_line_on_stderr(args, message):
+    done = musicml(*args, check=False)
+    assert done.returncode != 0
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert message in lines[0]
+
+
+class _OpensAFile:
+    """Unpickling this would create ``path`` (builtins.open): proof that code ran."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_pickle_model_is_refused_on_the_command_line(tmp_path):
+    import pickle
+
+    marker = tmp_path / "ran.txt"
+    bad = tmp_path / "evil.skops"
+    bad.write_bytes(pickle.dumps(_OpensAFile(str(marker))))
+    done = musicml("classify", str(bad), "--model", str(bad), "--json", check=False)
+    assert done.returncode != 0 and "pickle" in done.stderr
+    assert not marker.exists()
+
+
+def test_train_refuses_multinomial_for_svm(tmp_path):
+    done = musicml(
+        "train",
+        "builtin:sound-silence",
+        "--model",
+        "svm",
+        "--multiclass",
+        "multinomial",
+        "--out",
+        str(tmp_path / "m.skops"),
+        "--json",
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "only applies to logistic regression" in done.stderr
+    assert not (tmp_path / "m.skops").exists()
