@@ -1,0 +1,95 @@
+"""Music analysis page: defaults, every view, controls that change the output, uploads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import soundfile as sf
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from musicml.analysis import example_song
+
+TIMEOUT = 120
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/music_analysis.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _figure(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_defaults_show_tempo_beats_key_and_clicks():
+    at = _open()
+    assert not at.error
+    metrics = _metrics(at)
+    assert metrics["Tempo"].endswith("BPM") and abs(float(metrics["Tempo"].split()[0]) - 120) < 2.4
+    assert metrics["Key (estimate)"] == "C major"
+    assert int(metrics["Beats"]) >= 12
+    names = [trace["name"] for trace in _figure(at)["data"]]
+    assert any(n.startswith("beats") for n in names) and any(n.startswith("onsets") for n in names)
+    assert at.download_button(key="analysis.download_json")
+    # The click mix, the harmonic part and the percussive part (the default view).
+    assert len(at.get("audio")) == 3
+
+
+def test_every_view_renders_and_controls_change_the_output():
+    at = _open()
+    at.segmented_control(key="analysis.source").set_value("Example: slower groove, 96 BPM").run()
+    assert abs(float(_metrics(at)["Tempo"].split()[0]) - 96) < 2
+    for view in (
+        "Stretch & shift",
+        "NMF",
+        "Beat-synchronous features",
+        "CQT & chroma",
+        "Key",
+        "Harmonic / percussive",
+    ):
+        at.segmented_control(key="analysis.view").set_value(view).run()
+        assert not at.exception, (view, at.exception)
+        assert not at.error, view
+    at.segmented_control(key="analysis.view").set_value("NMF").run()
+    assert len(at.get("audio")) == 1 + 4 + 1  # clicks, four components, the reconstruction
+    error_4 = float(_metrics(at)["Reconstruction error ‖V − WH‖ / ‖V‖"])
+    at.slider(key="analysis.components").set_value(8).run()
+    assert len(at.get("audio")) == 1 + 8 + 1
+    assert float(_metrics(at)["Reconstruction error ‖V − WH‖ / ‖V‖"]) < error_4
+    at.segmented_control(key="analysis.view").set_value("Stretch & shift").run()
+
+    def duration_caption() -> str:
+        return next(c.value for c in at.caption if "becomes" in c.value)
+
+    assert duration_caption() == "8.0 s becomes 6.4 s."
+    at.slider(key="analysis.rate").set_value(2.0).run()
+    assert duration_caption() == "8.0 s becomes 4.0 s."
+
+
+def test_upload_is_analysed_and_bad_upload_shows_an_error():
+    clip = example_song(bpm=100.0, duration=6.0, sr=44100)
+    buffer = io.BytesIO()
+    sf.write(buffer, np.stack([clip.audio, clip.audio], axis=1), 44100, format="FLAC")
+    at = _open()
+    at.segmented_control(key="analysis.source").set_value("Upload a file").run()
+    at.file_uploader(key="analysis.upload").set_value(
+        ("song.flac", buffer.getvalue(), "audio/flac")
+    )
+    at.run()
+    assert not at.exception and not at.error
+    assert abs(float(_metrics(at)["Tempo"].split()[0]) - 100) < 2
+    at.file_uploader(key="analysis.upload").set_value(
+        ("broken.wav", b"RIFF this is not a wave file", "audio/wav")
+    )
+    at.run()
+    assert not at.exception
+    assert at.error and "could not be read as audio" in at.error[0].value

@@ -1,0 +1,70 @@
+"""Signal lab page: defaults, every experiment, controls, and a bad upload."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from musicml.gabor import GABOR_FEATURE_LENGTH
+
+TIMEOUT = 120
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/signal_lab.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _figure(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def test_defaults_smooth_and_check_the_convolution_theorem():
+    at = _open()
+    assert not at.error
+    assert float(at.metric[0].value) < 1e-10
+    before = _figure(at, 0)["data"][1]
+    at.slider(key="lab.sigma").set_value(15.0).run()
+    assert not at.exception
+    after = _figure(at, 0)["data"][1]
+    assert after["name"] == "smoothed (σ=15)" and after["y"] != before["y"]
+
+
+def test_power_spectrum_finds_the_period():
+    at = _open()
+    at.segmented_control(key="lab.view").set_value("Power spectrum").run()
+    assert not at.exception
+    assert abs(float(at.metric[0].value.split()[0]) - 37.0) < 1.0
+    at.slider(key="lab.true_period").set_value(80.0).run()
+    assert abs(float(at.metric[0].value.split()[0]) - 80.0) < 2.0
+
+
+def test_fir_lowpass_changes_with_the_cutoff():
+    at = _open()
+    at.segmented_control(key="lab.view").set_value("FIR low-pass").run()
+    assert not at.exception and len(at.get("audio")) == 2
+    assert at.download_button(key="lab.download_taps")
+    before = _figure(at, 0)["layout"]["annotations"][0]["text"]
+    at.slider(key="lab.cutoff").set_value(3000).run()
+    assert _figure(at, 0)["layout"]["annotations"][0]["text"] != before == "cut-off 1000 Hz"
+
+
+def test_gabor_features_and_a_bad_upload():
+    at = _open()
+    at.segmented_control(key="lab.view").set_value("Gabor filters").run()
+    assert not at.exception and not at.error
+    bars = _figure(at, 2)["data"]
+    assert sum(len(bar["x"]) if isinstance(bar["x"], list) else 18 for bar in bars) == (
+        GABOR_FEATURE_LENGTH
+    )
+    at.slider(key="lab.gabor_freq").set_value(1000).run()
+    assert not at.exception
+    at.segmented_control(key="lab.source").set_value("Upload a file").run()
+    at.file_uploader(key="lab.upload").set_value(("noise.mp3", b"\x00" * 400, "audio/mpeg"))
+    at.run()
+    assert not at.exception
+    assert at.error and "could not be read as audio" in at.error[0].value
