@@ -420,6 +420,57 @@ def _safe_name(name: str, index: int, used: set[str]) -> str:
     return path
 
 
+def _labels_csv(names: list[str], labels) -> bytes:
+    rows = io.StringIO()
+    writer = csv.writer(rows, lineterminator="\n")
+    writer.writerow(["file", "label"])
+    writer.writerows(zip(names, list(labels), strict=True))
+    return rows.getvalue().encode("utf-8")
+
+
+def _settings_json(dataset: Dataset) -> bytes:
+    meta = {
+        "settings": dataset.settings,
+        "sr": int(dataset.sr),
+        "classes": dataset.classes,
+        "n_clips": len(dataset),
+    }
+    return json.dumps(meta, indent=2, default=_json_default).encode("utf-8")
+
+
+def save_dataset_folder(
+    dataset: Dataset, folder: str | Path, *, subtype: str = "PCM_16"
+) -> list[Path]:
+    """Write the clips as WAV files plus ``labels.csv`` and ``settings.json`` into ``folder``.
+
+    Parameters
+    ----------
+    subtype : str, default "PCM_16"
+        WAV sample format (``"FLOAT"`` keeps float32 samples exactly).
+
+    Returns
+    -------
+    list of Path
+        The WAV files written, in data-set order. The same data set always
+        gives byte-identical files.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DataSetError(f"'{folder}' exists and is not a folder; choose another --out.")
+    folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    names = [_safe_name(n, i, used) for i, n in enumerate(dataset.names)]
+    written = []
+    for name, clip in zip(names, dataset.clips, strict=True):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(wav_bytes(clip, dataset.sr, subtype=subtype))
+        written.append(path)
+    (folder / LABELS_CSV).write_bytes(_labels_csv(names, dataset.labels.tolist()))
+    (folder / SETTINGS_JSON).write_bytes(_settings_json(dataset))
+    return written
+
+
 def dataset_to_zip(dataset: Dataset) -> bytes:
     """A zip of the data set: WAV files, ``labels.csv`` (``file,label``) and ``settings.json``.
 
@@ -433,16 +484,6 @@ def dataset_to_zip(dataset: Dataset) -> bytes:
     """
     used: set[str] = set()
     names = [_safe_name(n, i, used) for i, n in enumerate(dataset.names)]
-    rows = io.StringIO()
-    writer = csv.writer(rows, lineterminator="\n")
-    writer.writerow(["file", "label"])
-    writer.writerows(zip(names, dataset.labels.tolist(), strict=True))
-    meta = {
-        "settings": dataset.settings,
-        "sr": int(dataset.sr),
-        "classes": dataset.classes,
-        "n_clips": len(dataset),
-    }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
 
@@ -452,12 +493,8 @@ def dataset_to_zip(dataset: Dataset) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
 
-        put(LABELS_CSV, rows.getvalue().encode("utf-8"), zipfile.ZIP_DEFLATED)
-        put(
-            SETTINGS_JSON,
-            json.dumps(meta, indent=2, default=_json_default).encode("utf-8"),
-            zipfile.ZIP_DEFLATED,
-        )
+        put(LABELS_CSV, _labels_csv(names, dataset.labels.tolist()), zipfile.ZIP_DEFLATED)
+        put(SETTINGS_JSON, _settings_json(dataset), zipfile.ZIP_DEFLATED)
         for name, clip in zip(names, dataset.clips, strict=True):
             put(name, wav_bytes(clip, dataset.sr, subtype="FLOAT"), zipfile.ZIP_STORED)
     return buffer.getvalue()

@@ -125,3 +125,34 @@ def test_a_model_trained_on_varied_notes_recognises_clean_tutorial_notes():
     assert np.mean(model.predict(tutorial.clips) == tutorial.labels) >= 0.9
     held_out = notes_dataset(per_class=10, seed=123)
     assert np.mean(model.predict(held_out.clips) == held_out.labels) >= 0.8
+
+
+def _folder_bytes(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
+
+
+@pytest.mark.parametrize("kind", ["sound-silence", "notes", "timbre"])
+def test_cli_writes_byte_identical_files_for_the_same_seed(kind, tmp_path, capsys):
+    from musicml.cli import main
+
+    args = ["synth-dataset", "--kind", kind, "--per-class", "2", "--clip-seconds", "0.5"]
+    assert main([*args, "--out", str(tmp_path / "a"), "--seed", "7"]) == 0
+    assert main([*args, "--out", str(tmp_path / "b"), "--seed", "7", "--json"]) == 0
+    assert main([*args, "--out", str(tmp_path / "c"), "--seed", "8"]) == 0
+    a, b, c = (_folder_bytes(tmp_path / x) for x in "abc")
+    assert a == b and a != c
+    rows = (tmp_path / "a" / "labels.csv").read_text().splitlines()
+    assert rows[0] == "file,label"
+    wavs = sorted(name for name in a if name.endswith(".wav"))
+    assert sorted(row.split(",")[0] for row in rows[1:]) == wavs
+    summary = json.loads(capsys.readouterr().out.split("\n", 1)[1].rsplit("wrote", 1)[0])
+    assert summary["n_clips"] == len(wavs)
+
+
+def test_cli_reports_bad_settings_in_one_line(tmp_path, capsys):
+    from musicml.cli import main
+
+    code = main(["synth-dataset", "--kind", "notes", "--out", str(tmp_path), "--timbres", "kazoo"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: timbres must be") and err.count("\n") == 1
