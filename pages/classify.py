@@ -75,6 +75,11 @@ with friendly_errors():
 
 notes = is_note_model(result.classes)
 shares = result.distribution
+if model.clip_seconds >= 5 or len(result.segments) == 1:
+    # A song-level model (a genre model, say): one verdict with its probabilities.
+    probabilities = result.song_probabilities
+    verdict = max(probabilities, key=probabilities.get)
+    st.metric("Predicted class for the whole song", f"{verdict} ({probabilities[verdict]:.0%})")
 st.subheader(f"Mostly **{result.label}**", anchor=False)
 st.markdown(
     f"{len(result.segments)} segments over {result.duration_s:.1f} s; **{result.label}** covers "

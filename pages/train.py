@@ -150,6 +150,11 @@ with st.form("train.form", border=True):
             "Dimensions kept (0 = all / automatic)", 0, 200, 0, key="train.components"
         )
         n_mels = cols[0].slider("Mel bands (mel, mfcc)", 16, 128, 64, step=16, key="train.n_mels")
+        n_mfcc = cols[1].slider("MFCC coefficients", 5, 40, 20, key="train.n_mfcc")
+        chroma_source = cols[2].selectbox("Chroma from", ["stft", "cqt"], key="train.chroma_source")
+        n_fft_bins = cols[3].select_slider(
+            "FFT bins (fft)", [100, 250, 500, 1000, 2000], value=1000, key="train.fft_bins"
+        )
         test_size = cols[1].slider(
             "Held-out share", 0.1, 0.5, 0.25, step=0.05, key="train.test_size"
         )
@@ -162,7 +167,12 @@ if strategy == "multinomial" and model_kind != "logreg":
         f"{MODEL_NAMES[model_kind].lower()} uses its own multiclass handling instead."
     )
     strategy = None
-feature_params = {"n_mels": n_mels} if features in ("mel", "mfcc") else {}
+feature_params = {
+    "mel": {"n_mels": n_mels},
+    "mfcc": {"n_mels": n_mels, "n_mfcc": n_mfcc},
+    "chroma": {"chroma_source": chroma_source},
+    "fft": {"n_fft_bins": n_fft_bins},
+}.get(features, {})
 with friendly_errors():
     spec = ModelSpec(
         model=model_kind,
@@ -203,6 +213,14 @@ st.caption(
     + " A training score far above the held-out score means the model memorised its "
     "training clips (over-fitting)."
 )
+
+if result.accuracy == 1.0 and result.train_accuracy == 1.0:
+    st.info(
+        "A perfect score on both sides: this task is easy (the tutorial's sound vs silence is "
+        "trivially separable). For a harder one, pick **Built-in: notes C–B and silence** and "
+        "compare feature kinds and values of C.",
+        icon=":material/lightbulb:",
+    )
 
 report = classification_report(result.test_labels, result.test_predicted, classes=model.classes)
 left, right = st.columns(2)

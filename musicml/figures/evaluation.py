@@ -123,6 +123,7 @@ def validation_curve_figure(
         xaxis_title="C (log scale; smaller = stronger regularisation)",
         yaxis_title="Accuracy",
         yaxis_tickformat=".0%",
+        yaxis_range=[0, 1.05],
         height=340,
         margin=_MARGIN,
     )
