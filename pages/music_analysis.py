@@ -7,6 +7,7 @@ from musicml.figures.analysis import (
     beats_figure,
     feature_figure,
     key_figure,
+    mfcc_figure,
     nmf_activations_figure,
     nmf_components_figure,
 )
@@ -70,7 +71,8 @@ with friendly_errors():
     mixed = glue.clicks_of(key, clip.sr, click_on or "beats", clip.audio, times)
 st.caption(
     f"Listen to **{clip.name or 'the sound'}** with a click on every detected "
-    f"{click_on or 'beat'}: if the clicks sit on the pulse, the beat tracker got it right."
+    f"{'onset' if click_on == 'onsets' else 'beat'}: if the clicks sit on the pulse, the beat "
+    "tracker got it right."
 )
 mixed_wav = wav_of(mixed, clip.sr)
 st.audio(mixed_wav, format="audio/wav")
@@ -251,25 +253,15 @@ elif view == "Beat-synchronous features":
         alt="Chroma aggregated per beat",
     )
     st.plotly_chart(
-        feature_figure(
-            sync.mfcc,
-            times=sync.times,
-            title="Beat-synchronous MFCC",
-            y_title="Coefficient",
-            colorscale="RdBu_r",
-            zmid=0.0,
+        mfcc_figure(
+            sync.mfcc, times=sync.times, title="Beat-synchronous MFCC (from coefficient 1)"
         ),
         key="analysis.sync_mfcc",
         alt="MFCC aggregated per beat",
     )
     st.plotly_chart(
-        feature_figure(
-            sync.delta,
-            times=sync.times,
-            title="Beat-synchronous MFCC deltas",
-            y_title="Coefficient",
-            colorscale="RdBu_r",
-            zmid=0.0,
+        mfcc_figure(
+            sync.delta, times=sync.times, title="Beat-synchronous MFCC deltas (from coefficient 1)"
         ),
         key="analysis.sync_delta",
         alt="MFCC deltas aggregated per beat",

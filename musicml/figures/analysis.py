@@ -88,6 +88,20 @@ def feature_figure(
     return fig
 
 
+def mfcc_figure(mfcc: np.ndarray, *, times: np.ndarray, title: str) -> go.Figure:
+    """MFCCs 1… over time; coefficient 0 (overall loudness) would swamp the colour scale."""
+    mfcc = np.asarray(mfcc)
+    return feature_figure(
+        mfcc[1:],
+        times=times,
+        row_labels=[str(i) for i in range(1, mfcc.shape[0])],
+        title=title,
+        y_title="Coefficient",
+        colorscale="RdBu_r",
+        zmid=0.0,
+    )
+
+
 def key_figure(correlations: np.ndarray, names: Sequence[str]) -> go.Figure:
     """Correlation of the piece's mean chroma with each of the 24 key profiles."""
     correlations = np.asarray(correlations, dtype=float)
