@@ -98,3 +98,16 @@ def test_unknown_names_are_refused():
         builtin_model("builtin:genre")
     with pytest.raises(ParameterError, match="unknown built-in data set"):
         dataset_from_source("builtin:genre")
+
+
+@pytest.mark.slow
+def test_sound_silence_file_is_reproducible_from_the_repository():
+    """`python -m musicml build-builtins` makes the same model as the shipped file."""
+    from musicml.builtin import build_builtin, sound_silence_training_set
+
+    shipped = builtin_model("builtin:sound-silence")
+    rebuilt = build_builtin("builtin:sound-silence")
+    probe = sound_silence_training_set(per_class=20, seed=999)
+    np.testing.assert_allclose(
+        rebuilt.probabilities(probe.clips), shipped.probabilities(probe.clips), atol=1e-6
+    )

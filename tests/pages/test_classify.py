@@ -92,3 +92,31 @@ def test_onsets_segmentation():
     at.radio(key="classify.how").set_value("At detected onsets").run()
     assert not at.exception and not at.error
     assert "segments" in at.markdown[1].value or at.get("plotly_chart")
+
+
+def test_uploaded_skops_model_is_used():
+    from musicml.builtin import MODELS_DATA
+
+    data = (MODELS_DATA / "sound-silence.skops").read_bytes()
+    at = _open()
+    upload = next(o for o in at.selectbox(key="classify.model").options if "Upload" in o)
+    at.selectbox(key="classify.model").set_value(upload).run()
+    at.file_uploader(key="classify.model_upload").set_value(
+        ("mine.skops", data, "application/octet-stream")
+    ).run()
+    assert not at.exception and not at.error
+    assert _timeline_labels(at) == ["silence", "sound"]
+
+
+def test_model_trained_this_session_is_offered():
+    from musicml.datasets import sound_silence_dataset
+    from musicml.models import fit_model
+
+    model = fit_model(sound_silence_dataset(per_class=10), name="my-model")
+    at = AppTest.from_file(str(ROOT / "pages/classify.py"), default_timeout=TIMEOUT)
+    at.session_state["models"] = {"my-model": model}
+    at.run()
+    option = next(o for o in at.selectbox(key="classify.model").options if "my-model" in o)
+    at.selectbox(key="classify.model").set_value(option).run()
+    assert not at.exception and not at.error
+    assert set(_timeline_labels(at)) <= {"silence", "sound"}
