@@ -8,7 +8,7 @@ waveform) and timbres. :mod:`musicml.dataio` loads users' own labelled audio.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +33,14 @@ NOTE_TIMBRES = (
 """Timbres a notes data set draws from by default (every preset)."""
 
 SILENCE = "silence"
+
+Progress = Callable[[float], None] | None
+"""An optional callback told the fraction done (0–1) while a data set is built."""
+
+
+def _tell(progress: Progress, done: int, total: int) -> None:
+    if progress is not None and (done == total or done % 8 == 0):
+        progress(done / total)
 
 
 @dataclass(eq=False)
@@ -175,6 +183,7 @@ def sound_silence_dataset(
     frequencies: tuple[float, ...] = TUTORIAL_FREQUENCIES,
     silence_noise_db: float | None = None,
     seed: int = 0,
+    progress: Progress = None,
 ) -> Dataset:
     """The tutorial's data set: one-second clips labelled ``sound`` or ``silence``.
 
@@ -204,10 +213,12 @@ def sound_silence_dataset(
             amplitude=float(rng.uniform(0.1, 1.0)),
             phase=float(rng.uniform(0, 2 * np.pi)),
         )
+        _tell(progress, i + 1, 2 * per_class)
     if silence_noise_db is not None:
         for i in range(per_class, 2 * per_class):
             level = 10.0 ** (rng.uniform(silence_noise_db - 30.0, silence_noise_db) / 20.0)
             clips[i] = level * synth.noise_signal(n, seed=rng)
+    _tell(progress, 2 * per_class, 2 * per_class)
     order = rng.permutation(len(labels))
     settings = {
         "kind": "sound-silence",
@@ -354,6 +365,7 @@ def notes_dataset(
     detune_cents: float = 25.0,
     vibrato_probability: float = 0.4,
     reverb_probability: float = 0.6,
+    progress: Progress = None,
 ) -> Dataset:
     """Notes labelled by pitch class (``C D E F G A B`` or all twelve) plus ``silence``.
 
@@ -384,6 +396,8 @@ def notes_dataset(
         Largest mistuning in cents (100 = a semitone; keep below 50).
     vibrato_probability, reverb_probability : float
         Share of notes with vibrato and with a reverberant tail.
+    progress : callable, optional
+        Called with the fraction done (0–1) as clips are made.
 
     Returns
     -------
@@ -418,6 +432,7 @@ def notes_dataset(
     )
     rng = np.random.default_rng(seed)
     n = round(clip_seconds * sr)
+    total = per_class * (len(classes) + bool(include_silence))
     clips, labels = [], []
     for name in classes:
         step = NOTE_NAMES.index(name)
@@ -427,10 +442,12 @@ def notes_dataset(
             midi = 12 * (octave + 1) + step
             clips.append(_render_note(rng, midi=midi, timbre=timbre, n=n, sr=sr, variation=var))
             labels.append(name)
+            _tell(progress, len(clips), total)
     if include_silence:
         for _ in range(per_class):
             clips.append(_render_silence(rng, n=n, variation=var))
             labels.append(SILENCE)
+            _tell(progress, len(clips), total)
     settings = {
         "kind": "notes",
         "per_class": per_class,
@@ -460,6 +477,7 @@ def timbre_dataset(
     sr: int = DEFAULT_SR,
     seed: int = 0,
     variation: bool = True,
+    progress: Progress = None,
 ) -> Dataset:
     """Notes labelled by timbre preset, with the pitch varied over a range.
 
@@ -496,6 +514,7 @@ def timbre_dataset(
             midi = int(rng.integers(low, high + 1))
             clips.append(_render_note(rng, midi=midi, timbre=timbre, n=n, sr=sr, variation=var))
             labels.append(timbre)
+            _tell(progress, len(clips), per_class * len(chosen))
     settings = {
         "kind": "timbre",
         "per_class": per_class,

@@ -274,7 +274,9 @@ def mel_spectrogram_db(
 
 def _relative_db(power: np.ndarray, *, ref: str | float, top_db: float | None) -> np.ndarray:
     if ref == "max":
-        reference = np.maximum(power.max(axis=(-2, -1), keepdims=True), AMIN_POWER)
+        # A silent clip has no peak to be relative to: keep it at the absolute floor.
+        peak = power.max(axis=(-2, -1), keepdims=True)
+        reference = np.where(peak > AMIN_POWER, peak, 1.0)
     else:
         reference = float(ref)
     db = 10.0 * np.log10(np.maximum(power, AMIN_POWER) / reference)

@@ -214,6 +214,7 @@ VOWELS = {
 """Vowel formants (centre Hz, bandwidth Hz, gain) of a sung voice."""
 
 ENVELOPES: dict[str, tuple[float, float, float, float]] = {
+    "none": (0.0, 0.0, 1.0, 0.0),
     "flat": (0.005, 0.0, 1.0, 0.005),
     "organ": (0.01, 0.02, 1.0, 0.04),
     "breath": (0.06, 0.1, 0.85, 0.1),
@@ -387,6 +388,7 @@ def tone(
     brightness: float = 0.0,
     vowel: str = "a",
     partial_jitter_db: float = 0.0,
+    phase: float = 0.0,
     seed: Rng = None,
 ) -> np.ndarray:
     """A musical note: partials of a timbre preset under an ADSR envelope.
@@ -413,6 +415,8 @@ def tone(
         Vowel of the ``voice`` timbre.
     partial_jitter_db : float, default 0
         Standard deviation of a random gain (dB) per partial, for variety.
+    phase : float, default 0
+        Starting phase φ of the fundamental in radians (partial k starts at k·φ).
     seed : int, Generator or None
         Randomness for partial phases and jitter; ``None`` = all phases zero.
 
@@ -438,6 +442,7 @@ def tone(
     t = np.arange(n) / sr
     rng = None if seed is None else _rng(seed)
     phases = np.zeros(len(freqs)) if rng is None else rng.uniform(0, 2 * np.pi, len(freqs))
+    phases = phases + phase * freqs / f0
     if rng is not None and partial_jitter_db > 0:
         amps = amps * 10.0 ** (rng.normal(0.0, partial_jitter_db, len(amps)) / 20.0)
     if vibrato_cents > 0 and vibrato_rate > 0:
@@ -451,9 +456,13 @@ def tone(
         waves *= np.exp(-decays[:, None] * t[None, :])
     audio = amps @ waves
     audio *= _envelope(envelope, spec, n, sr)
-    peak = np.abs(audio).max()
-    if peak > 0:
-        audio *= amplitude / peak
+    if len(amps) == 1:
+        # One partial: A·sin(…) exactly, like :func:`sine`.
+        audio *= amplitude / amps[0]
+    else:
+        peak = np.abs(audio).max()
+        if peak > 0:
+            audio *= amplitude / peak
     return audio.astype(np.float32)
 
 
@@ -602,6 +611,56 @@ def random_melody(
         for name in names
     ]
     return np.concatenate(parts), names
+
+
+def synthesize(
+    frequency: float,
+    *,
+    duration: float = 1.0,
+    sr: int = DEFAULT_SR,
+    timbre: str = "pure",
+    amplitude: float = 0.8,
+    phase: float = 0.0,
+    envelope: EnvelopeSpec = "none",
+    vibrato_rate: float = 5.5,
+    vibrato_cents: float = 0.0,
+    detune_cents: float = 0.0,
+    snr_db: float | None = None,
+    noise_color: str = "white",
+    reverb_seconds: float = 0.0,
+    reverb_wet: float = 0.3,
+    silence_seconds: float = 0.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """A note with every option of the synthesizer: tone, noise, room, trailing silence.
+
+    The pure timbre with ``envelope="none"`` and no extras is exactly
+    :func:`sine`. ``snr_db=None`` adds no noise; ``reverb_seconds=0`` no room.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(round(duration * sr) + round(silence_seconds * sr),)``, float32.
+    """
+    audio = tone(
+        frequency,
+        duration=duration,
+        sr=sr,
+        timbre=timbre,
+        amplitude=amplitude,
+        envelope=envelope,
+        vibrato_rate=vibrato_rate,
+        vibrato_cents=vibrato_cents,
+        detune_cents=detune_cents,
+        phase=phase,
+    )
+    if silence_seconds:
+        audio = append_silence(audio, seconds=silence_seconds, sr=sr)
+    if reverb_seconds > 0:
+        audio = reverb(audio, sr=sr, seconds=reverb_seconds, wet=reverb_wet, seed=seed)
+    if snr_db is not None:
+        audio = add_noise(audio, snr_db=snr_db, color=noise_color, seed=seed)
+    return np.clip(audio, -1.0, 1.0).astype(np.float32)
 
 
 def tone_silence_sequence(

@@ -1,13 +1,15 @@
-"""Spectrograms: see sound as energy over time and frequency."""
+"""Spectrograms: see sound as energy over time and frequency, in five representations."""
 
 import streamlit as st
 
 from musicml import synth
 from musicml.audio import DEFAULT_SR, Clip
-from musicml.features import mel_spectrogram_db
-from musicml.figures.signal import spectrogram_figure, waveform_figure
+from musicml.features import window_spectrum
+from musicml.figures.signal import representation_figure, spectrum_figure, waveform_figure
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.sound import KIND_LABELS, cached_representation, synth_source
+from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
 
 page_setup(
@@ -19,51 +21,191 @@ page_setup(
     "is one bright line, silence is dark.",
 )
 
-EXAMPLES = {
-    "Tone sequence 500…5000 Hz": lambda: Clip(
-        synth.tone_silence_sequence(sr=DEFAULT_SR), DEFAULT_SR, "tone sequence"
-    ),
-    "1 kHz tone + silence": lambda: Clip(
-        synth.append_silence(synth.sine(1000.0, sr=DEFAULT_SR), sr=DEFAULT_SR),
-        DEFAULT_SR,
-        "1 kHz tone",
-    ),
-}
+
+def examples(key: str) -> dict:
+    """Example sources of a picker; the synthesizer's widgets take the picker's key."""
+    return {
+        "Tone sequence 500…5000 Hz": lambda: Clip(
+            synth.tone_silence_sequence(sr=DEFAULT_SR), DEFAULT_SR, "tone sequence"
+        ),
+        "Synthesizer": lambda: synth_source(f"{key}.synth"),
+        "1 kHz tone + silence": lambda: Clip(
+            synth.append_silence(synth.sine(1000.0, sr=DEFAULT_SR), sr=DEFAULT_SR),
+            DEFAULT_SR,
+            "1 kHz tone",
+        ),
+    }
+
 
 with friendly_errors():
-    clip = audio_picker("spec", examples=EXAMPLES)
+    clip = audio_picker("spec", examples=examples("spec"), datasets=session_datasets())
 if clip is None:
     st.stop()
 
-controls = st.columns(3)
-n_mels = controls[0].select_slider("Mel bands", [32, 64, 128, 256], value=128, key="spec.n_mels")
-top_db = controls[1].slider(
-    "Dynamic range (dB below the peak)", 20, 120, 80, step=10, key="spec.top_db"
+# ---------------------------------------------------------------- parameters
+kinds = list(KIND_LABELS)
+top = st.columns([2, 1, 1, 2])
+kind = top[0].selectbox("Representation", kinds, format_func=KIND_LABELS.get, key="spec.kind")
+n_fft = top[1].select_slider(
+    "Frame n_fft", [256, 512, 1024, 2048, 4096, 8192], value=2048, key="spec.n_fft"
 )
-hop = controls[2].select_slider(
-    "Hop length (samples)", [128, 256, 512, 1024], value=512, key="spec.hop"
+hop = top[2].select_slider(
+    "Hop length (samples)", [64, 128, 256, 512, 1024, 2048], value=512, key="spec.hop"
+)
+db_low, db_high = top[3].slider(
+    "Colour range (dB below the peak)", -120, 0, (-80, 0), step=5, key="spec.db_range"
 )
 
-db = mel_spectrogram_db(clip.audio, sr=clip.sr, n_mels=n_mels, hop_length=hop, top_db=float(top_db))
-st.plotly_chart(
-    spectrogram_figure(
-        db,
-        sr=clip.sr,
-        hop_length=hop,
-        zmin=-float(top_db),
-        zmax=0.0,
-        title=f"Mel power spectrogram of {clip.name} ({n_mels} bands)",
-    ),
-    key="spec.heatmap",
-    alt="Mel power spectrogram heat map",
-)
+params = {"n_fft": n_fft, "hop_length": hop, "top_db": float(-db_low) if db_low < 0 else None}
+extra = st.columns(3)
+if kind in ("mel", "mfcc"):
+    params["n_mels"] = extra[0].select_slider(
+        "Mel bands", [32, 64, 128, 256], value=128, key="spec.n_mels"
+    )
+    fmax = extra[1].slider(
+        "Highest frequency fmax (Hz)",
+        1000,
+        clip.sr // 2,
+        clip.sr // 2,
+        step=100,
+        key="spec.fmax",
+    )
+    params["fmax"] = float(fmax)
+if kind == "mfcc":
+    params["n_mfcc"] = extra[2].slider("Coefficients", 5, 40, 20, key="spec.n_mfcc")
+if kind == "stft":
+    params["log_frequency"] = extra[0].toggle("Logarithmic frequency axis", key="spec.log")
+if kind in ("cqt", "chroma"):
+    octaves = extra[0].slider("Octaves from C1", 3, 8, 7, key="spec.octaves")
+    params["n_bins"] = 12 * octaves
+if kind == "chroma":
+    params["chroma_source"] = extra[1].radio(
+        "Chroma from", ["stft", "cqt"], horizontal=True, key="spec.chroma_source"
+    )
+
+EXPLAIN = {
+    "mel": "Rows are mel bands: equal steps of perceived pitch, so low frequencies get more "
+    "rows than high ones.",
+    "stft": "Rows are the FFT bins of each frame, evenly spaced from 0 Hz to sr/2 "
+    "(sr/n_fft Hz apart); the log axis shows low notes better.",
+    "cqt": "The constant-Q transform has the same number of bins in every octave (12 = one per "
+    "semitone), so each row is a note name.",
+    "chroma": "Chroma folds every octave onto twelve pitch classes: C, C#, … B. A chord lights "
+    "up its notes whatever octave they are played in.",
+    "mfcc": "MFCCs are a cosine transform of the mel spectrogram in dB: the first few "
+    "coefficients describe the broad shape of the spectrum (timbre).",
+}
+
+
+def draw(clip: Clip, kind: str, *, key: str, title: str | None = None) -> None:
+    """One heat map of ``clip`` with the page's parameters."""
+    with friendly_errors():
+        rep = cached_representation(
+            clip.audio, clip.sr, kind, **{k: v for k, v in params.items() if ok(k, kind)}
+        )
+    db = rep.unit == "dB"
+    st.plotly_chart(
+        representation_figure(
+            rep,
+            title=title or f"{KIND_LABELS[kind]} of {clip.name}",
+            zmin=float(db_low) if db else None,
+            zmax=float(db_high) if db else None,
+        ),
+        key=key,
+        alt=f"{KIND_LABELS[kind]} heat map of {clip.name}",
+    )
+
+
+def ok(param: str, kind: str) -> bool:
+    """Whether a parameter means something for this representation."""
+    needs = {
+        "n_mels": ("mel", "mfcc"),
+        "fmax": ("mel",),
+        "n_mfcc": ("mfcc",),
+        "log_frequency": ("stft",),
+        "n_bins": ("cqt", "chroma"),
+        "chroma_source": ("chroma",),
+    }
+    return kind in needs.get(param, (kind,))
+
+
+# ---------------------------------------------------------------- the views
+st.markdown(EXPLAIN[kind])
+draw(clip, kind, key="spec.heatmap")
 st.caption(
-    f"{clip.duration:.1f} s at {clip.sr} Hz · frames of 2048 samples every {hop} samples "
-    f"({hop / clip.sr * 1000:.0f} ms) · colour = dB below the loudest point."
-)
-st.plotly_chart(
-    waveform_figure(clip.audio, clip.sr, title="Waveform"),
-    key="spec.wave",
-    alt="Waveform of the sound",
+    f"{clip.duration:.1f} s at {clip.sr} Hz · frames of {n_fft} samples "
+    f"({n_fft / clip.sr * 1000:.0f} ms) every {hop} samples ({hop / clip.sr * 1000:.0f} ms) · "
+    "colour = dB below the loudest point."
 )
 st.audio(wav_of(clip.audio, clip.sr), format="audio/wav")
+
+wave_col, spec_col = st.columns(2)
+with wave_col:
+    st.plotly_chart(
+        waveform_figure(clip.audio, clip.sr, title="Waveform"),
+        key="spec.wave",
+        alt="Waveform of the sound",
+    )
+with spec_col:
+    start = st.slider(
+        "Window start (s)",
+        0.0,
+        max(0.0, round(clip.duration - 0.01, 2)),
+        min(0.25, max(0.0, round(clip.duration - 0.01, 2))),
+        step=0.01,
+        key="spec.window_start",
+    )
+    with friendly_errors():
+        freqs, magnitude = window_spectrum(clip.audio, sr=clip.sr, start=start, n_fft=n_fft)
+    log_axis = st.toggle("Log frequency", key="spec.spectrum_log")
+    st.plotly_chart(
+        spectrum_figure(
+            freqs,
+            magnitude,
+            title=f"FFT of the {n_fft}-sample window at {start:.2f} s",
+            log_frequency=log_axis,
+        ),
+        key="spec.spectrum",
+        alt="Magnitude spectrum of one window",
+    )
+st.markdown(
+    "The spectrum is one column of the spectrogram seen from the side: the Fourier "
+    "transform of one Hann-windowed frame. Bins are sr/n_fft Hz apart, so a longer frame "
+    "separates close frequencies better but blurs quick changes in time."
+)
+st.latex(r"X_m[k] = \sum_{n=0}^{N-1} w[n]\, x[n + mH]\, e^{-2\pi i k n / N}")
+
+# ---------------------------------------------------------------- side by side
+st.header("Side by side", anchor=False)
+mode = st.segmented_control(
+    "Compare",
+    ["Two representations", "Two sounds"],
+    default="Two representations",
+    key="spec.compare",
+)
+left, right = st.columns(2)
+if mode == "Two sounds":
+    with right, friendly_errors():
+        other = audio_picker(
+            "spec2",
+            examples=examples("spec2"),
+            label="Second sound",
+            datasets=session_datasets(),
+        )
+    with left:
+        draw(clip, kind, key="spec.left")
+    if other is not None:
+        with right:
+            draw(other, kind, key="spec.right")
+else:
+    second = right.selectbox(
+        "Second representation",
+        kinds,
+        index=kinds.index("cqt" if kind != "cqt" else "mel"),
+        format_func=KIND_LABELS.get,
+        key="spec.kind2",
+    )
+    with left:
+        draw(clip, kind, key="spec.left")
+    with right:
+        draw(clip, second, key="spec.right")

@@ -1,4 +1,4 @@
-"""Synthesize: sine tones with every parameter on a slider."""
+"""Synthesize: tones with every parameter on a slider, and labelled data sets built from them."""
 
 import math
 
@@ -6,9 +6,20 @@ import streamlit as st
 
 from musicml import synth
 from musicml.audio import SAMPLE_RATES
-from musicml.figures.signal import waveform_figure
+from musicml.figures.signal import representation_figure, thumbnail_figure, waveform_figure
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.sound import (
+    DATASET_KINDS,
+    build_dataset,
+    cached_representation,
+    dataset_from_upload,
+    dataset_name,
+    example_dataset,
+    synthesized,
+    zip_download,
+)
+from musicml.ui.state import add_dataset, session_datasets
 
 page_setup(
     "Synthesize",
@@ -18,6 +29,8 @@ page_setup(
     "stores it as samples: *sr* numbers per second.",
 )
 
+# ---------------------------------------------------------------- 1. a tone
+st.header("A tone", anchor=False)
 left, right = st.columns([1, 2])
 with left:
     frequency = st.slider("Frequency f (Hz)", 20, 8000, 1000, step=10, key="synth.freq")
@@ -32,10 +45,46 @@ with left:
     silence = st.toggle(
         "Follow with 1 s of silence (as in the tutorial)", value=True, key="synth.silence"
     )
+    timbre = st.selectbox(
+        "Timbre",
+        list(synth.TIMBRES),
+        index=0,
+        key="synth.timbre",
+        help="'pure' is a single sine; the others add overtones (the bell's are inharmonic).",
+    )
+    envelope = st.selectbox(
+        "Envelope (attack, decay, sustain, release)",
+        list(synth.ENVELOPES),
+        index=0,
+        key="synth.envelope",
+        help="'none' keeps the level constant, as in the tutorial.",
+    )
+    with st.expander("Vibrato, detuning, noise and room"):
+        vibrato = st.slider("Vibrato depth (cents)", 0, 100, 0, step=5, key="synth.vibrato")
+        vibrato_rate = st.slider("Vibrato rate (Hz)", 1.0, 10.0, 5.5, key="synth.vibrato_rate")
+        detune = st.slider("Detune (cents)", -50, 50, 0, key="synth.detune")
+        noisy = st.toggle("Add noise", value=False, key="synth.noise")
+        snr = st.slider("Signal-to-noise ratio (dB)", -10, 60, 20, key="synth.snr")
+        color = st.selectbox("Noise colour", ["white", "pink", "brown"], key="synth.color")
+        room = st.slider("Reverberation time RT60 (s)", 0.0, 3.0, 0.0, step=0.1, key="synth.rt60")
 
 with friendly_errors():
-    tone = synth.sine(frequency, duration=duration, sr=sr, amplitude=amplitude, phase=phase)
-    audio = synth.append_silence(tone, seconds=1.0, sr=sr) if silence else tone
+    options = {
+        "duration": duration,
+        "sr": sr,
+        "timbre": timbre,
+        "amplitude": amplitude,
+        "phase": phase,
+        "envelope": envelope,
+        "vibrato_rate": vibrato_rate,
+        "vibrato_cents": float(vibrato),
+        "detune_cents": float(detune),
+        "snr_db": float(snr) if noisy else None,
+        "noise_color": color,
+        "reverb_seconds": room,
+    }
+    tone = synthesized(float(frequency), **options)
+    audio = synthesized(float(frequency), **options, silence_seconds=1.0) if silence else tone
 
 with right:
     first_ms = tone[: max(2, round(sr / 1000))]
@@ -46,7 +95,9 @@ with right:
     )
     st.caption(
         f"In one millisecond a {frequency} Hz tone goes through {frequency / 1000:g} cycles; "
-        f"at {sr} samples per second that is {sr / 1000:g} samples."
+        f"at {sr} samples per second that is {sr / 1000:g} samples. The nearest note is "
+        f"**{synth.note_name(frequency)}** "
+        f"({synth.note_frequency(synth.note_name(frequency)):.2f} Hz)."
     )
     st.plotly_chart(
         waveform_figure(audio, sr, title="The whole signal"),
@@ -58,8 +109,184 @@ with right:
     st.download_button(
         "Download WAV",
         wav,
-        file_name=f"sine_{frequency}Hz.wav",
+        file_name=f"{timbre}_{frequency}Hz.wav",
         mime="audio/wav",
         icon=":material/download:",
         key="synth.download",
+    )
+
+st.markdown(
+    "A real instrument adds **overtones**: partials at (nearly) whole multiples of f, whose "
+    "mix is the timbre. An **envelope** shapes the loudness over time: a fast attack and a "
+    "falling decay sound plucked, a slow attack sounds bowed."
+)
+st.latex(r"y(t) = \mathrm{env}(t)\sum_k a_k \sin\!\left(2\pi r_k f t + \varphi_k\right)")
+
+# ---------------------------------------------------------------- 2. chords and melodies
+with st.expander("Chords and random melodies", icon=":material/queue_music:"):
+    pitches = [synth.midi_to_note(m) for m in range(48, 85)]
+    mode = st.segmented_control(
+        "Make", ["Chord", "Melody"], default="Chord", key="synth.music_mode"
+    )
+    with friendly_errors():
+        if mode == "Melody":
+            note_set = st.multiselect(
+                "Notes to draw from",
+                pitches,
+                default=[f"{p}4" for p in synth.NATURAL_PITCH_CLASSES],
+                key="synth.melody_notes",
+            )
+            cols = st.columns(3)
+            n_notes = cols[0].slider("Notes", 2, 32, 8, key="synth.melody_n")
+            note_seconds = cols[1].slider("Note length (s)", 0.1, 1.0, 0.4, key="synth.melody_len")
+            seed = cols[2].number_input("Seed", 0, 10_000, 0, key="synth.melody_seed")
+            music, names = synth.random_melody(
+                note_set,
+                n_notes=n_notes,
+                note_seconds=note_seconds,
+                sr=sr,
+                timbre=timbre,
+                seed=int(seed),
+            )
+            st.caption("Melody: " + " ".join(names))
+        else:
+            chord_notes = st.multiselect(
+                "Notes", pitches, default=["C4", "E4", "G4"], key="synth.chord_notes"
+            )
+            music = synth.chord(chord_notes, duration=2.0, sr=sr, timbre=timbre)
+        st.audio(wav_of(music, sr), format="audio/wav")
+
+# ---------------------------------------------------------------- 3. data-set builder
+st.header("Build a labelled data set", anchor=False)
+st.markdown(
+    "A model learns from many labelled examples. The **notes** set varies timbre, octave, "
+    "envelope, loudness, tuning, vibrato, room and noise, so a model has to learn the pitch "
+    "class itself rather than one waveform; the tutorial's **sound vs silence** set is the "
+    "easy warm-up. The same seed always gives the same clips."
+)
+kind = st.radio(
+    "Kind",
+    list(DATASET_KINDS),
+    format_func=DATASET_KINDS.get,
+    horizontal=True,
+    key="synth.ds_kind",
+)
+cols = st.columns(4)
+per_class = cols[0].slider("Clips per class", 2, 200, 30, key="synth.ds_per_class")
+seed = cols[1].number_input("Seed", 0, 1_000_000, 0, key="synth.ds_seed")
+clip_seconds = cols[2].slider("Clip length (s)", 0.25, 3.0, 1.0, step=0.25, key="synth.ds_len")
+ds_sr = cols[3].selectbox("Sample rate", (16000, 22050, 44100), index=1, key="synth.ds_sr")
+build_options = {
+    "per_class": per_class,
+    "seed": int(seed),
+    "clip_seconds": clip_seconds,
+    "sr": ds_sr,
+}
+if kind == "notes":
+    cols = st.columns(4)
+    chromatic = cols[0].toggle("All twelve pitch classes", value=False, key="synth.ds_chromatic")
+    octaves = cols[1].slider("Octaves", 1, 7, (2, 6), key="synth.ds_octaves")
+    include_silence = cols[2].toggle("Add a silence class", value=True, key="synth.ds_silence")
+    variation = cols[3].toggle("Realistic variation", value=True, key="synth.ds_variation")
+    timbres = st.multiselect(
+        "Timbres", list(synth.TIMBRES), default=list(synth.TIMBRES), key="synth.ds_timbres"
+    )
+    build_options |= {
+        "pitch_classes": "chromatic" if chromatic else "natural",
+        "octaves": octaves,
+        "include_silence": include_silence,
+        "variation": variation,
+        "timbres": timbres,
+    }
+elif kind == "timbre":
+    timbres = st.multiselect(
+        "Timbres",
+        list(synth.TIMBRES),
+        default=["flute", "clarinet", "string", "organ", "bell", "piano"],
+        key="synth.ds_timbres_t",
+    )
+    variation = st.toggle("Realistic variation", value=True, key="synth.ds_variation_t")
+    build_options |= {"timbres": timbres, "variation": variation}
+else:
+    noisy_silence = st.toggle("Put quiet noise in the silences", value=False, key="synth.ds_hiss")
+    build_options["silence_noise_db"] = -40.0 if noisy_silence else None
+
+if st.button("Build data set", type="primary", icon=":material/build:", key="synth.build"):
+    bar = st.progress(0.0, text="Synthesizing clips…")
+    with friendly_errors():
+        built = build_dataset(kind, build_options, lambda done: bar.progress(done))
+    bar.progress(1.0, text=f"Made {len(built)} clips.")
+    name = dataset_name(kind, built)
+    add_dataset(name, built)
+    st.session_state["synth.last_dataset"] = name
+
+# ---------------------------------------------------------------- 4. preview, download, upload
+st.header("Preview, download, upload", anchor=False)
+upload = st.file_uploader(
+    "Upload a labelled data set (zip: one folder per class, or files + labels.csv)",
+    type=["zip"],
+    key="synth.upload",
+)
+if upload is not None:
+    with friendly_errors():
+        uploaded_name, loaded = dataset_from_upload(upload)
+    if uploaded_name not in session_datasets():
+        add_dataset(uploaded_name, loaded)
+        st.session_state["synth.last_dataset"] = uploaded_name
+    for note in loaded.notes[:10]:
+        st.caption(f":material/info: {note}")
+
+datasets = session_datasets()
+if datasets:
+    names = list(datasets)
+    last = st.session_state.get("synth.last_dataset")
+    index = names.index(last) if last in names else len(names) - 1
+    chosen = st.selectbox("Data set", names, index=index, key="synth.preview_name")
+    dataset = datasets[chosen]
+else:
+    st.info(
+        "Nothing built yet: here is a small example notes data set. Build your own above; "
+        "the Train page can use every data set you make or upload here.",
+        icon=":material/info:",
+    )
+    chosen, dataset = "example notes", example_dataset()
+
+counts = ", ".join(f"{label} {n}" for label, n in dataset.counts.items())
+st.caption(
+    f"**{chosen}** · {len(dataset)} clips at {dataset.sr} Hz, "
+    f"{dataset.durations.sum():.0f} s in all · {counts}"
+)
+shown = st.slider("Clips shown per class", 1, 4, 2, key="synth.preview_n")
+for label, indices in dataset.examples(shown).items():
+    row = st.columns(shown)
+    for col, index in zip(row, indices, strict=False):
+        clip = dataset.clips[index]
+        rep = cached_representation(clip, dataset.sr, "mel", n_mels=64)
+        col.plotly_chart(
+            thumbnail_figure(rep, title=label),
+            key=f"synth.thumb.{index}",
+            alt=f"Mel spectrogram of a clip labelled {label}",
+        )
+        col.audio(wav_of(clip, dataset.sr), format="audio/wav")
+
+st.download_button(
+    "Download the data set (zip: WAV + labels.csv + settings.json)",
+    zip_download(dataset),
+    file_name=f"{chosen.split(':')[0].strip().replace(' ', '_')}_dataset.zip",
+    mime="application/zip",
+    icon=":material/download:",
+    key="synth.download_zip",
+)
+with st.expander("Look closer at one clip"):
+    index = st.selectbox(
+        "Clip",
+        range(len(dataset)),
+        format_func=lambda i: f"{dataset.names[i]} ({dataset.labels[i]})",
+        key="synth.closer",
+    )
+    rep = cached_representation(dataset.clips[index], dataset.sr, "mel")
+    st.plotly_chart(
+        representation_figure(rep, zmin=-80, zmax=0, title=f"Labelled {dataset.labels[index]}"),
+        key="synth.closer_fig",
+        alt="Mel spectrogram of the chosen clip",
     )

@@ -120,3 +120,165 @@ def spectrogram_figure(
     )
     fig.update_yaxes(**yaxis)
     return fig
+
+
+MAX_FRAMES = 1200
+"""Heat maps wider than this are max-pooled over time (a browser draws them quickly)."""
+
+
+def _pool_frames(values: np.ndarray, times: np.ndarray, max_frames: int):
+    """Max-pool columns so at most ``max_frames`` remain (peaks stay visible)."""
+    n = values.shape[1]
+    if n <= max_frames:
+        return values, times
+    block = int(np.ceil(n / max_frames))
+    pad = (-n) % block
+    padded = np.pad(values, ((0, 0), (0, pad)), mode="edge")
+    pooled = padded.reshape(values.shape[0], -1, block).max(axis=2)
+    return pooled, times[::block][: pooled.shape[1]]
+
+
+def representation_figure(
+    rep,
+    *,
+    title: str | None = None,
+    zmin: float | None = None,
+    zmax: float | None = None,
+    height: int = 380,
+    max_frames: int = MAX_FRAMES,
+    colorbar: bool = True,
+) -> go.Figure:
+    """A heat map of a :class:`~musicml.features.Representation`.
+
+    Time in seconds across; rows labelled by what they are: Hz (linear or
+    logarithmic STFT), Hz at mel-spaced rows, note names (CQT), pitch classes
+    (chroma) or coefficient numbers (MFCC). The colour bar is in the
+    representation's unit (dB for spectrograms) between ``zmin`` and ``zmax``.
+    """
+    values, times = _pool_frames(np.asarray(rep.values), np.asarray(rep.times), max_frames)
+    n_rows = values.shape[0]
+    unit = rep.unit or "value"
+    yaxis: dict = {}
+    if rep.axis in ("linear", "log"):
+        y = np.asarray(rep.frequencies)
+        if rep.axis == "log":
+            values, y = values[1:], y[1:]  # 0 Hz has no place on a log axis
+            yaxis = {"type": "log"}
+        y_title = "Frequency (Hz)" + (", log scale" if rep.axis == "log" else "")
+        hover = f"t=%{{x:.2f}} s<br>f=%{{y:.0f}} Hz<br>%{{z:.1f}} {unit}<extra></extra>"
+        customdata = None
+    else:
+        y = np.arange(n_rows)
+        labels = list(rep.row_labels)
+        if rep.axis == "mel":
+            ticks = np.linspace(0, n_rows - 1, min(8, n_rows)).round().astype(int)
+            y_title = "Frequency (Hz, mel scale)"
+        elif rep.axis == "cqt":
+            ticks = [i for i, name in enumerate(labels) if name.startswith("C") and "#" not in name]
+            y_title = "Note (constant-Q)"
+        elif rep.axis == "chroma":
+            ticks = list(range(n_rows))
+            y_title = "Pitch class"
+        else:
+            ticks = list(range(0, n_rows, max(1, n_rows // 10)))
+            y_title = "MFCC coefficient"
+        yaxis = {"tickvals": list(ticks), "ticktext": [labels[t] for t in ticks]}
+        customdata = np.repeat(np.asarray(labels, dtype=object)[:, None], len(times), axis=1)
+        hover = f"t=%{{x:.2f}} s<br>%{{customdata}}<br>%{{z:.2f}} {unit}<extra></extra>"
+    heat = go.Heatmap(
+        x=times,
+        y=y,
+        z=values,
+        customdata=customdata,
+        colorscale="Magma",
+        zmin=zmin,
+        zmax=zmax,
+        showscale=colorbar,
+        colorbar={"title": {"text": rep.unit or ""}},
+        hovertemplate=hover,
+    )
+    fig = go.Figure(heat)
+    names = {"mel": "Mel", "stft": "STFT", "cqt": "Constant-Q", "chroma": "Chroma", "mfcc": "MFCC"}
+    fig.update_layout(
+        title=title or f"{names.get(rep.kind, rep.kind)} spectrogram",
+        xaxis_title="Time (s)",
+        yaxis_title=y_title,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    fig.update_yaxes(**yaxis)
+    return fig
+
+
+def thumbnail_figure(rep, *, title: str, height: int = 170) -> go.Figure:
+    """A small heat map without axes titles or colour bar, for preview grids."""
+    db = rep.unit == "dB"
+    fig = representation_figure(
+        rep,
+        title=title,
+        height=height,
+        colorbar=False,
+        max_frames=200,
+        zmin=-80.0 if db else None,
+        zmax=0.0 if db else None,
+    )
+    fig.update_layout(
+        xaxis_title=None,
+        yaxis_title=None,
+        margin={"l": 5, "r": 5, "t": 30, "b": 5},
+        title={"font": {"size": 13}},
+    )
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    return fig
+
+
+def spectrum_figure(
+    frequencies: np.ndarray,
+    magnitude_db: np.ndarray,
+    *,
+    title: str = "Spectrum of one window",
+    log_frequency: bool = False,
+    floor_db: float = -100.0,
+    peaks: int = 3,
+) -> go.Figure:
+    """Magnitude (dB) against frequency, with the strongest ``peaks`` marked."""
+    frequencies = np.asarray(frequencies)
+    db = np.maximum(np.asarray(magnitude_db), floor_db)
+    start = 1 if log_frequency else 0
+    fig = go.Figure(
+        go.Scatter(
+            x=frequencies[start:],
+            y=db[start:],
+            mode="lines",
+            name="spectrum",
+            line={"width": 1},
+            hovertemplate="%{x:.1f} Hz<br>%{y:.1f} dB<extra></extra>",
+        )
+    )
+    if peaks:
+        # Local maxima, strongest first.
+        local = np.flatnonzero((db[1:-1] > db[:-2]) & (db[1:-1] >= db[2:])) + 1
+        top = local[np.argsort(db[local])[::-1][:peaks]]
+        fig.add_trace(
+            go.Scatter(
+                x=frequencies[top],
+                y=db[top],
+                mode="markers+text",
+                text=[f"{f:.0f} Hz" for f in frequencies[top]],
+                textposition="top center",
+                name="peaks",
+                marker={"color": "#e45756", "size": 8},
+            )
+        )
+    fig.update_layout(
+        title=title,
+        xaxis_title="Frequency (Hz)" + (", log scale" if log_frequency else ""),
+        yaxis_title="Magnitude (dB re full scale)",
+        height=320,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        showlegend=False,
+    )
+    if log_frequency:
+        fig.update_xaxes(type="log")
+    return fig

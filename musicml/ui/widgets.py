@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-from musicml.audio import AUDIO_EXTENSIONS, DEFAULT_SR, Clip
+from musicml.audio import AUDIO_EXTENSIONS, DEFAULT_SR, Clip, resample
+from musicml.datasets import Dataset
 from musicml.ui.cache import load_uploaded
 
 UPLOAD = "Upload a file"
 RECORD = "Record"
+DATASET_CLIP = "Data-set clip"
 
 
 def audio_picker(
@@ -19,6 +21,7 @@ def audio_picker(
     examples: dict[str, Callable[[], Clip]],
     label: str = "Sound",
     sr: int = DEFAULT_SR,
+    datasets: Mapping[str, Dataset] | None = None,
 ) -> Clip | None:
     """Let the user choose an example sound, upload a file, or record one.
 
@@ -28,6 +31,9 @@ def audio_picker(
         Prefix of the widget keys (``{key}.source``, ``{key}.upload``, ``{key}.record``).
     examples : dict
         Display name → function that makes the example clip.
+    datasets : mapping of name → Dataset, optional
+        When given, a "Data-set clip" source picks one clip of these data sets
+        (keys ``{key}.dataset``, ``{key}.class``, ``{key}.clip``).
 
     Returns
     -------
@@ -36,12 +42,14 @@ def audio_picker(
         audio raises :class:`~musicml.errors.AudioDecodeError` for the page's
         ``friendly_errors`` to show.
     """
-    options = [*examples, UPLOAD, RECORD]
+    options = [*examples, *([DATASET_CLIP] if datasets is not None else []), UPLOAD, RECORD]
     choice = st.segmented_control(label, options, default=options[0], key=f"{key}.source")
     if choice is None:
         choice = options[0]
     if choice in examples:
         return examples[choice]()
+    if choice == DATASET_CLIP:
+        return _dataset_clip(key, datasets or {}, sr)
     if choice == UPLOAD:
         upload = st.file_uploader(
             "Audio file (WAV, MP3, FLAC or OGG)", type=list(AUDIO_EXTENSIONS), key=f"{key}.upload"
@@ -57,3 +65,30 @@ def audio_picker(
         )
         return None
     return load_uploaded(recording.getvalue(), "recording.wav", sr)
+
+
+def _dataset_clip(key: str, datasets: Mapping[str, Dataset], sr: int) -> Clip | None:
+    """Pick one clip of a session data set: data set, class, then which clip."""
+    if not datasets:
+        st.info(
+            "No data set yet: build one or upload a zip on the Synthesize page.",
+            icon=":material/dataset:",
+        )
+        return None
+    cols = st.columns(3)
+    names = list(datasets)
+    name = cols[0].selectbox("Data set", names, index=len(names) - 1, key=f"{key}.dataset")
+    dataset = datasets[name]
+    label = cols[1].selectbox("Class", dataset.classes, key=f"{key}.class")
+    indices = [i for i, lab in enumerate(dataset.labels) if lab == label]
+    choice = cols[2].selectbox(
+        "Clip",
+        range(len(indices)),
+        format_func=lambda k: dataset.names[indices[k]],
+        key=f"{key}.clip",
+    )
+    index = indices[int(choice or 0)]
+    audio = dataset.clips[index]
+    if dataset.sr != sr:
+        audio = resample(audio, dataset.sr, sr)
+    return Clip(audio, sr, f"{dataset.names[index]} ({label})")

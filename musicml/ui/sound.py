@@ -1,0 +1,105 @@
+"""Streamlit glue of the sound lab (Synthesize and Spectrograms pages).
+
+Cached wrappers around synthesis, representations and data-set I/O, keyed on
+small hashable arguments, plus the widgets those pages share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from musicml import synth
+from musicml.audio import DEFAULT_SR, Clip
+from musicml.dataio import dataset_to_zip, load_labelled_audio
+from musicml.datasets import Dataset, notes_dataset, sound_silence_dataset, timbre_dataset
+from musicml.features import Representation, representation
+
+DATASET_KINDS = {
+    "notes": "Notes (pitch classes + silence)",
+    "sound-silence": "Sound vs silence (the tutorial's)",
+    "timbre": "Timbres (which instrument?)",
+}
+
+KIND_LABELS = {
+    "mel": "Mel spectrogram",
+    "stft": "STFT (linear or log frequency)",
+    "cqt": "Constant-Q (notes)",
+    "chroma": "Chroma (pitch classes)",
+    "mfcc": "MFCC",
+}
+
+SYNTH_NOTES = tuple(synth.midi_to_note(m) for m in range(36, 97))
+"""Notes the Spectrograms page's synthesizer offers: C2 … C7."""
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def synthesized(frequency: float, **options) -> np.ndarray:
+    """:func:`musicml.synth.synthesize`, cached on its (scalar) arguments."""
+    return synth.synthesize(frequency, **options)
+
+
+@st.cache_data(max_entries=12, show_spinner="Computing the spectrogram…")
+def cached_representation(audio: np.ndarray, sr: int, kind: str, **params) -> Representation:
+    """:func:`musicml.features.representation`, cached per audio content and parameters."""
+    return representation(audio, sr=sr, kind=kind, **params)
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the data set…")
+def load_dataset_upload(data: bytes, name: str, sr: int = DEFAULT_SR) -> Dataset:
+    """A labelled data set from an uploaded zip (cached per content)."""
+    return load_labelled_audio(data, sr=sr)
+
+
+def dataset_from_upload(upload, *, sr: int = DEFAULT_SR) -> tuple[str, Dataset]:
+    """(name, data set) of an uploaded zip; the name carries a hash of the content."""
+    data = upload.getvalue()
+    digest = hashlib.sha1(data).hexdigest()[:6]
+    return f"upload: {upload.name} ({digest})", load_dataset_upload(data, upload.name, sr)
+
+
+@st.cache_data(max_entries=2, show_spinner="Making an example data set…")
+def example_dataset() -> Dataset:
+    """A small notes data set to preview before the user builds one."""
+    return notes_dataset(per_class=3, seed=0)
+
+
+def build_dataset(kind: str, options: dict, progress) -> Dataset:
+    """Build a synthetic data set of ``kind``, reporting progress (0–1) to ``progress``."""
+    makers = {
+        "notes": notes_dataset,
+        "sound-silence": sound_silence_dataset,
+        "timbre": timbre_dataset,
+    }
+    return makers[kind](**options, progress=progress)
+
+
+def dataset_name(kind: str, dataset: Dataset) -> str:
+    """A short name for a built data set (unique per settings)."""
+    digest = hashlib.sha1(repr(sorted(dataset.settings.items())).encode()).hexdigest()[:4]
+    per_class = max(dataset.counts.values())
+    return f"{kind}: {len(dataset.classes)} classes × {per_class} ({digest})"
+
+
+def zip_download(dataset: Dataset):
+    """A callable for ``st.download_button``: the zip is made only when clicked."""
+    return lambda: dataset_to_zip(dataset)
+
+
+def synth_source(key: str, *, sr: int = DEFAULT_SR) -> Clip:
+    """A small synthesizer as a sound source: note, timbre and length."""
+    cols = st.columns(3)
+    note = cols[0].selectbox("Note", SYNTH_NOTES, index=SYNTH_NOTES.index("A4"), key=f"{key}.note")
+    timbre = cols[1].selectbox("Timbre", list(synth.TIMBRES), index=0, key=f"{key}.timbre")
+    seconds = cols[2].slider("Length (s)", 0.5, 4.0, 2.0, step=0.5, key=f"{key}.seconds")
+    audio = synthesized(
+        synth.note_frequency(note),
+        duration=seconds,
+        sr=sr,
+        timbre=timbre,
+        envelope=None if timbre != "pure" else "flat",
+        silence_seconds=0.5,
+    )
+    return Clip(audio, sr, f"{note} ({timbre})")
