@@ -832,6 +832,7 @@ def example_song(
 
     t = np.arange(round(0.15 * sr)) / sr
     kick = np.sin(2 * np.pi * (50 * t + 60 * (1 - np.exp(-t / 0.03)) * 0.03)) * np.exp(-t / 0.05)
+    kick += 0.3 * rng.standard_normal(t.size) * np.exp(-t / 0.004)  # the beater's click
     snare_t = np.arange(round(0.12 * sr)) / sr
     snare = rng.standard_normal(snare_t.size) * np.exp(-snare_t / 0.03) * 0.35
     hat_t = np.arange(round(0.04 * sr)) / sr
