@@ -126,9 +126,9 @@ elif view == "FIR low-pass":
     )
     before, after = st.columns(2)
     before.caption("White noise")
-    before.audio(wav_of(fir["noise"], 22050), format="audio/wav")
+    before.audio(wav_of(fir["noise"], fir["sr"]), format="audio/wav")
     after.caption(f"Low-passed at {cutoff} Hz")
-    filtered_wav = wav_of(fir["filtered"], 22050)
+    filtered_wav = wav_of(fir["filtered"], fir["sr"])
     after.audio(filtered_wav, format="audio/wav")
     left, right = st.columns(2)
     left.download_button(

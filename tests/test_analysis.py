@@ -227,6 +227,9 @@ def test_warm_up_runs_once():
 
 
 def test_numba_cache_dir_is_writable(tmp_path, monkeypatch):
+    import numba
+
+    monkeypatch.setattr(numba.config, "CACHE_DIR", numba.config.CACHE_DIR)
     monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
     where = analysis.configure_numba_cache(tmp_path / "numba")
     assert where == tmp_path / "numba" and where.is_dir()

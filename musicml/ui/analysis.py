@@ -11,12 +11,16 @@ import hashlib
 import io
 import json
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
-from musicml import analysis, gabor, signals
+from musicml import analysis
 from musicml.audio import DEFAULT_SR, Clip
+
+if TYPE_CHECKING:
+    from musicml.gabor import GaborBank
 
 EXCERPT_SECONDS = 15.0
 """Separation, stretching, shifting, NMF and CQT work on an excerpt this long."""
@@ -127,10 +131,15 @@ def summary_json(result: analysis.Analysis, name: str) -> bytes:
 
 
 # --------------------------------------------------------------------------- signal lab
+# ``musicml.signals`` and ``musicml.gabor`` import scipy.signal and scipy.fft (about a
+# second): imported where used, so
+# that page_setup's call of start_warm_up stays instant on every page.
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def smoothing_of(period: float, noise: float, sigma: float, seed: int = 0) -> dict:
+    from musicml import signals
+
     noisy = signals.noisy_periodic_signal(n_samples=1000, period=period, noise=noise, seed=seed)
     kernel = signals.gaussian_kernel(sigma)
     check = signals.convolution_theorem(noisy, kernel)
@@ -143,6 +152,8 @@ def smoothing_of(period: float, noise: float, sigma: float, seed: int = 0) -> di
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def period_of(period: float, noise: float, n_samples: int, seed: int = 0) -> dict:
+    from musicml import signals
+
     noisy = signals.noisy_periodic_signal(
         n_samples=n_samples, period=period, noise=noise, seed=seed
     )
@@ -157,6 +168,8 @@ def period_of(period: float, noise: float, n_samples: int, seed: int = 0) -> dic
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def fir_of(cutoff: float, n_taps: int, sr: int = DEFAULT_SR, seed: int = 0) -> dict:
+    from musicml import signals
+
     taps = signals.fir_lowpass(cutoff, sr=sr, n_taps=n_taps)
     noise = signals.white_noise(duration=2.0, sr=sr, seed=seed)
     filtered = signals.apply_fir(noise, taps)
@@ -164,6 +177,7 @@ def fir_of(cutoff: float, n_taps: int, sr: int = DEFAULT_SR, seed: int = 0) -> d
     spectrum_f, before = signals.power_spectrum(noise, sr=sr)
     _, after = signals.power_spectrum(filtered, sr=sr)
     return {
+        "sr": sr,
         "taps": taps,
         "noise": noise,
         "filtered": filtered,
@@ -181,16 +195,22 @@ def taps_csv(taps: np.ndarray) -> bytes:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def gabor_kernel_of(sigma_ms: float, frequency: float, sr: int = DEFAULT_SR) -> np.ndarray:
+    from musicml import gabor
+
     return gabor.gabor_kernel(sigma_ms / 1000.0, frequency, sr=sr)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def gabor_bank_of(sr: int = DEFAULT_SR) -> gabor.GaborBank:
+def gabor_bank_of(sr: int = DEFAULT_SR) -> GaborBank:
+    from musicml import gabor
+
     return gabor.gabor_bank(sr=sr)
 
 
 @st.cache_data(max_entries=8, show_spinner="Filtering with the Gabor bank…")
 def gabor_features_of(key: str, sr: int, _audio: np.ndarray) -> dict:
+    from musicml import gabor
+
     clip = analysis.excerpt(_audio, sr=sr, duration=5.0)
     return {
         "features": gabor.gabor_feature_vectors(clip[None, :], sr=sr)[0],
