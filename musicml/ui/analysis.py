@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 
 from musicml import analysis
-from musicml.audio import DEFAULT_SR, Clip
+from musicml.audio import DEFAULT_SR, Clip, wav_bytes
 
 if TYPE_CHECKING:
     from musicml.gabor import GaborBank
@@ -55,8 +55,9 @@ def analysis_of(key: str, sr: int, _audio: np.ndarray) -> analysis.Analysis:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def clicks_of(key: str, sr: int, on: str, _audio: np.ndarray, _times: np.ndarray) -> np.ndarray:
-    return analysis.click_track(_audio, _times, sr=sr)
+def clicks_wav_of(key: str, sr: int, on: str, _audio: np.ndarray, _times: np.ndarray) -> bytes:
+    """WAV bytes of the music with clicks (bytes, so reruns never re-hash the long waveform)."""
+    return wav_bytes(analysis.click_track(_audio, _times, sr=sr), sr)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
