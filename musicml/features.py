@@ -139,23 +139,38 @@ def _frame_chunks(clips: list[np.ndarray], n_fft: int, hop_length: int):
     """Yield (frame counts, windowed frames) for chunks of consecutive clips.
 
     Frames follow librosa's ``center=True, pad_mode="constant"`` convention: each
-    clip is padded with n_fft//2 zeros on both sides before framing.
+    clip is padded with n_fft//2 zeros on both sides before framing. One frame
+    buffer is reused for every chunk (the consumer must be done with a chunk
+    before asking for the next).
     """
     pad = n_fft // 2
     window = _window(n_fft)
-    counts_all = np.array([1 + len(c) // hop_length for c in clips])
+    lengths = np.array([len(c) for c in clips])
+    counts_all = 1 + lengths // hop_length
+    buffer = np.empty((min(int(counts_all.sum()), MAX_FRAMES_PER_CHUNK) or 1, n_fft), np.float32)
     start = 0
     while start < len(clips):
         total = np.cumsum(counts_all[start:])
         stop = start + max(1, int(np.searchsorted(total, MAX_FRAMES_PER_CHUNK, side="right")))
         counts = counts_all[start:stop]
-        frames = np.empty((int(counts.sum()), n_fft), dtype=np.float32)
-        row = 0
-        for clip, n_frames in zip(clips[start:stop], counts, strict=True):
-            padded = np.pad(clip, pad)
-            framed = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]
-            np.multiply(framed[:n_frames], window, out=frames[row : row + n_frames])
-            row += n_frames
+        n_rows = int(counts.sum())
+        frames = buffer[:n_rows] if n_rows <= len(buffer) else np.empty((n_rows, n_fft), np.float32)
+        if np.all(lengths[start:stop] == lengths[start]):
+            # Equal lengths: pad and frame the whole chunk at once.
+            length = int(lengths[start])
+            padded = np.zeros((stop - start, length + 2 * pad), np.float32)
+            for row, clip in enumerate(clips[start:stop]):
+                padded[row, pad : pad + length] = clip
+            framed = np.lib.stride_tricks.sliding_window_view(padded, n_fft, axis=1)
+            framed = framed[:, ::hop_length][:, : counts[0]]
+            np.multiply(framed, window, out=frames.reshape(len(counts), counts[0], n_fft))
+        else:
+            row = 0
+            for clip, n_frames in zip(clips[start:stop], counts, strict=True):
+                padded = np.pad(clip, pad)
+                framed = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]
+                np.multiply(framed[:n_frames], window, out=frames[row : row + n_frames])
+                row += n_frames
         yield counts, frames
         start = stop
 
@@ -168,7 +183,11 @@ def _power(frames: np.ndarray) -> np.ndarray:
 
 
 def _db(power: np.ndarray) -> np.ndarray:
-    return 10.0 * np.log10(np.maximum(power, AMIN_POWER))
+    """10·log10(max(power, AMIN_POWER)), computed in place (``power`` is consumed)."""
+    out = np.maximum(power, AMIN_POWER, out=power)
+    np.log10(out, out=out)
+    out *= 10.0
+    return out
 
 
 def _segment_stats(rows: np.ndarray, counts: np.ndarray, stats: tuple[str, ...]) -> np.ndarray:
