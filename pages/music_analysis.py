@@ -15,6 +15,7 @@ from musicml.figures.signal import spectrogram_figure
 from musicml.ui import analysis as glue
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
 
 page_setup(
@@ -30,10 +31,11 @@ glue.start_warm_up()
 EXAMPLES = {
     "Example: drums and melody, 120 BPM": lambda: glue.example_clip(120.0),
     "Example: slower groove, 96 BPM": lambda: glue.example_clip(96.0),
+    "Synthesizer: melody": lambda: glue.melody_source("analysis.synth"),
 }
 
 with friendly_errors():
-    clip = audio_picker("analysis", examples=EXAMPLES)
+    clip = audio_picker("analysis", examples=EXAMPLES, datasets=session_datasets())
 if clip is None:
     st.stop()
 

@@ -49,6 +49,35 @@ def example_clip(bpm: float, duration: float = 8.0, sr: int = DEFAULT_SR) -> Cli
     return analysis.example_song(bpm=bpm, duration=duration, sr=sr)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def melody_clip(bpm: float, timbre: str, seed: int, sr: int = DEFAULT_SR) -> Clip:
+    """A seeded random C-major melody from the synthesizer, one note per beat."""
+    from musicml import synth
+
+    notes = [f"{pc}{octave}" for octave in (4, 5) for pc in synth.NATURAL_PITCH_CLASSES]
+    audio, names = synth.random_melody(
+        notes, n_notes=16, note_seconds=60.0 / bpm, sr=sr, timbre=timbre, seed=seed
+    )
+    return Clip(audio, sr, f"{timbre} melody at {bpm:g} BPM: {' '.join(names[:4])} …")
+
+
+def melody_source(key: str, *, sr: int = DEFAULT_SR) -> Clip:
+    """Synthesizer controls (tempo, timbre, seed) and the melody they make."""
+    from musicml import synth
+
+    timbres = list(synth.TIMBRES)
+    cols = st.columns(3)
+    bpm = cols[0].slider("Tempo (BPM)", 60, 180, 100, step=2, key=f"{key}.bpm")
+    timbre = cols[1].selectbox(
+        "Timbre",
+        timbres,
+        index=timbres.index("piano") if "piano" in timbres else 0,
+        key=f"{key}.timbre",
+    )
+    seed = cols[2].number_input("Seed", 0, 9999, 0, key=f"{key}.seed")
+    return melody_clip(float(bpm), timbre, int(seed), sr)
+
+
 @st.cache_data(max_entries=8, show_spinner="Finding onsets, beats and key…")
 def analysis_of(key: str, sr: int, _audio: np.ndarray) -> analysis.Analysis:
     return analysis.analyze(_audio, sr=sr)

@@ -93,3 +93,14 @@ def test_upload_is_analysed_and_bad_upload_shows_an_error():
     at.run()
     assert not at.exception
     assert at.error and "could not be read as audio" in at.error[0].value
+
+
+def test_synthesizer_melody_follows_its_tempo_slider():
+    at = _open()
+    at.segmented_control(key="analysis.source").set_value("Synthesizer: melody").run()
+    assert not at.exception and not at.error
+    assert abs(float(_metrics(at)["Tempo"].split()[0]) - 100) < 2
+    at.slider(key="analysis.synth.bpm").set_value(140).run()
+    assert abs(float(_metrics(at)["Tempo"].split()[0]) - 140) < 2.8
+    at.segmented_control(key="analysis.source").set_value("Data-set clip").run()
+    assert not at.exception and at.info  # no data set yet: a hint, not an error
