@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from musicml.analysis import KEY_NAMES, PITCH_CLASSES
+from musicml.analysis import KEY_NAMES, PITCH_CLASSES, strongest_pitch_class
 from musicml.figures.analysis import (
     beats_figure,
     feature_figure,
@@ -316,4 +316,9 @@ else:
             key_figure(result.key.correlations, KEY_NAMES),
             key="analysis.key",
             alt="Correlation of the chroma with each of the 24 keys",
+        )
+        strongest = strongest_pitch_class(result.chroma)
+        st.caption(
+            f"Strongest pitch class over the whole piece: **{strongest}** · "
+            f"best key correlation r = {result.key.confidence:.2f}."
         )
