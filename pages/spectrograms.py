@@ -8,7 +8,7 @@ from musicml.features import window_spectrum
 from musicml.figures.signal import representation_figure, spectrum_figure, waveform_figure
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
-from musicml.ui.sound import KIND_LABELS, cached_representation, synth_source
+from musicml.ui.sound import KIND_LABELS, cached_representation, synth_source, view_window
 from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
 
@@ -41,6 +41,7 @@ with friendly_errors():
     clip = audio_picker("spec", examples=examples("spec"), datasets=session_datasets())
 if clip is None:
     st.stop()
+clip = view_window(clip, "spec.offset")
 
 # ---------------------------------------------------------------- parameters
 kinds = list(KIND_LABELS)
@@ -196,7 +197,7 @@ if mode == "Two sounds":
         draw(clip, kind, key="spec.left")
     if other is not None:
         with right:
-            draw(other, kind, key="spec.right")
+            draw(view_window(other, "spec2.offset"), kind, key="spec.right")
 else:
     second = right.selectbox(
         "Second representation",

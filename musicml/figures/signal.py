@@ -125,6 +125,9 @@ def spectrogram_figure(
 MAX_FRAMES = 1200
 """Heat maps wider than this are max-pooled over time (a browser draws them quickly)."""
 
+MAX_ROWS = 512
+"""STFT heat maps taller than this are max-pooled over neighbouring bins."""
+
 
 def _pool_frames(values: np.ndarray, times: np.ndarray, max_frames: int):
     """Max-pool columns so at most ``max_frames`` remain (peaks stay visible)."""
@@ -161,6 +164,13 @@ def representation_figure(
     yaxis: dict = {}
     if rep.axis in ("linear", "log"):
         y = np.asarray(rep.frequencies)
+        if n_rows > MAX_ROWS:
+            # Max-pool neighbouring FFT bins so the browser gets a manageable picture.
+            block = int(np.ceil(n_rows / MAX_ROWS))
+            pad = (-n_rows) % block
+            values = np.pad(values, ((0, pad), (0, 0)), mode="edge")
+            values = values.reshape(-1, block, values.shape[1]).max(axis=1)
+            y = y[::block]
         if rep.axis == "log":
             values, y = values[1:], y[1:]  # 0 Hz has no place on a log axis
             yaxis = {"type": "log"}

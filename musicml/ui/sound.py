@@ -31,6 +31,9 @@ KIND_LABELS = {
     "mfcc": "MFCC",
 }
 
+MAX_VIEW_SECONDS = 60.0
+"""The Spectrograms page analyses at most this much of a sound at once (memory and speed)."""
+
 SYNTH_NOTES = tuple(synth.midi_to_note(m) for m in range(36, 97))
 """Notes the Spectrograms page's synthesizer offers: C2 … C7."""
 
@@ -103,3 +106,27 @@ def synth_source(key: str, *, sr: int = DEFAULT_SR) -> Clip:
         silence_seconds=0.5,
     )
     return Clip(audio, sr, f"{note} ({timbre})")
+
+
+def excerpt(clip: Clip, *, start: float, seconds: float = MAX_VIEW_SECONDS) -> Clip:
+    """The part of ``clip`` from ``start`` seconds, at most ``seconds`` long."""
+    first = max(0, round(start * clip.sr))
+    audio = clip.audio[first : first + round(seconds * clip.sr)]
+    return Clip(audio, clip.sr, f"{clip.name} from {start:.0f} s")
+
+
+def view_window(clip: Clip, key: str) -> Clip:
+    """Long sounds: let the user pick which minute to look at; short ones pass through."""
+    if clip.duration <= MAX_VIEW_SECONDS:
+        return clip
+    last = float(int(clip.duration - MAX_VIEW_SECONDS) + 1)
+    start = st.slider(
+        f"Show {MAX_VIEW_SECONDS:.0f} s starting at (s)",
+        0.0,
+        last,
+        0.0,
+        step=1.0,
+        key=key,
+        help="Long sounds are shown a minute at a time, so the page stays quick.",
+    )
+    return excerpt(clip, start=start)

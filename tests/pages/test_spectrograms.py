@@ -145,3 +145,22 @@ def test_window_start_moves_the_spectrum():
     at.slider(key="spec.window_start").set_value(2.5).run()  # 1000 Hz in the sequence
     peaks = figure(at, "FFT of the 2048-sample window at 2.50 s")["data"][1]
     assert np.isclose(array(peaks["x"])[0], 1000.0, atol=22050 / 2048)
+
+
+def test_long_sounds_are_shown_a_minute_at_a_time():
+    import io
+
+    import soundfile as sf
+
+    sr = 8000
+    t = np.arange(75 * sr) / sr
+    buffer = io.BytesIO()
+    sf.write(buffer, 0.3 * np.sin(2 * np.pi * 300 * t), sr, format="WAV")
+    at = _open()
+    at.segmented_control(key="spec.source").set_value("Upload a file").run()
+    at.file_uploader(key="spec.upload").set_value(("long.wav", buffer.getvalue(), "audio/wav"))
+    at.run()
+    assert not at.exception and not at.error
+    at.slider(key="spec.offset").set_value(15.0).run()
+    assert not at.exception
+    assert figure(at, "Mel spectrogram of long.wav from 15 s")
