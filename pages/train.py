@@ -246,10 +246,12 @@ head = head_of(model.pipeline)
 matrix, labels = result.features, dataset.labels
 with friendly_errors():
     cheap = len(labels) <= 600 and spec.multiclass != "ovo"
+    # The key follows the cost, so a slow curve is never computed just because the
+    # toggle was on for a cheaper model before.
     show_curve = spec.model in ("logreg", "svm") and st.toggle(
         "Show the validation curve (accuracy against C)",
         value=cheap,
-        key="train.show_curve",
+        key=f"train.show_curve.{'cheap' if cheap else 'slow'}",
         help="It refits the model 35 times (7 values of C × 5 folds); slow for large data "
         "sets and for one-vs-one.",
     )

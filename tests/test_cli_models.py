@@ -92,7 +92,7 @@ def test_train_evaluate_classify_end_to_end(tmp_path):
 
 
 @pytest.mark.slow
-def test_builtin_notes_from_the_command_line(tmp_path):
+def test_builtin_notes_from_the_command_line(capsys, tmp_path):
     from musicml.builtin import example_melody
 
     audio, _ = example_melody(sr=SR, notes=("E4", "silence", "A3"))
@@ -102,24 +102,46 @@ def test_builtin_notes_from_the_command_line(tmp_path):
     results = json.loads(done.stdout)
     assert len(results) == 2
     assert [s["label"] for s in results[0]["segments"]] == ["E", "silence", "A"]
-    onsets = json.loads(musicml("classify", str(path), "--segment", "onsets", "--json").stdout)
+    code, out, _ = run_in_process(capsys, "classify", str(path), "--segment", "onsets", "--json")
+    assert code == 0
+    onsets = json.loads(out)
+    assert onsets[0]["model"] == "builtin:notes"
+    assert onsets[0]["segments"][0]["start_s"] == 0
     assert onsets[0]["segments"][-1]["end_s"] == pytest.approx(3.0)
+
+
+def run_in_process(capsys, *args: str) -> tuple[int, str, str]:
+    """The command line's main() in this process (same code path, no interpreter start-up)."""
+    from musicml.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_failure_in_a_real_process_is_one_line_without_traceback():
+    done = musicml("classify", "missing.wav", "--json", check=False)
+    assert done.returncode != 0 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["classify", "missing.wav", "--json"], "error: "),
         (["classify", "x.wav", "--segment", "beats", "--json"], "--segment must be"),
+        (["classify", "x.wav", "--segment", "-1", "--json"], "positive number of seconds"),
         (["evaluate", "nothere.skops", "builtin:notes", "--json"], "no model file"),
         (["evaluate", "builtin:chords", "builtin:notes", "--json"], "unknown built-in model"),
+        (["train", "builtin:notes", "--C", "0", "--out", "m.skops"], "C must be a positive"),
+        (["train", "builtin:notes", "--out", "m.pkl"], "--out must name a .skops file"),
     ],
 )
-def test_failures_are_one_line_on_stderr(args, message):
-    done = musicml(*args, check=False)
-    assert done.returncode != 0
-    assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
+def test_failures_are_one_line_on_stderr(capsys, args, message):
+    code, out, err = run_in_process(capsys, *args)
+    assert code != 0
+    assert out == ""
+    lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert message in lines[0]
 
@@ -134,19 +156,20 @@ class _OpensAFile:
         return (open, (self.path, "w"))
 
 
-def test_pickle_model_is_refused_on_the_command_line(tmp_path):
+def test_pickle_model_is_refused_on_the_command_line(capsys, tmp_path):
     import pickle
 
     marker = tmp_path / "ran.txt"
     bad = tmp_path / "evil.skops"
     bad.write_bytes(pickle.dumps(_OpensAFile(str(marker))))
-    done = musicml("classify", str(bad), "--model", str(bad), "--json", check=False)
-    assert done.returncode != 0 and "pickle" in done.stderr
+    code, out, err = run_in_process(capsys, "classify", str(bad), "--model", str(bad), "--json")
+    assert code != 0 and out == "" and "pickle" in err
     assert not marker.exists()
 
 
-def test_train_refuses_multinomial_for_svm(tmp_path):
-    done = musicml(
+def test_train_refuses_multinomial_for_svm(capsys, tmp_path):
+    code, _, err = run_in_process(
+        capsys,
         "train",
         "builtin:sound-silence",
         "--model",
@@ -156,8 +179,35 @@ def test_train_refuses_multinomial_for_svm(tmp_path):
         "--out",
         str(tmp_path / "m.skops"),
         "--json",
-        check=False,
     )
-    assert done.returncode != 0
-    assert "only applies to logistic regression" in done.stderr
+    assert code != 0
+    assert "only applies to logistic regression" in err
     assert not (tmp_path / "m.skops").exists()
+
+
+def test_train_on_a_builtin_data_set_in_process(capsys, tmp_path):
+    out_path = tmp_path / "ss.skops"
+    code, out, _ = run_in_process(
+        capsys,
+        "train",
+        "builtin:sound-silence",
+        "--per-class",
+        "12",
+        "--features",
+        "mfcc",
+        "--model",
+        "knn",
+        "--multiclass",
+        "ovr",
+        "--out",
+        str(out_path),
+        "--json",
+    )
+    assert code == 0
+    document = json.loads(out)
+    assert document["classes"] == ["silence", "sound"]
+    assert document["spec"]["model"] == "knn" and document["features"]["kind"] == "mfcc"
+    code, out, _ = run_in_process(
+        capsys, "evaluate", str(out_path), "builtin:sound-silence", "--json"
+    )
+    assert code == 0 and json.loads(out)["accuracy"] > 0.9
