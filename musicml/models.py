@@ -389,7 +389,12 @@ class TrainedModel:
 
 @dataclass(eq=False)
 class TrainResult:
-    """A trained model with its held-out predictions and timings."""
+    """A trained model with its held-out predictions and timings.
+
+    ``feature_matrix`` holds the features of every clip of the data set (shape
+    ``(n_clips, n_features)``), so cross-validation and projections need not
+    recompute them.
+    """
 
     model: TrainedModel
     accuracy: float
@@ -401,7 +406,7 @@ class TrainResult:
     test_probabilities: np.ndarray
     feature_seconds: float
     seconds: float
-    features: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
+    feature_matrix: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
 
     @property
     def pipeline(self) -> Pipeline:
@@ -522,7 +527,7 @@ def train_classifier(
         test_probabilities=test_probabilities,
         feature_seconds=feature_seconds,
         seconds=seconds,
-        features=matrix,
+        feature_matrix=matrix,
     )
 
 

@@ -243,7 +243,7 @@ st.caption(
 )
 
 head = head_of(model.pipeline)
-matrix, labels = result.features, dataset.labels
+matrix, labels = result.feature_matrix, dataset.labels
 with friendly_errors():
     cheap = len(labels) <= 600 and spec.multiclass != "ovo"
     # The key follows the cost, so a slow curve is never computed just because the
