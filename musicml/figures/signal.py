@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import librosa
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
+from plotly.colors import hex_to_rgb
 
 MAX_POINTS = 4000
+
+MAGMA = [
+    [i / (len(plotly.colors.sequential.Magma) - 1), "rgb({}, {}, {})".format(*hex_to_rgb(c))]
+    for i, c in enumerate(plotly.colors.sequential.Magma)
+]
+"""Plotly's Magma written as rgb() strings. Streamlit's chart theme uses hex codes such as
+``#000004`` as placeholders and swaps them for theme colours, which turned Magma's black
+end pink; rgb() strings are left alone."""
 
 
 def _envelope(audio: np.ndarray, sr: int, max_points: int) -> tuple[np.ndarray, np.ndarray]:
@@ -104,7 +114,7 @@ def spectrogram_figure(
         y=y,
         z=db,
         customdata=hover,
-        colorscale="Magma",
+        colorscale=MAGMA,
         zmin=zmin,
         zmax=zmax,
         colorbar={"title": {"text": "dB"}},
@@ -200,7 +210,7 @@ def representation_figure(
         y=y,
         z=values,
         customdata=customdata,
-        colorscale="Magma",
+        colorscale=MAGMA,
         zmin=zmin,
         zmax=zmax,
         showscale=colorbar,
