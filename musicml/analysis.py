@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -771,7 +772,7 @@ def nmf_decompose(
     )
 
 
-def _selection(decomposition: Decomposition, components) -> np.ndarray:
+def _selection(decomposition: Decomposition, components: Sequence[int] | None) -> np.ndarray:
     k = decomposition.n_components
     chosen = np.arange(k) if components is None else np.atleast_1d(np.asarray(components))
     if chosen.size == 0 or chosen.min() < 0 or chosen.max() >= k:
@@ -781,7 +782,9 @@ def _selection(decomposition: Decomposition, components) -> np.ndarray:
     return chosen.astype(int)
 
 
-def nmf_reconstruction(decomposition: Decomposition, *, components=None) -> np.ndarray:
+def nmf_reconstruction(
+    decomposition: Decomposition, *, components: Sequence[int] | None = None
+) -> np.ndarray:
     """Magnitude spectrogram rebuilt from the chosen components (default: all)."""
     chosen = _selection(decomposition, components)
     return decomposition.components[:, chosen] @ decomposition.activations[chosen]
@@ -793,7 +796,9 @@ def nmf_error(decomposition: Decomposition) -> float:
     return float(np.linalg.norm(residual) / max(np.linalg.norm(decomposition.magnitude), 1e-12))
 
 
-def nmf_resynthesize(decomposition: Decomposition, *, components=None) -> np.ndarray:
+def nmf_resynthesize(
+    decomposition: Decomposition, *, components: Sequence[int] | None = None
+) -> np.ndarray:
     """Audio of the chosen components, using the original phase (inverse STFT), float32."""
     magnitude = nmf_reconstruction(decomposition, components=components)
     audio = librosa.istft(
