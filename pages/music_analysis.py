@@ -107,7 +107,7 @@ view = st.segmented_control("Explore", VIEWS, default=VIEWS[0], key="analysis.vi
 
 part = clip.audio
 if view in VIEWS[:3] + VIEWS[4:5]:
-    if clip.duration > glue.EXCERPT_SECONDS:
+    if clip.duration >= glue.EXCERPT_SECONDS + 1.0:
         start = st.slider(
             f"Start of the {glue.EXCERPT_SECONDS:.0f}-second excerpt (s)",
             0.0,
