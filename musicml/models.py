@@ -648,3 +648,54 @@ def _json_safe(value):
 def fresh_copy(pipeline: Pipeline) -> Pipeline:
     """An unfitted copy of ``pipeline`` (same settings)."""
     return clone(pipeline)
+
+
+def dataset_from_examples(
+    examples: list[tuple[str, np.ndarray, int]],
+    *,
+    sr: int = DEFAULT_SR,
+    seconds: float = 1.0,
+    name: str = "my examples",
+) -> Dataset:
+    """A labelled data set cut from a few long examples per class (recordings, uploads).
+
+    Each example is resampled to ``sr`` and cut into ``seconds``-long clips (a
+    last piece shorter than half a clip is dropped), as Teachable Machine does
+    with its recordings.
+
+    Parameters
+    ----------
+    examples : list of (label, audio, sr)
+        One entry per recording or file.
+
+    Returns
+    -------
+    Dataset
+        Equal-length clips with the label of the example they came from.
+    """
+    from musicml.audio import resample
+
+    if not (np.isfinite(seconds) and seconds > 0):
+        raise ParameterError(f"seconds must be a positive number; got {seconds!r}.")
+    step = round(seconds * sr)
+    clips, labels, names = [], [], []
+    for number, (label, audio, rate) in enumerate(examples):
+        label = str(label).strip()
+        if not label:
+            raise ParameterError("every example needs a class name; got an empty one.")
+        audio = resample(np.asarray(audio, dtype=np.float32), int(rate), sr)
+        starts = range(0, len(audio) - step // 2, step) if len(audio) >= step // 2 else []
+        for k, start in enumerate(starts):
+            piece = np.zeros(step, dtype=np.float32)
+            chunk = audio[start : start + step]
+            piece[: len(chunk)] = chunk
+            clips.append(piece)
+            labels.append(label)
+            names.append(f"{label}/example{number}_{k:03d}.wav")
+    if not clips:
+        raise ParameterError(
+            f"the examples hold no clip of at least {seconds / 2:g} s; record or upload longer "
+            "examples."
+        )
+    settings = {"kind": "examples", "name": name, "seconds": seconds, "sr": sr}
+    return Dataset(clips=np.stack(clips), labels=labels, sr=sr, settings=settings, names=names)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from musicml.audio import AUDIO_EXTENSIONS
 from musicml.evaluation import (
     LEAVE_ONE_OUT_LIMIT,
     METRIC_SENTENCES,
@@ -23,12 +24,20 @@ from musicml.figures.evaluation import (
     validation_curve_figure,
 )
 from musicml.figures.signal import spectrogram_figure
-from musicml.models import MODEL_NAMES, MULTICLASS_NAMES, ModelSpec, take
-from musicml.ui.cache import wav_of
+from musicml.models import (
+    MODEL_NAMES,
+    MULTICLASS_NAMES,
+    ModelSpec,
+    dataset_from_examples,
+    take,
+)
+from musicml.ui.cache import load_uploaded, wav_of
 from musicml.ui.layout import friendly_errors, page_setup
 from musicml.ui.models import (
+    add_example,
     builtin_dataset,
     derived,
+    example_store,
     model_file,
     session_models,
     train_with_progress,
@@ -52,8 +61,9 @@ BUILTINS = {
     "Built-in: timbres": "timbre",
 }
 UPLOAD = "Upload a labelled zip"
+OWN = "Record or upload your own examples"
 sessions = session_datasets()
-options = [*BUILTINS, *(f"This session: {name}" for name in reversed(sessions)), UPLOAD]
+options = [*BUILTINS, *(f"This session: {name}" for name in reversed(sessions)), UPLOAD, OWN]
 st.subheader("1. Data set", anchor=False)
 cols = st.columns([2, 1, 1])
 source = cols[0].selectbox(
@@ -79,12 +89,50 @@ with friendly_errors():
         if upload is not None:
             dataset_key = f"upload:{upload.name}:{upload.size}"
             dataset = uploaded_dataset(upload.getvalue(), upload.name)
+    elif source == OWN:
+        st.markdown(
+            "Record a few seconds of each kind of sound (or upload files), give each a class "
+            "name, and press **Add**; every second becomes one training clip. Two classes "
+            "with three seconds each are enough to start."
+        )
+        own = st.columns([1, 2, 2])
+        label = own[0].text_input("Class name", value="clap", key="train.own_label")
+        recording = own[1].audio_input("Record an example", key="train.record")
+        files = own[2].file_uploader(
+            "…or upload examples",
+            type=list(AUDIO_EXTENSIONS),
+            accept_multiple_files=True,
+            key="train.own_upload",
+        )
+        buttons = st.columns([1, 1, 3])
+        if buttons[0].button(f"Add to “{label}”", key="train.own_add", type="primary"):
+            sources = ([("recording.wav", recording)] if recording is not None else []) + [
+                (f.name, f) for f in files or []
+            ]
+            if not sources:
+                st.warning("Record or choose an example first.")
+            for filename, item in sources:
+                add_example(label, load_uploaded(item.getvalue(), filename))
+        if buttons[1].button("Clear all examples", key="train.own_clear"):
+            example_store().clear()
+        store = example_store()
+        if store:
+            dataset = dataset_from_examples([(lab, audio, sr) for lab, audio, sr, _ in store])
+            dataset_key = "own:" + ",".join(digest for *_, digest in store)
+            if len(dataset.classes) < 2:
+                st.info("Add examples of a second class to train.", icon=":material/mic:")
+                st.stop()
     else:
         name = source.removeprefix("This session: ")
         dataset_key = f"session:{name}:{id(sessions[name])}"
         dataset = sessions[name]
 if dataset is None:
-    st.info("Upload a labelled zip to continue.", icon=":material/upload_file:")
+    st.info(
+        "Add examples of at least two classes to continue."
+        if source == OWN
+        else "Upload a labelled zip to continue.",
+        icon=":material/upload_file:",
+    )
     st.stop()
 counts = {c: int((dataset.labels == c).sum()) for c in dataset.classes}
 st.caption(

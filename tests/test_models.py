@@ -144,3 +144,18 @@ def test_one_class_is_refused(tones):
 def test_lda_dimensions_are_checked(tones):
     with pytest.raises(ParameterError, match="LDA keeps at most"):
         fit_model(tones, reduce="lda", n_components=5, feature_params={"n_mels": 16})
+
+
+def test_examples_are_cut_into_clips_and_resampled():
+    from musicml.models import dataset_from_examples
+
+    examples = [
+        ("a", np.ones(16000 * 3, np.float32) * 0.1, 16000),  # 3 s at 16 kHz
+        ("b", np.ones(int(22050 * 1.6), np.float32) * 0.1, 22050),  # 1.6 s: 2 clips
+        ("b", np.ones(22050 // 4, np.float32), 22050),  # too short: dropped
+    ]
+    data = dataset_from_examples(examples, sr=22050)
+    assert data.labels.tolist() == ["a", "a", "a", "b", "b"]
+    assert {len(c) for c in data.clips} == {22050}
+    with pytest.raises(ParameterError, match="no clip"):
+        dataset_from_examples([("a", np.zeros(100, np.float32), 22050)])

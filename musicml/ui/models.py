@@ -207,3 +207,22 @@ def _uploaded_dataset(digest: str, data: bytes, name: str, sr: int) -> Dataset:
 def uploaded_dataset(data: bytes, name: str, *, sr: int = DEFAULT_SR) -> Dataset:
     """A labelled data set from an uploaded zip (cached by content)."""
     return _uploaded_dataset(hashlib.sha256(data).hexdigest(), data, name, sr)
+
+
+EXAMPLES = "train.examples"
+"""Plain session key: recorded or uploaded examples as (label, audio, sr, digest)."""
+
+
+def example_store() -> list[tuple[str, np.ndarray, int, str]]:
+    """The examples collected this session for the "record your own" data set."""
+    return st.session_state.setdefault(EXAMPLES, [])
+
+
+def add_example(label: str, clip: Clip) -> bool:
+    """Keep ``clip`` as an example of ``label``; False if this very audio is already kept."""
+    digest = _digest(clip.audio)
+    store = example_store()
+    if any(d == digest and lab == label for lab, _, _, d in store):
+        return False
+    store.append((label, clip.audio, clip.sr, digest))
+    return True

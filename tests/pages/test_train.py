@@ -93,3 +93,31 @@ def test_bad_zip_shows_an_error():
     ).run()
     assert not at.exception
     assert at.error
+
+
+def _wav_of(frequency: float, seconds: float = 3.0) -> bytes:
+    t = np.arange(int(seconds * SR)) / SR
+    audio = 0.4 * np.sin(2 * np.pi * frequency * t) + 0.01 * np.random.default_rng(
+        0
+    ).standard_normal(len(t))
+    buffer = io.BytesIO()
+    sf.write(buffer, audio.astype(np.float32), SR, format="WAV")
+    return buffer.getvalue()
+
+
+def test_recorded_examples_train_a_model():
+    at = _open()
+    at.selectbox(key="train.data").set_value("Record or upload your own examples").run()
+    assert not at.exception
+    for label, frequency in (("hum", 150.0), ("whistle", 3000.0)):
+        at.text_input(key="train.own_label").set_value(label).run()
+        at.audio_input(key="train.record").set_value(
+            ("rec.wav", _wav_of(frequency), "audio/wav")
+        ).run()
+        at.button(key="train.own_add").click().run()
+        assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.session_state["train.examples"]) == 2
+    newest = list(at.session_state["models"].values())[-1]
+    assert newest.classes == ["hum", "whistle"]
+    assert newest.metrics["n_train"] + newest.metrics["n_test"] == 6  # 3 s each, 1 s clips
