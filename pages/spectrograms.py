@@ -141,21 +141,25 @@ st.caption(
 st.audio(wav_of(clip.audio, clip.sr), format="audio/wav")
 
 wave_col, spec_col = st.columns(2)
+last_start = round(clip.duration - 0.01, 2)
+with spec_col:
+    start = 0.0
+    if last_start > 0:
+        start = st.slider(
+            "Window start (s)",
+            0.0,
+            last_start,
+            min(0.25, last_start),
+            step=0.01,
+            key="spec.window_start",
+        )
 with wave_col:
     st.plotly_chart(
-        waveform_figure(clip.audio, clip.sr, title="Waveform"),
+        waveform_figure(clip.audio, clip.sr, title="Waveform", markers={"window": [start]}),
         key="spec.wave",
-        alt="Waveform of the sound",
+        alt="Waveform of the sound with the analysed window marked",
     )
 with spec_col:
-    start = st.slider(
-        "Window start (s)",
-        0.0,
-        max(0.0, round(clip.duration - 0.01, 2)),
-        min(0.25, max(0.0, round(clip.duration - 0.01, 2))),
-        step=0.01,
-        key="spec.window_start",
-    )
     with friendly_errors():
         freqs, magnitude = window_spectrum(clip.audio, sr=clip.sr, start=start, n_fft=n_fft)
     log_axis = st.toggle("Log frequency", key="spec.spectrum_log")
@@ -184,8 +188,8 @@ mode = st.segmented_control(
     default="Two representations",
     key="spec.compare",
 )
-left, right = st.columns(2)
 if mode == "Two sounds":
+    left, right = st.columns(2)
     with right, friendly_errors():
         other = audio_picker(
             "spec2",
@@ -199,13 +203,14 @@ if mode == "Two sounds":
         with right:
             draw(view_window(other, "spec2.offset"), kind, key="spec.right")
 else:
-    second = right.selectbox(
+    second = st.selectbox(
         "Second representation",
         kinds,
         index=kinds.index("cqt" if kind != "cqt" else "mel"),
         format_func=KIND_LABELS.get,
         key="spec.kind2",
     )
+    left, right = st.columns(2)
     with left:
         draw(clip, kind, key="spec.left")
     with right:
