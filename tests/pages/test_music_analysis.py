@@ -104,3 +104,21 @@ def test_synthesizer_melody_follows_its_tempo_slider():
     assert abs(float(_metrics(at)["Tempo"].split()[0]) - 140) < 2.8
     at.segmented_control(key="analysis.source").set_value("Data-set clip").run()
     assert not at.exception and at.info  # no data set yet: a hint, not an error
+
+
+def test_long_upload_works_on_a_movable_excerpt():
+    clip = example_song(bpm=120.0, duration=20.0)
+    buffer = io.BytesIO()
+    sf.write(buffer, clip.audio, clip.sr, format="WAV")
+    at = _open()
+    at.segmented_control(key="analysis.view").set_value("Key").run()  # cheap while uploading
+    at.segmented_control(key="analysis.source").set_value("Upload a file").run()
+    at.file_uploader(key="analysis.upload").set_value(("long.wav", buffer.getvalue(), "audio/wav"))
+    at.run()
+    assert not at.exception and not at.error
+    assert int(_metrics(at)["Beats"]) >= 35  # beats of the whole piece, not the excerpt
+    at.segmented_control(key="analysis.view").set_value("Stretch & shift").run()
+    assert next(c.value for c in at.caption if "becomes" in c.value).startswith("15.0 s")
+    at.slider(key="analysis.start").set_value(5.0).run()
+    assert not at.exception
+    assert next(c.value for c in at.caption if "becomes" in c.value).startswith("15.0 s")
