@@ -17,6 +17,7 @@ from musicml.gabor import GABOR_FEATURE_LENGTH
 from musicml.ui import analysis as glue
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
 
 page_setup(
@@ -179,7 +180,7 @@ else:
         "Example: slower groove": lambda: glue.example_clip(96.0),
     }
     with friendly_errors():
-        clip = audio_picker("lab", examples=examples)
+        clip = audio_picker("lab", examples=examples, datasets=session_datasets())
     if clip is None:
         st.stop()
     with friendly_errors():
