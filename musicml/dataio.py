@@ -22,6 +22,7 @@ import json
 import os
 import posixpath
 import stat
+import struct
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -446,7 +447,8 @@ def save_dataset_folder(
     Parameters
     ----------
     subtype : str, default "PCM_16"
-        WAV sample format (``"FLOAT"`` keeps float32 samples exactly).
+        WAV sample format (``"FLOAT"`` keeps float32 samples exactly). Either
+        way the same data set gives byte-identical files.
 
     Returns
     -------
@@ -464,7 +466,10 @@ def save_dataset_folder(
     for name, clip in zip(names, dataset.clips, strict=True):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(wav_bytes(clip, dataset.sr, subtype=subtype))
+        if subtype == "FLOAT":
+            path.write_bytes(float_wav_bytes(clip, dataset.sr))
+        else:
+            path.write_bytes(wav_bytes(clip, dataset.sr, subtype=subtype))
         written.append(path)
     (folder / LABELS_CSV).write_bytes(_labels_csv(names, dataset.labels.tolist()))
     (folder / SETTINGS_JSON).write_bytes(_settings_json(dataset))
@@ -496,8 +501,32 @@ def dataset_to_zip(dataset: Dataset) -> bytes:
         put(LABELS_CSV, _labels_csv(names, dataset.labels.tolist()), zipfile.ZIP_DEFLATED)
         put(SETTINGS_JSON, _settings_json(dataset), zipfile.ZIP_DEFLATED)
         for name, clip in zip(names, dataset.clips, strict=True):
-            put(name, wav_bytes(clip, dataset.sr, subtype="FLOAT"), zipfile.ZIP_STORED)
+            put(name, float_wav_bytes(clip, dataset.sr), zipfile.ZIP_STORED)
     return buffer.getvalue()
+
+
+def float_wav_bytes(audio: np.ndarray, sr: int) -> bytes:
+    """A mono 32-bit float WAV, byte-for-byte reproducible.
+
+    libsndfile adds a PEAK chunk with a time stamp to float WAVs, so the same
+    audio written a second later gives different bytes; this writes the plain
+    RIFF/WAVE layout (fmt with IEEE float, fact, data) itself.
+    """
+    samples = np.clip(np.asarray(audio, dtype="<f4").reshape(-1), -1.0, 1.0)
+    data = samples.tobytes()
+    fmt = struct.pack("<HHIIHHH", 3, 1, int(sr), int(sr) * 4, 4, 32, 0)
+    body = (
+        b"WAVE"
+        + b"fmt "
+        + struct.pack("<I", len(fmt))
+        + fmt
+        + b"fact"
+        + struct.pack("<II", 4, len(samples))
+        + b"data"
+        + struct.pack("<I", len(data))
+        + data
+    )
+    return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
 def _json_default(value):
