@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from musicml.figures.signal import waveform_figure
+from musicml.figures.signal import MAGMA, waveform_figure
 
 MAX_COLUMNS = 1500
 """Heat maps wider than this are max-pooled over time (a browser draws ~1500 columns)."""
@@ -51,7 +51,7 @@ def feature_figure(
     title: str,
     y_title: str = "",
     colorbar_title: str = "",
-    colorscale: str = "Magma",
+    colorscale: str | list = MAGMA,
     zmid: float | None = None,
     max_columns: int = MAX_COLUMNS,
     height: int = 340,
@@ -66,6 +66,8 @@ def feature_figure(
         Shape ``(n_columns,)``: the time of each column (they may be uneven, e.g. beats).
     row_labels : sequence of str, optional
         A name per row (note names, pitch classes); numbers when omitted.
+    colorscale : str or list, default Magma as rgb() stops
+        (Streamlit's chart theme replaces the hex black of plotly's named Magma.)
     """
     matrix = np.asarray(matrix, dtype=np.float32)
     z, x = _pool_columns(matrix, np.asarray(times, dtype=float), max_columns)
