@@ -8,7 +8,7 @@ loaded, the model is trained in-process instead (about half a minute).
 
 ``builtin:notes`` (labels ``C D E F G A B silence``) must recognise notes of
 real instruments in any common octave, so it is trained on many timbres,
-envelopes, octaves (2–6), loudness levels, detuning, vibrato, reverberation and
+envelopes, octaves (1–7), loudness levels, detuning, vibrato, reverberation and
 noise, and its features ignore octave and timbre as far as possible: the
 constant-Q chroma (energy per pitch class, folded over octaves) summarised
 over time, plus a coarse mel loudness profile that tells silence (quiet room
@@ -37,13 +37,13 @@ MODELS_DATA = Path(__file__).resolve().parent / "models_data"
 """Where the embedded model files live."""
 
 BUILTIN_MODELS = {
-    "builtin:notes": "Notes C–B and silence, any instrument, octaves 2–6",
+    "builtin:notes": "Notes C–B and silence, any instrument, octaves 1–7",
     "builtin:sound-silence": "Sound or silence (silence = a quiet room, not only zeros)",
 }
 """Names of the embedded models and what they do."""
 
 NOTE_LABELS = ("C", "D", "E", "F", "G", "A", "B", "silence")
-NOTE_OCTAVES = (2, 3, 4, 5, 6)
+NOTE_OCTAVES = (1, 2, 3, 4, 5, 6, 7)
 HELD_OUT_TIMBRES = ("clarinet", "brass", "voice")
 """Timbres kept out of training when measuring how well the notes model generalises."""
 
@@ -90,25 +90,44 @@ def _note(
     timbres: tuple[str, ...],
     octaves: tuple[int, ...],
 ) -> np.ndarray:
-    """One note of a random timbre, octave, loudness and length somewhere in ``n`` samples."""
-    octave = int(rng.choice(octaves))
-    frequency = synth.note_frequency(f"{name}{octave}")
-    seconds = n / sr * rng.uniform(0.5, 1.0)
-    audio = synth.tone(
-        frequency,
-        duration=seconds,
-        sr=sr,
-        timbre=str(rng.choice(timbres)),
-        amplitude=float(10 ** rng.uniform(-1.5, 0.0)),
-        detune_cents=float(rng.normal(0.0, 15.0)),
-        vibrato_cents=float(rng.choice([0.0, rng.uniform(5.0, 40.0)])),
-        brightness=float(rng.uniform(-0.5, 0.5)),
-        partial_jitter_db=3.0,
-        seed=rng,
-    )
-    start = int(rng.integers(0, n - len(audio) + 1))
+    """One note of a random timbre, octave, loudness and length somewhere in ``n`` samples.
+
+    A quarter of the notes follow the tail of a different, quieter note (as a
+    fixed window of a melody often does); the label stays the note that fills
+    most of the clip.
+    """
+    timbre = str(rng.choice(timbres))
+    amplitude = float(10 ** rng.uniform(-1.5, 0.0))
+
+    def play(pitch_class: str, seconds: float, peak: float) -> np.ndarray:
+        octave = int(rng.choice(octaves))
+        return synth.tone(
+            synth.note_frequency(f"{pitch_class}{octave}"),
+            duration=seconds,
+            sr=sr,
+            timbre=timbre,
+            amplitude=peak,
+            detune_cents=float(rng.normal(0.0, 15.0)),
+            vibrato_cents=float(rng.choice([0.0, rng.uniform(5.0, 40.0)])),
+            brightness=float(rng.uniform(-0.5, 0.5)),
+            partial_jitter_db=3.0,
+            seed=rng,
+        )
+
     out = np.zeros(n, dtype=np.float32)
-    out[start : start + len(audio)] = audio
+    if rng.random() < 0.25:
+        start = int(n * rng.uniform(0.1, 0.35))
+        audio = play(name, (n - start) / sr, amplitude)
+        others = [p for p in synth.NATURAL_PITCH_CLASSES if p != name]
+        before = play(
+            str(rng.choice(others)), (start + 0.1 * sr) / sr, amplitude * rng.uniform(0.3, 0.9)
+        )
+        out[: len(before)] = before[:n]
+        out[start : start + len(audio)] += audio
+    else:
+        audio = play(name, n / sr * rng.uniform(0.5, 1.0), amplitude)
+        start = int(rng.integers(0, n - len(audio) + 1))
+        out[start : start + len(audio)] = audio
     if rng.random() < 0.5:
         out = synth.reverb(
             out,
