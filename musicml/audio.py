@@ -102,26 +102,45 @@ def load_audio(
         with sf.SoundFile(handle) as f:
             file_sr = f.samplerate
             limit = None if max_seconds is None else int(max_seconds * file_sr)
-            # Read at most one frame past the cap, so a hostile header cannot
-            # make us decode an unbounded stream.
-            frames = -1 if limit is None else limit + 1
-            data = f.read(frames=frames, dtype="float32", always_2d=True)
+            audio = _read_mono(f, limit)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, EOFError) as exc:
         raise AudioDecodeError(
             f"{label} could not be read as audio. Please use a WAV, MP3, FLAC or OGG file."
         ) from exc
-    if limit is not None and data.shape[0] > limit:
+    if audio is None:
         raise AudioDecodeError(
             f"{label} is longer than the limit of {max_seconds:g} seconds. "
             "Please trim it or use a shorter file."
         )
-    if data.size == 0:
+    if audio.size == 0:
         raise AudioDecodeError(f"{label} contains no sound (it is empty).")
-    audio = np.nan_to_num(data.mean(axis=1), nan=0.0, posinf=0.0, neginf=0.0)
-    audio = np.clip(audio, -1.0, 1.0).astype(np.float32, copy=False)
     if sr is not None and sr != file_sr:
         audio = resample(audio, file_sr, sr)
     return Clip(audio=audio, sr=int(sr or file_sr), name=label)
+
+
+def _read_mono(f: sf.SoundFile, limit: int | None) -> np.ndarray | None:
+    """Decode ``f`` block by block into one clean mono float32 array.
+
+    Mixing each block down at once keeps peak memory near the size of the
+    mono result, not of the multichannel file. Returns ``None`` once more than
+    ``limit`` frames arrive (a hostile header cannot make us decode an
+    unbounded stream).
+    """
+    block = max(4096, (1 << 22) // max(1, f.channels))  # about 16 MB of samples a read
+    parts, total = [], 0
+    while True:
+        data = f.read(frames=block, dtype="float32", always_2d=True)
+        if not len(data):
+            break
+        mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0].copy()
+        np.nan_to_num(mono, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+        np.clip(mono, -1.0, 1.0, out=mono)
+        parts.append(mono)
+        total += len(mono)
+        if limit is not None and total > limit:
+            return None
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
 
 def resample(audio: np.ndarray, orig_sr: int, sr: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,9 +71,28 @@ PAGES = (
 def page_setup(title: str, icon: str, intro: str) -> None:
     """Configure the page, draw the navigation, the title and a short introduction."""
     st.set_page_config(page_title=f"{title} · musicml", page_icon=icon, layout="wide")
+    _start_warm_up()
     _navigation()
     st.title(title, anchor=False)
     st.markdown(intro)
+
+
+@st.cache_resource(show_spinner=False)
+def _start_warm_up() -> threading.Thread:
+    """Once per server process, pay librosa's import and compile costs in the background.
+
+    Whichever page a visitor opens first, the first analysis of a song then
+    runs as fast as later ones (see ``musicml.analysis.warm_up``).
+    """
+
+    def run() -> None:
+        from musicml.analysis import warm_up
+
+        warm_up()
+
+    thread = threading.Thread(target=run, name="musicml-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _navigation() -> None:
