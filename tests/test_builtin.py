@@ -107,7 +107,8 @@ def test_sound_silence_file_is_reproducible_from_the_repository():
 
     shipped = builtin_model("builtin:sound-silence")
     rebuilt = build_builtin("builtin:sound-silence")
-    probe = sound_silence_training_set(per_class=20, seed=999)
-    np.testing.assert_allclose(
-        rebuilt.probabilities(probe.clips), shipped.probabilities(probe.clips), atol=1e-6
-    )
+    probe = sound_silence_training_set(per_class=30, seed=999)
+    # Labels, not bit-exact probabilities: a later tweak of the synthesiser may shift the
+    # training clips slightly; a different recipe would disagree on many clips.
+    agreement = np.mean(rebuilt.predict(probe.clips) == shipped.predict(probe.clips))
+    assert agreement >= 0.97, agreement
