@@ -236,14 +236,15 @@ def sound_silence_dataset(
 class Variation:
     """How much synthetic notes vary (the knobs of :func:`notes_dataset`)."""
 
-    loudness_db: tuple[float, float] = (-24.0, 0.0)
+    loudness_db: tuple[float, float] = (-36.0, -1.0)
     snr_db: tuple[float, float] = (10.0, 45.0)
     detune_cents: float = 25.0
     vibrato_probability: float = 0.4
     reverb_probability: float = 0.6
-    partial_jitter_db: float = 4.0
-    brightness: tuple[float, float] = (-0.8, 0.5)
+    partial_jitter_db: float = 6.0
+    brightness: tuple[float, float] = (-0.8, 1.0)
     onset_range: tuple[float, float] = (-0.4, 0.3)
+    tail_probability: float = 0.2
 
 
 def _render_note(
@@ -287,6 +288,7 @@ def _render_note(
         detune_cents=float(rng.uniform(-v.detune_cents, v.detune_cents)),
         brightness=float(rng.uniform(*v.brightness)),
         vowel=str(rng.choice(sorted(synth.VOWELS))),
+        formant_floor=float(10.0 ** rng.uniform(-1.7, -0.3)),
         partial_jitter_db=v.partial_jitter_db,
         seed=rng,
     )
@@ -296,6 +298,19 @@ def _render_note(
     dst = max(0, first)
     m = min(len(src), n - dst)
     clip[dst : dst + m] = src[:m]
+    if first > 0.05 * sr and rng.random() < v.tail_probability:
+        # A window of a melody: the previous, quieter note dies away as this one starts.
+        step = int(rng.choice([-7, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 7]))
+        before = synth.tone(
+            float(synth.midi_to_frequency(midi + step)),
+            duration=(first + 0.05 * sr) / sr,
+            sr=sr,
+            timbre=timbre,
+            amplitude=float(rng.uniform(0.15, 0.6)),
+            envelope=envelope,
+            seed=rng,
+        )
+        clip[: len(before)] += before[:n]
     if rng.random() < v.reverb_probability:
         clip = synth.reverb(
             clip,
@@ -309,16 +324,30 @@ def _render_note(
         clip *= 10.0 ** (rng.uniform(*v.loudness_db) / 20.0) / peak
     color = str(rng.choice(["white", "pink", "brown"]))
     clip = synth.add_noise(clip, snr_db=float(rng.uniform(*v.snr_db)), color=color, seed=rng)
+    if rng.random() < 0.2:
+        clip = clip + _hum(rng, n=n, sr=sr, level=10.0 ** (rng.uniform(-75.0, -50.0) / 20.0))
     return np.clip(clip, -1.0, 1.0)
 
 
-def _render_silence(rng: np.random.Generator, *, n: int, variation: Variation | None):
-    """Silence: digital zeros, or room noise from very quiet to clearly audible."""
+def _hum(rng: np.random.Generator, *, n: int, sr: int, level: float) -> np.ndarray:
+    """Mains hum (50 or 60 Hz, or its double) at peak ``level``."""
+    frequency = float(rng.choice([50.0, 60.0, 100.0, 120.0]))
+    t = np.arange(n) / sr
+    return (level * np.sin(2 * np.pi * frequency * t + rng.uniform(0, 2 * np.pi))).astype(
+        np.float32
+    )
+
+
+def _render_silence(rng: np.random.Generator, *, n: int, sr: int, variation: Variation | None):
+    """Silence: digital zeros, or room noise (maybe with mains hum), -90 to -42 dB RMS."""
     if variation is None or rng.random() < 0.15:
         return np.zeros(n, dtype=np.float32)
-    level = 10.0 ** (rng.uniform(-85.0, -30.0) / 20.0)
+    level = 10.0 ** (rng.uniform(-90.0, -42.0) / 20.0)
     color = str(rng.choice(["white", "pink", "brown"]))
-    return (level * synth.noise_signal(n, color=color, seed=rng)).astype(np.float32)
+    audio = level * synth.noise_signal(n, color=color, seed=rng)
+    if rng.random() < 0.5:
+        audio = audio + _hum(rng, n=n, sr=sr, level=level * float(rng.uniform(0.3, 3.0)))
+    return audio.astype(np.float32)
 
 
 def _pitch_classes(pitch_classes) -> tuple[str, ...]:
@@ -360,7 +389,7 @@ def notes_dataset(
     sr: int = DEFAULT_SR,
     seed: int = 0,
     variation: bool = True,
-    loudness_db: tuple[float, float] = (-24.0, 0.0),
+    loudness_db: tuple[float, float] = (-36.0, -1.0),
     snr_db: tuple[float, float] = (10.0, 45.0),
     detune_cents: float = 25.0,
     vibrato_probability: float = 0.4,
@@ -370,9 +399,13 @@ def notes_dataset(
     """Notes labelled by pitch class (``C D E F G A B`` or all twelve) plus ``silence``.
 
     Each clip is one note of a random timbre in a random octave, with its own
-    envelope, loudness, detuning, vibrato, brightness, reverberation and noise,
-    placed somewhere in the clip, so a model must learn the pitch class rather
-    than one waveform. ``variation=False`` gives clean, centred notes.
+    envelope, loudness, detuning, vibrato, brightness, partial balance,
+    reverberation, noise colour and level (sometimes mains hum), placed
+    somewhere in the clip (it may have started before the clip; one in five
+    follows the dying tail of a quieter previous note), so a model must learn
+    the pitch class rather than one waveform. Silences are digital zeros or
+    room noise (-90 to -42 dB RMS, half with hum). ``variation=False`` gives
+    clean notes that fill the clip.
 
     Parameters
     ----------
@@ -390,7 +423,7 @@ def notes_dataset(
         Length of each clip.
     variation : bool, default True
         Vary each note as described above.
-    loudness_db, snr_db : (float, float)
+    loudness_db, snr_db : (float, float), default (-36, -1) and (10, 45)
         Ranges of peak level (dB full scale) and of signal-to-noise ratio (dB).
     detune_cents : float, default 25
         Largest mistuning in cents (100 = a semitone; keep below 50).
@@ -445,7 +478,7 @@ def notes_dataset(
             _tell(progress, len(clips), total)
     if include_silence:
         for _ in range(per_class):
-            clips.append(_render_silence(rng, n=n, variation=var))
+            clips.append(_render_silence(rng, n=n, sr=sr, variation=var))
             labels.append(SILENCE)
             _tell(progress, len(clips), total)
     settings = {

@@ -305,11 +305,14 @@ def partials(
     sr: int = DEFAULT_SR,
     brightness: float = 0.0,
     vowel: str = "a",
+    formant_floor: float = 0.3,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Frequencies, amplitudes and decay rates of a note's partials below Nyquist.
 
     ``brightness`` tilts the spectrum: partial amplitudes are multiplied by
-    ``ratio ** brightness`` (negative = darker, positive = brighter).
+    ``ratio ** brightness`` (negative = darker, positive = brighter). For the
+    voice, ``formant_floor`` is the gain between formants (smaller = more
+    pronounced vowel).
 
     Returns
     -------
@@ -327,7 +330,7 @@ def partials(
             raise ParameterError(f"vowel must be one of {sorted(VOWELS)}; got {vowel!r}.")
         centres, widths, gains = (np.asarray(v, dtype=float)[:, None] for v in VOWELS[vowel])
         shape = (gains / (1.0 + ((freqs[None, :] - centres) / widths) ** 2)).sum(axis=0)
-        amps = amps * (0.3 + shape)
+        amps = amps * (formant_floor + shape)
     keep = freqs < 0.45 * sr
     if not keep.any():
         raise ParameterError(
@@ -387,6 +390,7 @@ def tone(
     detune_cents: float = 0.0,
     brightness: float = 0.0,
     vowel: str = "a",
+    formant_floor: float = 0.3,
     partial_jitter_db: float = 0.0,
     phase: float = 0.0,
     seed: Rng = None,
@@ -413,6 +417,8 @@ def tone(
         Spectral tilt (see :func:`partials`).
     vowel : str, default "a"
         Vowel of the ``voice`` timbre.
+    formant_floor : float, default 0.3
+        Gain between the voice's formants (see :func:`partials`).
     partial_jitter_db : float, default 0
         Standard deviation of a random gain (dB) per partial, for variety.
     phase : float, default 0
@@ -437,7 +443,9 @@ def tone(
         )
     spec = _timbre(timbre)
     f0 = frequency * 2.0 ** (detune_cents / 1200.0)
-    freqs, amps, decays = partials(f0, timbre=spec, sr=sr, brightness=brightness, vowel=vowel)
+    freqs, amps, decays = partials(
+        f0, timbre=spec, sr=sr, brightness=brightness, vowel=vowel, formant_floor=formant_floor
+    )
     n = round(duration * sr)
     t = np.arange(n) / sr
     rng = None if seed is None else _rng(seed)
