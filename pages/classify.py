@@ -80,7 +80,9 @@ if model.clip_seconds >= 5 or len(result.segments) == 1:
     probabilities = result.song_probabilities
     verdict = max(probabilities, key=probabilities.get)
     st.metric("Predicted class for the whole song", f"{verdict} ({probabilities[verdict]:.0%})")
-st.subheader(f"Mostly **{result.label}**", anchor=False)
+share = shares[result.label]
+headline = "Mostly" if share > 0.5 else f"Most common ({share:.0%} of the time):"
+st.subheader(f"{headline} **{result.label}**", anchor=False)
 st.markdown(
     f"{len(result.segments)} segments over {result.duration_s:.1f} s; **{result.label}** covers "
     f"{shares[result.label]:.0%} of the time. Each bar below is one segment, placed at its time "
