@@ -222,14 +222,23 @@ if st.button("Build data set", type="primary", icon=":material/build:", key="syn
 
 # ---------------------------------------------------------------- 4. preview, download, upload
 st.header("Preview, download, upload", anchor=False)
-upload = st.file_uploader(
+up_left, up_right = st.columns([3, 1])
+upload = up_left.file_uploader(
     "Upload a labelled data set (zip: one folder per class, or files + labels.csv)",
     type=["zip"],
     key="synth.upload",
 )
+keep = up_right.selectbox(
+    "Use of each file",
+    [None, 1.0, 5.0, 10.0, 30.0],
+    format_func=lambda s: "the whole file" if s is None else f"the first {s:g} s",
+    key="synth.upload_seconds",
+    help="Long songs (GTZAN clips are 30 s) fill memory quickly; a few seconds each is "
+    "often enough to learn from.",
+)
 if upload is not None:
     with friendly_errors():
-        uploaded_name, loaded = dataset_from_upload(upload)
+        uploaded_name, loaded = dataset_from_upload(upload, seconds_per_file=keep)
     if uploaded_name not in session_datasets():
         add_dataset(uploaded_name, loaded)
         st.session_state["synth.last_dataset"] = uploaded_name

@@ -51,16 +51,21 @@ def cached_representation(audio: np.ndarray, sr: int, kind: str, **params) -> Re
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading the data set…")
-def load_dataset_upload(data: bytes, name: str, sr: int = DEFAULT_SR) -> Dataset:
-    """A labelled data set from an uploaded zip (cached per content)."""
-    return load_labelled_audio(data, sr=sr)
+def load_dataset_upload(
+    data: bytes, name: str, sr: int = DEFAULT_SR, seconds_per_file: float | None = None
+) -> Dataset:
+    """A labelled data set from an uploaded zip (cached per content and settings)."""
+    return load_labelled_audio(data, sr=sr, max_seconds_per_file=seconds_per_file)
 
 
-def dataset_from_upload(upload, *, sr: int = DEFAULT_SR) -> tuple[str, Dataset]:
-    """(name, data set) of an uploaded zip; the name carries a hash of the content."""
+def dataset_from_upload(
+    upload, *, sr: int = DEFAULT_SR, seconds_per_file: float | None = None
+) -> tuple[str, Dataset]:
+    """(name, data set) of an uploaded zip; the name carries a hash of content and settings."""
     data = upload.getvalue()
-    digest = hashlib.sha1(data).hexdigest()[:6]
-    return f"upload: {upload.name} ({digest})", load_dataset_upload(data, upload.name, sr)
+    digest = hashlib.sha1(data + repr(seconds_per_file).encode()).hexdigest()[:6]
+    dataset = load_dataset_upload(data, upload.name, sr, seconds_per_file)
+    return f"upload: {upload.name} ({digest})", dataset
 
 
 @st.cache_data(max_entries=2, show_spinner="Making an example data set…")

@@ -134,3 +134,28 @@ def test_bad_uploads_show_an_error_not_a_traceback(data, message):
     at.file_uploader(key="synth.upload").set_value(("bad.zip", data, "zip")).run()
     assert not at.exception
     assert message in at.error[0].value
+
+
+def test_upload_gtzan_layout_keeping_the_first_second_of_each_song():
+    import soundfile as sf
+
+    def song(f: float) -> bytes:
+        t = np.arange(3 * 22050) / 22050
+        buffer = io.BytesIO()
+        sf.write(buffer, 0.3 * np.sin(2 * np.pi * f * t), 22050, format="WAV")
+        return buffer.getvalue()
+
+    data = _zip(
+        {
+            f"genres/{g}/{g}.{i:05d}.wav": song(100 * (i + 2))
+            for g in ("blues", "jazz")
+            for i in range(2)
+        }
+    )
+    at = _open()
+    at.selectbox(key="synth.upload_seconds").set_value(1.0)
+    at.file_uploader(key="synth.upload").set_value(("gtzan.zip", data, "zip")).run()
+    assert not at.exception and not at.error
+    (dataset,) = at.session_state["datasets"].values()
+    assert dataset.counts == {"blues": 2, "jazz": 2}
+    assert {len(c) for c in dataset.clips} == {22050}
