@@ -20,6 +20,7 @@ segment reductions over that matrix. Work is done in chunks of at most
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -478,8 +479,11 @@ def _cqt_magnitude(batch, sr, hop_length, n_bins, bins_per_octave) -> np.ndarray
             f"got n_bins={n_bins} at sr={sr}. Use fewer bins or a higher sample rate."
         )
     try:
-        return np.abs(
-            librosa.cqt(
+        with warnings.catch_warnings():
+            # librosa's CQT frames its deepest (most downsampled) octaves with an
+            # n_fft longer than a short clip there and says so; the result is fine.
+            warnings.filterwarnings("ignore", message="n_fft=.*too large", category=UserWarning)
+            magnitude = librosa.cqt(
                 np.asarray(batch, dtype=np.float32),
                 sr=sr,
                 hop_length=hop_length,
@@ -487,7 +491,7 @@ def _cqt_magnitude(batch, sr, hop_length, n_bins, bins_per_octave) -> np.ndarray
                 n_bins=n_bins,
                 bins_per_octave=bins_per_octave,
             )
-        ).astype(np.float32)
+        return np.abs(magnitude).astype(np.float32)
     except librosa.util.exceptions.ParameterError as exc:
         raise ParameterError(f"constant-Q transform failed: {exc}") from exc
 
