@@ -168,7 +168,8 @@ def _check_range(name: str, pair, *, low: float = -np.inf, high: float = np.inf)
     return a, b
 
 
-def _finish(clips, labels, *, sr, settings, rng, prefix_names=True) -> Dataset:
+def _finish(clips, labels, *, sr, settings, rng) -> Dataset:
+    """A data set of the clips in a seeded random order (classes interleaved)."""
     order = rng.permutation(len(labels))
     labels = np.asarray(labels)[order]
     clips = [clips[i] for i in order]
