@@ -395,13 +395,13 @@ def representation(
             top_db=top_db,
         )
         freqs = librosa.mel_frequencies(n_mels=n_mels, fmin=fmin, fmax=fmax_)
-        labels = tuple(f"{f:.0f} Hz" for f in freqs)
+        labels = _hz_labels(freqs)
         axis, unit = "mel", "dB"
     elif kind == "stft":
         power = np.abs(librosa.stft(audio, n_fft=n_fft, hop_length=hop_length)) ** 2
         values = _relative_db(power, ref="max", top_db=top_db)
         freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
-        labels = tuple(f"{f:.0f} Hz" for f in freqs)
+        labels = _hz_labels(freqs)
         axis, unit = ("log" if log_frequency else "linear"), "dB"
     elif kind == "cqt" or (kind == "chroma" and chroma_source == "cqt"):
         magnitude = _cqt_magnitude(audio[None], sr, hop_length, n_bins, bins_per_octave)[0]
@@ -432,6 +432,14 @@ def representation(
     values = np.asarray(values, dtype=np.float32)
     times = librosa.frames_to_time(np.arange(values.shape[-1]), **kwargs)
     return Representation(values, kind, sr, hop_length, times, freqs, labels, axis, unit)
+
+
+def _hz_labels(freqs: np.ndarray) -> tuple[str, ...]:
+    """'440 Hz (A4)' for each frequency; 0 Hz has no note."""
+    notes = librosa.hz_to_note(np.maximum(freqs, 1e-3), unicode=False)
+    return tuple(
+        f"{f:.0f} Hz ({n})" if f >= 20 else f"{f:.0f} Hz" for f, n in zip(freqs, notes, strict=True)
+    )
 
 
 _CHROMA_LABELS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")

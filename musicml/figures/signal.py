@@ -174,19 +174,21 @@ def representation_figure(
     yaxis: dict = {}
     if rep.axis in ("linear", "log"):
         y = np.asarray(rep.frequencies)
+        names = np.asarray(rep.row_labels, dtype=object)
         if n_rows > MAX_ROWS:
             # Max-pool neighbouring FFT bins so the browser gets a manageable picture.
             block = int(np.ceil(n_rows / MAX_ROWS))
             pad = (-n_rows) % block
             values = np.pad(values, ((0, pad), (0, 0)), mode="edge")
             values = values.reshape(-1, block, values.shape[1]).max(axis=1)
-            y = y[::block]
+            y, names = y[::block], names[::block]
         if rep.axis == "log":
-            values, y = values[1:], y[1:]  # 0 Hz has no place on a log axis
+            # 0 Hz has no place on a log axis.
+            values, y, names = values[1:], y[1:], names[1:]
             yaxis = {"type": "log"}
         y_title = "Frequency (Hz)" + (", log scale" if rep.axis == "log" else "")
-        hover = f"t=%{{x:.2f}} s<br>f=%{{y:.0f}} Hz<br>%{{z:.1f}} {unit}<extra></extra>"
-        customdata = None
+        customdata = np.repeat(names[:, None], len(times), axis=1)
+        hover = f"t=%{{x:.2f}} s<br>%{{customdata}}<br>%{{z:.1f}} {unit}<extra></extra>"
     else:
         y = np.arange(n_rows)
         labels = list(rep.row_labels)

@@ -85,6 +85,10 @@ def test_log_frequency_stft_and_colour_range():
     spec = figure(at, "STFT")
     assert spec["layout"]["yaxis"]["type"] == "log"
     assert spec["data"][0]["zmin"] == -60 and spec["data"][0]["zmax"] == -10
+    heat = spec["data"][0]
+    n_rows = len(array(heat["y"]))
+    assert len(heat["customdata"]) == n_rows <= 512  # tall STFTs are pooled for the browser
+    assert any("(A4)" in row[0] for row in heat["customdata"])  # hover names the note
 
 
 def test_synthesizer_source_puts_the_spectrum_peak_at_the_note():
