@@ -8,13 +8,14 @@ from musicml import synth
 from musicml.audio import SAMPLE_RATES
 from musicml.figures.signal import representation_figure, thumbnail_figure, waveform_figure
 from musicml.ui.cache import wav_of
-from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.layout import page_setup
 from musicml.ui.sound import (
     DATASET_KINDS,
     build_dataset,
     cached_representation,
     dataset_from_upload,
     dataset_name,
+    errors_shown_here,
     example_dataset,
     synthesized,
     zip_download,
@@ -68,25 +69,23 @@ with left:
         color = st.selectbox("Noise colour", ["white", "pink", "brown"], key="synth.color")
         room = st.slider("Reverberation time RT60 (s)", 0.0, 3.0, 0.0, step=0.1, key="synth.rt60")
 
-with friendly_errors():
-    options = {
-        "duration": duration,
-        "sr": sr,
-        "timbre": timbre,
-        "amplitude": amplitude,
-        "phase": phase,
-        "envelope": envelope,
-        "vibrato_rate": vibrato_rate,
-        "vibrato_cents": float(vibrato),
-        "detune_cents": float(detune),
-        "snr_db": float(snr) if noisy else None,
-        "noise_color": color,
-        "reverb_seconds": room,
-    }
+options = {
+    "duration": duration,
+    "sr": sr,
+    "timbre": timbre,
+    "amplitude": amplitude,
+    "phase": phase,
+    "envelope": envelope,
+    "vibrato_rate": vibrato_rate,
+    "vibrato_cents": float(vibrato),
+    "detune_cents": float(detune),
+    "snr_db": float(snr) if noisy else None,
+    "noise_color": color,
+    "reverb_seconds": room,
+}
+with right, errors_shown_here():
     tone = synthesized(float(frequency), **options)
     audio = synthesized(float(frequency), **options, silence_seconds=1.0) if silence else tone
-
-with right:
     first_ms = tone[: max(2, round(sr / 1000))]
     st.plotly_chart(
         waveform_figure(first_ms, sr, title="The first millisecond", time_unit="ms"),
@@ -128,7 +127,7 @@ with st.expander("Chords and random melodies", icon=":material/queue_music:"):
     mode = st.segmented_control(
         "Make", ["Chord", "Melody"], default="Chord", key="synth.music_mode"
     )
-    with friendly_errors():
+    with errors_shown_here():
         if mode == "Melody":
             note_set = st.multiselect(
                 "Notes to draw from",
@@ -213,12 +212,12 @@ else:
 
 if st.button("Build data set", type="primary", icon=":material/build:", key="synth.build"):
     bar = st.progress(0.0, text="Synthesizing clips…")
-    with friendly_errors():
+    with errors_shown_here():
         built = build_dataset(kind, build_options, lambda done: bar.progress(done))
-    bar.progress(1.0, text=f"Made {len(built)} clips.")
-    name = dataset_name(kind, built)
-    add_dataset(name, built)
-    st.session_state["synth.last_dataset"] = name
+        bar.progress(1.0, text=f"Made {len(built)} clips.")
+        name = dataset_name(kind, built)
+        add_dataset(name, built)
+        st.session_state["synth.last_dataset"] = name
 
 # ---------------------------------------------------------------- 4. preview, download, upload
 st.header("Preview, download, upload", anchor=False)
@@ -237,13 +236,13 @@ keep = up_right.selectbox(
     "often enough to learn from.",
 )
 if upload is not None:
-    with friendly_errors():
+    with errors_shown_here():
         uploaded_name, loaded = dataset_from_upload(upload, seconds_per_file=keep)
-    if uploaded_name not in session_datasets():
-        add_dataset(uploaded_name, loaded)
-        st.session_state["synth.last_dataset"] = uploaded_name
-    for note in loaded.notes[:10]:
-        st.caption(f":material/info: {note}")
+        if uploaded_name not in session_datasets():
+            add_dataset(uploaded_name, loaded)
+            st.session_state["synth.last_dataset"] = uploaded_name
+        for note in loaded.notes[:10]:
+            st.caption(f":material/info: {note}")
 
 datasets = session_datasets()
 if datasets:

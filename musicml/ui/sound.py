@@ -7,6 +7,8 @@ small hashable arguments, plus the widgets those pages share.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import streamlit as st
@@ -15,6 +17,7 @@ from musicml import synth
 from musicml.audio import DEFAULT_SR, Clip
 from musicml.dataio import dataset_to_zip, load_labelled_audio
 from musicml.datasets import Dataset, notes_dataset, sound_silence_dataset, timbre_dataset
+from musicml.errors import MusicMLError
 from musicml.features import Representation, representation
 
 DATASET_KINDS = {
@@ -42,6 +45,20 @@ SYNTH_NOTES = tuple(synth.midi_to_note(m) for m in range(36, 97))
 def synthesized(frequency: float, **options) -> np.ndarray:
     """:func:`musicml.synth.synthesize`, cached on its (scalar) arguments."""
     return synth.synthesize(frequency, **options)
+
+
+@contextmanager
+def errors_shown_here() -> Iterator[None]:
+    """Show a :class:`MusicMLError` as ``st.error`` and skip the rest of the block only.
+
+    Unlike ``friendly_errors`` the page goes on, so one section's bad setting
+    (a tone above the Nyquist frequency, a chord of no notes) does not hide the
+    sections below it.
+    """
+    try:
+        yield
+    except MusicMLError as exc:
+        st.error(str(exc), icon=":material/error:")
 
 
 @st.cache_data(max_entries=12, show_spinner="Computing the spectrogram…")

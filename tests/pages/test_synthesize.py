@@ -159,3 +159,13 @@ def test_upload_gtzan_layout_keeping_the_first_second_of_each_song():
     (dataset,) = at.session_state["datasets"].values()
     assert dataset.counts == {"blues": 2, "jazz": 2}
     assert {len(c) for c in dataset.clips} == {22050}
+
+
+def test_a_tone_above_nyquist_shows_an_error_and_the_rest_of_the_page_stays():
+    at = _open()
+    at.selectbox(key="synth.sr").set_value(8000)
+    at.slider(key="synth.freq").set_value(5000).run()
+    assert not at.exception
+    assert "half the sample rate" in at.error[0].value
+    assert at.button(key="synth.build")  # the builder below is still there
+    assert at.download_button(key="synth.download_zip")
