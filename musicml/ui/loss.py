@@ -61,10 +61,13 @@ def dataset_fingerprint(dataset: Dataset) -> str:
     Striding keeps this cheap on every rerun even for minutes of audio per clip, while
     any realistic edit (another clip, another label, other settings) changes it.
     """
-    clips = np.asarray(dataset.clips)
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((clips.shape, str(clips.dtype), dataset.sr)).encode())
-    digest.update(np.ascontiguousarray(clips.reshape(len(clips), -1)[:, ::101]).tobytes())
+    # Clips may differ in length (Dataset.clips is a list), so hash them one by one.
+    digest.update(repr((len(dataset.clips), dataset.sr)).encode())
+    for clip in dataset.clips:
+        clip = np.asarray(clip)
+        digest.update(repr((clip.shape, str(clip.dtype))).encode())
+        digest.update(np.ascontiguousarray(clip.reshape(-1)[::101]).tobytes())
     digest.update("\0".join(dataset.labels.tolist()).encode())
     digest.update("\0".join(dataset.names).encode())
     digest.update(repr(sorted(dataset.settings.items())).encode())
