@@ -8,7 +8,13 @@ from musicml.features import window_spectrum
 from musicml.figures.signal import representation_figure, spectrum_figure, waveform_figure
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
-from musicml.ui.sound import KIND_LABELS, cached_representation, synth_source, view_window
+from musicml.ui.sound import (
+    KIND_LABELS,
+    cached_representation,
+    sines_demo,
+    synth_source,
+    view_window,
+)
 from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
 
@@ -33,6 +39,9 @@ def examples(key: str) -> dict:
             synth.append_silence(synth.sine(1000.0, sr=DEFAULT_SR), sr=DEFAULT_SR),
             DEFAULT_SR,
             "1 kHz tone",
+        ),
+        "400 Hz, 3000 Hz, both": lambda: Clip(
+            sines_demo(), DEFAULT_SR, "400 Hz, then 3000 Hz, then both"
         ),
     }
 

@@ -61,6 +61,14 @@ def errors_shown_here() -> Iterator[None]:
         st.error(str(exc), icon=":material/error:")
 
 
+@st.cache_data(max_entries=1, show_spinner=False)
+def sines_demo(sr: int = DEFAULT_SR) -> np.ndarray:
+    """The lecture's FFT pictures as one sound: 1 s of 400 Hz, 1 s of 3000 Hz, 1 s of both."""
+    low = synth.sine(400.0, sr=sr, amplitude=0.5)
+    high = synth.sine(3000.0, sr=sr, amplitude=0.5)
+    return np.concatenate([low, high, low + high])
+
+
 @st.cache_data(max_entries=12, show_spinner="Computing the spectrogram…")
 def cached_representation(audio: np.ndarray, sr: int, kind: str, **params) -> Representation:
     """:func:`musicml.features.representation`, cached per audio content and parameters."""

@@ -168,3 +168,12 @@ def test_long_sounds_are_shown_a_minute_at_a_time():
     at.slider(key="spec.offset").set_value(15.0).run()
     assert not at.exception
     assert figure(at, "Mel spectrogram of long.wav from 15 s")
+
+
+def test_the_lectures_fft_demo_shows_both_peaks_in_the_mix():
+    at = _open()
+    at.segmented_control(key="spec.source").set_value("400 Hz, 3000 Hz, both").run()
+    at.slider(key="spec.window_start").set_value(2.5).run()
+    assert not at.exception and not at.error
+    peaks = np.sort(array(figure(at, "FFT of")["data"][1]["x"])[:2])
+    assert peaks == pytest.approx([400.0, 3000.0], abs=22050 / 2048)
