@@ -52,3 +52,25 @@ def stereo_44k_wav_bytes() -> bytes:
 @pytest.fixture
 def not_audio_bytes() -> bytes:
     return b"%PDF-1.4 this is not audio at all\n" * 20
+
+
+def open_page(page: str, *, timeout: float = 120, state: dict | None = None):
+    """``page`` reached through app.py as a visitor would, widget values seeded first.
+
+    Asserts that neither run raised, and returns the ``AppTest``.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout).run()
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_spec(at, index: int = 0) -> dict:
+    """The plotly figure of the ``index``-th chart of an ``AppTest`` run, as a dict."""
+    import json
+
+    return json.loads(at.get("plotly_chart")[index].proto.spec)

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import json
-
-import numpy as np
 import pytest
-import soundfile as sf
-from conftest import ROOT
+from conftest import ROOT, chart_spec, encode, open_page
 from streamlit.testing.v1 import AppTest
 
 from musicml.builtin import example_melody
@@ -18,20 +13,11 @@ SR = 22050
 
 
 def _open() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/classify.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _wav(audio: np.ndarray, sr: int = SR) -> bytes:
-    buffer = io.BytesIO()
-    sf.write(buffer, audio, sr, format="WAV")
-    return buffer.getvalue()
+    return open_page("pages/classify.py", timeout=TIMEOUT)
 
 
 def _timeline_labels(at: AppTest) -> list[str]:
-    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    figure = chart_spec(at)
     return sorted({t["name"] for t in figure["data"] if t.get("type") == "bar"})
 
 
@@ -47,7 +33,7 @@ def test_upload_is_classified():
     audio, _ = example_melody(sr=44100, notes=("D4", "D4", "silence"))
     at = _open()
     at.segmented_control(key="classify.source").set_value("Upload a file").run()
-    at.file_uploader(key="classify.upload").set_value(("x.wav", _wav(audio, 44100), "audio/wav"))
+    at.file_uploader(key="classify.upload").set_value(("x.wav", encode(audio, 44100), "audio/wav"))
     at.run()
     assert not at.exception and not at.error
     assert _timeline_labels(at) == ["D", "silence"]
@@ -60,7 +46,9 @@ def test_recording_is_classified_with_the_sound_silence_model():
     model = next(o for o in at.selectbox(key="classify.model").options if "sound-silence" in o)
     at.selectbox(key="classify.model").set_value(model).run()
     at.segmented_control(key="classify.source").set_value("Record").run()
-    at.audio_input(key="classify.record").set_value(("rec.wav", _wav(audio), "audio/wav")).run()
+    at.audio_input(key="classify.record").set_value(
+        ("rec.wav", encode(audio, SR), "audio/wav")
+    ).run()
     assert not at.exception and not at.error
     assert _timeline_labels(at) == ["silence", "sound"]
 

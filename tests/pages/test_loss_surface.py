@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+import conftest
 import pytest
-from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from musicml.datasets import sound_silence_dataset
@@ -16,12 +16,7 @@ PAGE = "pages/loss_surface.py"
 
 def open_page(**state) -> AppTest:
     """The page reached through the app, with widget values seeded before its first run."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return conftest.open_page(PAGE, timeout=TIMEOUT, state=state)
 
 
 def chart_types(at: AppTest) -> list[list[str]]:
@@ -97,7 +92,7 @@ def test_gradient_descent_agrees_with_sklearn_on_defaults_and_warns_when_short()
     at = show(open_page(), "Gradient descent")
     assert at.success and "agree" in at.success[0].value
     assert chart_types(at)[0][-1] == "scatter"  # the path drawn on the contour
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = conftest.chart_spec(at)
     assert spec["frames"], "the path is animated step by step"
     at.slider(key="loss.steps").set_value(3).run()
     assert at.warning and "Not there yet" in at.warning[0].value
@@ -111,7 +106,7 @@ def test_iris_multiclass_and_a_bad_feature_choice():
     assert not at.error
     show(at, "Multiclass")
     assert not at.info, "iris has three classes of its own"
-    titles = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["annotations"]
+    titles = conftest.chart_spec(at)["layout"]["annotations"]
     assert "One-vs-rest" in titles[0]["text"] and "softmax" in titles[1]["text"]
     at.selectbox(key="loss.iris_second").set_value("sepal length").run()
     assert not at.exception

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import json
-
 import numpy as np
-import soundfile as sf
-from conftest import ROOT
+from conftest import chart_spec, encode, open_page
 from streamlit.testing.v1 import AppTest
 
 from musicml.analysis import example_song
@@ -16,14 +12,7 @@ TIMEOUT = 120
 
 
 def _open() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/music_analysis.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _figure(at: AppTest, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    return open_page("pages/music_analysis.py", timeout=TIMEOUT)
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -37,7 +26,7 @@ def test_defaults_show_tempo_beats_key_and_clicks():
     assert metrics["Tempo"].endswith("BPM") and abs(float(metrics["Tempo"].split()[0]) - 120) < 2.4
     assert metrics["Key (estimate)"] == "C major"
     assert int(metrics["Beats"]) >= 12
-    names = [trace["name"] for trace in _figure(at)["data"]]
+    names = [trace["name"] for trace in chart_spec(at)["data"]]
     assert any(n.startswith("beats") for n in names) and any(n.startswith("onsets") for n in names)
     assert at.download_button(key="analysis.download_json")
     # The click mix, the harmonic part and the percussive part (the default view).
@@ -77,13 +66,10 @@ def test_every_view_renders_and_controls_change_the_output():
 
 def test_upload_is_analysed_and_bad_upload_shows_an_error():
     clip = example_song(bpm=100.0, duration=6.0, sr=44100)
-    buffer = io.BytesIO()
-    sf.write(buffer, np.stack([clip.audio, clip.audio], axis=1), 44100, format="FLAC")
+    flac = encode(np.stack([clip.audio, clip.audio], axis=1), 44100, fmt="FLAC")
     at = _open()
     at.segmented_control(key="analysis.source").set_value("Upload a file").run()
-    at.file_uploader(key="analysis.upload").set_value(
-        ("song.flac", buffer.getvalue(), "audio/flac")
-    )
+    at.file_uploader(key="analysis.upload").set_value(("song.flac", flac, "audio/flac"))
     at.run()
     assert not at.exception and not at.error
     assert abs(float(_metrics(at)["Tempo"].split()[0]) - 100) < 2
@@ -108,12 +94,11 @@ def test_synthesizer_melody_follows_its_tempo_slider():
 
 def test_long_upload_works_on_a_movable_excerpt():
     clip = example_song(bpm=120.0, duration=20.0)
-    buffer = io.BytesIO()
-    sf.write(buffer, clip.audio, clip.sr, format="WAV")
+    wav = encode(clip.audio, clip.sr)
     at = _open()
     at.segmented_control(key="analysis.view").set_value("Key").run()  # cheap while uploading
     at.segmented_control(key="analysis.source").set_value("Upload a file").run()
-    at.file_uploader(key="analysis.upload").set_value(("long.wav", buffer.getvalue(), "audio/wav"))
+    at.file_uploader(key="analysis.upload").set_value(("long.wav", wav, "audio/wav"))
     at.run()
     assert not at.exception and not at.error
     assert int(_metrics(at)["Beats"]) >= 35  # beats of the whole piece, not the excerpt

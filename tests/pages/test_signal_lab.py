@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from conftest import ROOT
+from conftest import chart_spec, open_page
 from streamlit.testing.v1 import AppTest
 
 from musicml.gabor import GABOR_FEATURE_LENGTH
@@ -13,24 +11,17 @@ TIMEOUT = 120
 
 
 def _open() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/signal_lab.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _figure(at: AppTest, index: int) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    return open_page("pages/signal_lab.py", timeout=TIMEOUT)
 
 
 def test_defaults_smooth_and_check_the_convolution_theorem():
     at = _open()
     assert not at.error
     assert float(at.metric[0].value) < 1e-10
-    before = _figure(at, 0)["data"][1]
+    before = chart_spec(at, 0)["data"][1]
     at.slider(key="lab.sigma").set_value(15.0).run()
     assert not at.exception
-    after = _figure(at, 0)["data"][1]
+    after = chart_spec(at, 0)["data"][1]
     assert after["name"] == "smoothed (σ=15)" and after["y"] != before["y"]
 
 
@@ -48,16 +39,16 @@ def test_fir_lowpass_changes_with_the_cutoff():
     at.segmented_control(key="lab.view").set_value("FIR low-pass").run()
     assert not at.exception and len(at.get("audio")) == 2
     assert at.download_button(key="lab.download_taps")
-    before = _figure(at, 0)["layout"]["annotations"][0]["text"]
+    before = chart_spec(at, 0)["layout"]["annotations"][0]["text"]
     at.slider(key="lab.cutoff").set_value(3000).run()
-    assert _figure(at, 0)["layout"]["annotations"][0]["text"] != before == "cut-off 1000 Hz"
+    assert chart_spec(at, 0)["layout"]["annotations"][0]["text"] != before == "cut-off 1000 Hz"
 
 
 def test_gabor_features_and_a_bad_upload():
     at = _open()
     at.segmented_control(key="lab.view").set_value("Gabor filters").run()
     assert not at.exception and not at.error
-    bars = _figure(at, 2)["data"]
+    bars = chart_spec(at, 2)["data"]
     assert sum(len(bar["x"]) if isinstance(bar["x"], list) else 18 for bar in bars) == (
         GABOR_FEATURE_LENGTH
     )

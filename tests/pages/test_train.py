@@ -7,8 +7,7 @@ import zipfile
 
 import numpy as np
 import pytest
-import soundfile as sf
-from conftest import ROOT
+from conftest import encode, open_page
 from streamlit.testing.v1 import AppTest
 
 from musicml.persistence import load_model
@@ -18,10 +17,7 @@ SR = 22050
 
 
 def _open() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/train.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/train.py", timeout=TIMEOUT)
 
 
 def _labelled_zip() -> bytes:
@@ -32,9 +28,7 @@ def _labelled_zip() -> bytes:
         for label, f in (("hum", 150.0), ("whistle", 3000.0)):
             for i in range(6):
                 audio = 0.4 * np.sin(2 * np.pi * f * rng.uniform(0.9, 1.1) * t)
-                wav = io.BytesIO()
-                sf.write(wav, audio.astype(np.float32), SR, format="WAV")
-                archive.writestr(f"{label}/{label}{i}.wav", wav.getvalue())
+                archive.writestr(f"{label}/{label}{i}.wav", encode(audio.astype(np.float32), SR))
     return buffer.getvalue()
 
 
@@ -100,9 +94,7 @@ def _wav_of(frequency: float, seconds: float = 3.0) -> bytes:
     audio = 0.4 * np.sin(2 * np.pi * frequency * t) + 0.01 * np.random.default_rng(
         0
     ).standard_normal(len(t))
-    buffer = io.BytesIO()
-    sf.write(buffer, audio.astype(np.float32), SR, format="WAV")
-    return buffer.getvalue()
+    return encode(audio.astype(np.float32), SR)
 
 
 def test_recorded_examples_train_a_model():
