@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from musicml.figures._layout import finish
 from musicml.figures.signal import MAGMA, waveform_figure
 
 MAX_COLUMNS = 1500
 """Heat maps wider than this are max-pooled over time (a browser draws ~1500 columns)."""
-_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 
 def beats_figure(
@@ -86,8 +86,7 @@ def feature_figure(
     fig = go.Figure(heat)
     step = max(1, len(labels) // 12)
     fig.update_yaxes(tickvals=y[::step], ticktext=[str(v) for v in labels[::step]], title=y_title)
-    fig.update_layout(title=title, xaxis_title="Time (s)", height=height, margin=_MARGIN)
-    return fig
+    return finish(fig, title=title, x="Time (s)", height=height)
 
 
 def mfcc_figure(mfcc: np.ndarray, *, times: np.ndarray, title: str) -> go.Figure:
@@ -117,13 +116,12 @@ def key_figure(correlations: np.ndarray, names: Sequence[str]) -> go.Figure:
             hovertemplate="%{x}: r=%{y:.2f}<extra></extra>",
         )
     )
-    fig.update_layout(
+    return finish(
+        fig,
         title=f"Key profile correlations · best: {names[best]}",
-        yaxis_title="Correlation",
+        y="Correlation",
         height=320,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def nmf_components_figure(components: np.ndarray, *, sr: int, n_fft: int) -> go.Figure:
@@ -142,14 +140,13 @@ def nmf_components_figure(components: np.ndarray, *, sr: int, n_fft: int) -> go.
                 line={"width": 1},
             )
         )
-    fig.update_layout(
+    return finish(
+        fig,
         title="Component spectra (templates W)",
-        xaxis={"title": "Frequency (Hz)", "type": "log"},
-        yaxis_title="dB (relative to the peak)",
+        x={"title": "Frequency (Hz)", "type": "log"},
+        y="dB (relative to the peak)",
         height=340,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def nmf_activations_figure(activations: np.ndarray, *, times: np.ndarray) -> go.Figure:
@@ -160,24 +157,22 @@ def nmf_activations_figure(activations: np.ndarray, *, times: np.ndarray) -> go.
         fig.add_trace(
             go.Scatter(x=t, y=pooled[0], mode="lines", name=f"component {i + 1}", line={"width": 1})
         )
-    fig.update_layout(
+    return finish(
+        fig,
         title="Activations (H)",
-        xaxis_title="Time (s)",
-        yaxis_title="Gain",
+        x="Time (s)",
+        y="Gain",
         height=300,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def error_figure(n_components: Sequence[int], errors: Sequence[float]) -> go.Figure:
     """Relative reconstruction error against the number of components."""
     fig = go.Figure(go.Scatter(x=list(n_components), y=list(errors), mode="lines+markers"))
-    fig.update_layout(
+    return finish(
+        fig,
         title="Reconstruction error ‖V − WH‖ / ‖V‖",
-        xaxis_title="Components",
-        yaxis_title="Relative error",
+        x="Components",
+        y="Relative error",
         height=280,
-        margin=_MARGIN,
     )
-    return fig

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from musicml.classify import Classification, Segment
+from musicml.figures._layout import finish
 
 PALETTE = [
     "#4c78a8",
@@ -40,16 +41,15 @@ def timeline_figure(segments: list[Segment], *, title: str = "Timeline") -> go.F
                 hovertemplate=f"{label}<br>%{{x:.2f}} s<br>confidence %{{y:.0%}}<extra></extra>",
             )
         )
-    fig.update_layout(
+    return finish(
+        fig,
         title=title,
-        xaxis_title="Time (s)",
-        yaxis_title="Confidence",
+        x="Time (s)",
+        y="Confidence",
         yaxis_range=[0, 1],
         height=260,
         bargap=0,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
-    return fig
 
 
 def _label_order(classes: list[str]) -> list[str]:
@@ -128,15 +128,14 @@ def song_figure(
         col=1,
     )
     fig.update_xaxes(title_text="Time (s)", row=2, col=1)
-    fig.update_layout(
+    return finish(
+        fig,
         title=title,
         height=460,
         barmode="overlay",
         bargap=0.15,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         legend={"orientation": "h", "y": -0.15},
     )
-    return fig
 
 
 def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figure:
@@ -180,12 +179,11 @@ def distribution_figure(result: Classification, *, title: str = "Whole song") ->
             ),
         ]
     )
-    fig.update_layout(
+    return finish(
+        fig,
         title=title,
-        yaxis_title="Share",
+        y="Share",
         yaxis_tickformat=".0%",
         barmode="group",
         height=300,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
-    return fig

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from musicml.figures._layout import finish
 from musicml.figures.classify import PALETTE
-
-_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 
 def confusion_figure(report: dict, *, title: str = "Confusion matrix") -> go.Figure:
@@ -36,13 +35,13 @@ def confusion_figure(report: dict, *, title: str = "Confusion matrix") -> go.Fig
             ),
         )
     )
-    fig.update_layout(
+    finish(
+        fig,
         title=title,
-        xaxis_title="Predicted label",
-        yaxis_title="True label",
+        x="Predicted label",
+        y="True label",
         yaxis_autorange="reversed",
         height=max(320, 40 * len(labels) + 120),
-        margin=_MARGIN,
     )
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
@@ -66,16 +65,7 @@ def per_class_figure(report: dict, *, title: str = "Scores per class") -> go.Fig
             )
         ]
     )
-    fig.update_layout(
-        title=title,
-        barmode="group",
-        yaxis_range=[0, 1.05],
-        yaxis_tickformat=".0%",
-        height=320,
-        margin=_MARGIN,
-    )
-    fig.update_xaxes(type="category")
-    return fig
+    return _grouped_shares(fig, title=title)
 
 
 def validation_curve_figure(
@@ -118,14 +108,14 @@ def validation_curve_figure(
             line={"dash": "dot", "color": "#888"},
             annotation_text=f"your C={chosen_C:g}",
         )
-    fig.update_layout(
+    finish(
+        fig,
         title=title,
-        xaxis_title="C (log scale; smaller = stronger regularisation)",
-        yaxis_title="Accuracy",
+        x="C (log scale; smaller = stronger regularisation)",
+        y="Accuracy",
         yaxis_tickformat=".0%",
         yaxis_range=[0, 1.05],
         height=340,
-        margin=_MARGIN,
     )
     fig.update_xaxes(type="log")
     return fig
@@ -157,14 +147,13 @@ def projection_figure(projection: dict, labels, *, names=None, title: str | None
                 else f"{label}<extra></extra>",
             )
         )
-    fig.update_layout(
+    return finish(
+        fig,
         title=title or f"{method} projection of the features",
-        xaxis_title=axis[0],
-        yaxis_title=axis[1],
+        x=axis[0],
+        y=axis[1],
         height=380,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def cross_validation_figure(cv: dict, *, title: str | None = None) -> go.Figure:
@@ -185,13 +174,12 @@ def cross_validation_figure(cv: dict, *, title: str | None = None) -> go.Figure:
         )
         fig.add_hline(y=cv["mean"], line={"dash": "dot"}, annotation_text=f"mean {cv['mean']:.1%}")
         fig.update_layout(yaxis_title="Accuracy", yaxis_tickformat=".0%", yaxis_range=[0, 1.05])
-    fig.update_layout(
+    return finish(
+        fig,
         title=title
         or f"{cv.get('method', 'cross-validation')}: {cv['mean']:.1%} ± {cv['std']:.1%}",
         height=300,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def comparison_figure(rows: list[dict], *, title: str = "Models of this session") -> go.Figure:
@@ -216,13 +204,18 @@ def comparison_figure(rows: list[dict], *, title: str = "Models of this session"
             ),
         ]
     )
-    fig.update_layout(
+    return _grouped_shares(fig, title=title)
+
+
+def _grouped_shares(fig: go.Figure, *, title: str) -> go.Figure:
+    """Bars side by side per category, on a 0–100 % axis."""
+    finish(
+        fig,
         title=title,
         barmode="group",
         yaxis_range=[0, 1.05],
         yaxis_tickformat=".0%",
         height=320,
-        margin=_MARGIN,
     )
     fig.update_xaxes(type="category")
     return fig

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from musicml.figures._layout import MARGIN, finish
 from musicml.loss import MulticlassComparison, sigmoid
 
 
@@ -20,17 +21,16 @@ def sigmoid_figure(*, lo: float = -10.0, hi: float = 10.0, threshold: float = 0.
         annotation_text=f"threshold {threshold:g}",
     )
     fig.add_vline(x=0, line_dash="dot", line_color="gray", annotation_text="θᵀx = 0")
-    fig.update_layout(
+    return finish(
+        fig,
         title="The sigmoid σ(z) = 1 / (1 + e⁻ᶻ)",
-        xaxis_title="z = θᵀx",
-        yaxis_title="σ(z) = P(y = 1 | x)",
+        x="z = θᵀx",
+        y="σ(z) = P(y = 1 | x)",
         height=340,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
-    return fig
 
 
-LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}}
+LAYOUT = {"margin": MARGIN}
 OPTIMUM_STYLE = {"symbol": "x", "size": 12, "color": "#e45756", "line": {"width": 2}}
 COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d")
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+from musicml.figures._layout import finish
 
 
 def smoothing_figure(noisy: np.ndarray, smoothed: np.ndarray, *, sigma: float) -> go.Figure:
@@ -27,23 +27,19 @@ def smoothing_figure(noisy: np.ndarray, smoothed: np.ndarray, *, sigma: float) -
             ),
         ]
     )
-    fig.update_layout(
+    return finish(
+        fig,
         title="Gaussian smoothing",
-        xaxis_title="Sample",
-        yaxis_title="Value",
+        x="Sample",
+        y="Value",
         height=320,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def signal_figure(values: np.ndarray, *, title: str) -> go.Figure:
     """A sampled signal against the sample index."""
     fig = go.Figure(go.Scatter(x=np.arange(len(values)), y=values, mode="lines", line={"width": 1}))
-    fig.update_layout(
-        title=title, xaxis_title="Sample", yaxis_title="Value", height=280, margin=_MARGIN
-    )
-    return fig
+    return finish(fig, title=title, x="Sample", y="Value", height=280)
 
 
 def _db(values: np.ndarray, floor: float = 1e-8) -> np.ndarray:
@@ -87,14 +83,13 @@ def convolution_spectra_figure(
             ),
         ]
     )
-    fig.update_layout(
+    return finish(
+        fig,
         title="Spectra: the smoothed signal's spectrum is the product of the spectra",
-        xaxis_title="Frequency (cycles per sample)",
-        yaxis={"title": "Magnitude (dB)", "range": [-120, None]},
+        x="Frequency (cycles per sample)",
+        y={"title": "Magnitude (dB)", "range": [-120, None]},
         height=360,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def power_spectrum_figure(
@@ -117,14 +112,13 @@ def power_spectrum_figure(
         line_color="#e45756",
         annotation_text=f"period ≈ {period:.1f} {unit}",
     )
-    fig.update_layout(
+    return finish(
+        fig,
         title="FFT power spectrum",
-        xaxis_title="Frequency (cycles per sample)" if unit == "samples" else "Frequency (Hz)",
-        yaxis_title="Power |X(f)|² / n",
+        x="Frequency (cycles per sample)" if unit == "samples" else "Frequency (Hz)",
+        y="Power |X(f)|² / n",
         height=320,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def fir_response_figure(
@@ -135,14 +129,13 @@ def fir_response_figure(
     fig.add_vline(
         x=cutoff, line_dash="dot", line_color="#e45756", annotation_text=f"cut-off {cutoff:g} Hz"
     )
-    fig.update_layout(
+    return finish(
+        fig,
         title="Frequency response of the low-pass filter",
-        xaxis_title="Frequency (Hz)",
-        yaxis={"title": "Gain (dB)", "range": [-120, 10]},
+        x="Frequency (Hz)",
+        y={"title": "Gain (dB)", "range": [-120, 10]},
         height=320,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def noise_spectra_figure(
@@ -172,14 +165,13 @@ def noise_spectra_figure(
             ),
         ]
     )
-    fig.update_layout(
+    return finish(
+        fig,
         title="Power spectrum before and after the filter",
-        xaxis_title="Frequency (Hz)",
-        yaxis_title="Power (dB)",
+        x="Frequency (Hz)",
+        y="Power (dB)",
         height=320,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def gabor_kernel_figure(kernel: np.ndarray, *, sr: int) -> go.Figure:
@@ -198,14 +190,13 @@ def gabor_kernel_figure(kernel: np.ndarray, *, sr: int) -> go.Figure:
             ),
         ]
     )
-    fig.update_layout(
+    return finish(
+        fig,
         title="A Gabor filter: a sinusoid under a Gaussian",
-        xaxis_title="Time (ms)",
-        yaxis_title="Amplitude (normalised)",
+        x="Time (ms)",
+        y="Amplitude (normalised)",
         height=300,
-        margin=_MARGIN,
     )
-    return fig
 
 
 def gabor_bank_figure(kernels: np.ndarray, labels: Sequence[str], *, sr: int) -> go.Figure:
@@ -219,15 +210,14 @@ def gabor_bank_figure(kernels: np.ndarray, labels: Sequence[str], *, sr: int) ->
             for row, label in zip(responses, labels, strict=True)
         ]
     )
-    fig.update_layout(
+    return finish(
+        fig,
         title="The filter bank: each (σ, f) passes a band around f, narrower for larger σ",
-        xaxis={"title": "Frequency (Hz)", "type": "log"},
-        yaxis_title="Gain",
+        x={"title": "Frequency (Hz)", "type": "log"},
+        y="Gain",
         height=340,
-        margin=_MARGIN,
         showlegend=False,
     )
-    return fig
 
 
 def gabor_features_figure(features: np.ndarray, names: Sequence[str]) -> go.Figure:
@@ -248,11 +238,10 @@ def gabor_features_figure(features: np.ndarray, names: Sequence[str]) -> go.Figu
                 hovertemplate="%{customdata}: %{y:.4f}<extra></extra>",
             )
         )
-    fig.update_layout(
+    return finish(
+        fig,
         title=f"Pooled Gabor features ({len(features)} numbers)",
-        xaxis_title="Feature index",
-        yaxis_title="Value",
+        x="Feature index",
+        y="Value",
         height=320,
-        margin=_MARGIN,
     )
-    return fig
