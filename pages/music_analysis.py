@@ -157,28 +157,24 @@ elif view == "Stretch & shift":
         rate = st.slider("Speed (rate)", 0.5, 2.0, 1.25, step=0.05, key="analysis.rate")
         with friendly_errors():
             stretched = glue.stretched_of(part_key, rate, part)
-        st.audio(wav_of(stretched, clip.sr), format="audio/wav")
-        st.caption(f"{len(part) / clip.sr:.1f} s becomes {len(stretched) / clip.sr:.1f} s.")
-        st.download_button(
-            "Download stretched (WAV)",
-            wav_of(stretched, clip.sr),
+        glue.play_with_download(
+            stretched,
+            clip.sr,
+            caption=f"{len(part) / clip.sr:.1f} s becomes {len(stretched) / clip.sr:.1f} s.",
+            label="Download stretched (WAV)",
             file_name=f"stretched_{rate:g}x.wav",
-            mime="audio/wav",
-            icon=":material/download:",
             key="analysis.download_stretch",
         )
     with right:
         steps = st.slider("Shift (semitones)", -12, 12, 4, key="analysis.semitones")
         with friendly_errors():
             shifted = glue.shifted_of(part_key, clip.sr, float(steps), part)
-        st.audio(wav_of(shifted, clip.sr), format="audio/wav")
-        st.caption(f"Every frequency × {2 ** (steps / 12):.3f}.")
-        st.download_button(
-            "Download shifted (WAV)",
-            wav_of(shifted, clip.sr),
+        glue.play_with_download(
+            shifted,
+            clip.sr,
+            caption=f"Every frequency × {2 ** (steps / 12):.3f}.",
+            label="Download shifted (WAV)",
             file_name=f"shifted_{steps:+d}.wav",
-            mime="audio/wav",
-            icon=":material/download:",
             key="analysis.download_shift",
         )
 
@@ -219,14 +215,11 @@ elif view == "NMF":
     if chosen:
         with friendly_errors():
             mix = glue.nmf_mix_of(part_key, n_components, tuple(sorted(c - 1 for c in chosen)), nmf)
-        mix_wav = wav_of(mix, clip.sr)
-        st.audio(mix_wav, format="audio/wav")
-        st.download_button(
-            "Download the reconstruction (WAV)",
-            mix_wav,
+        glue.play_with_download(
+            mix,
+            clip.sr,
+            label="Download the reconstruction (WAV)",
             file_name="nmf_reconstruction.wav",
-            mime="audio/wav",
-            icon=":material/download:",
             key="analysis.download_nmf",
         )
     else:

@@ -18,6 +18,7 @@ import streamlit as st
 
 from musicml import analysis
 from musicml.audio import DEFAULT_SR, Clip, wav_bytes
+from musicml.ui.cache import wav_of
 
 if TYPE_CHECKING:
     from musicml.gabor import GaborBank
@@ -254,3 +255,22 @@ def features_csv(names: list[str], values: np.ndarray) -> bytes:
     for name, value in zip(names, values, strict=True):
         buffer.write(f'"{name}",{float(value):.8g}\n')
     return buffer.getvalue().encode()
+
+
+def play_with_download(
+    audio: np.ndarray,
+    sr: int,
+    *,
+    label: str,
+    file_name: str,
+    key: str,
+    caption: str | None = None,
+) -> None:
+    """A player for ``audio``, an optional caption under it, and a WAV download button."""
+    wav = wav_of(audio, sr)
+    st.audio(wav, format="audio/wav")
+    if caption is not None:
+        st.caption(caption)
+    st.download_button(
+        label, wav, file_name=file_name, mime="audio/wav", icon=":material/download:", key=key
+    )
