@@ -95,6 +95,18 @@ def _check_problem(features, labels) -> tuple[np.ndarray, np.ndarray]:
     return X, y.astype(float)
 
 
+def _check_point(theta, features, labels, C, reduction):
+    """``(θ as (d,), X, y, C, reduction)`` checked, for derivatives at one θ."""
+    X, y = _check_problem(features, labels)
+    C, reduction = _check_C(C), _check_reduction(reduction)
+    return np.asarray(theta, dtype=float).reshape(X.shape[1]), X, y, C, reduction
+
+
+def _reduced(total, m: int, reduction: str):
+    """The summed form as is, or divided by the m samples in the mean form."""
+    return total / m if reduction == "mean" else total
+
+
 def _penalty_weight(C: float) -> float:
     """1/C, the λ of the lecture's ‖θ‖²·λ/2 (0 for no penalty)."""
     return 0.0 if math.isinf(C) else 1.0 / C
@@ -143,8 +155,7 @@ def log_loss(
     # ℓ = log(1 + e^(−s·z)) with s = ±1: the cross-entropy of both classes in one form.
     total = softplus(-(thetas @ X.T) * signs).sum(axis=-1)
     total += 0.5 * _penalty_weight(C) * (thetas**2).sum(axis=-1)
-    if reduction == "mean":
-        total /= X.shape[0]
+    total = _reduced(total, X.shape[0], reduction)
     return float(total[0]) if theta.ndim == 1 else total
 
 
@@ -163,11 +174,9 @@ def log_loss_gradient(
     np.ndarray
         Shape ``(d,)``.
     """
-    X, y = _check_problem(features, labels)
-    C, reduction = _check_C(C), _check_reduction(reduction)
-    theta = np.asarray(theta, dtype=float).reshape(X.shape[1])
+    theta, X, y, C, reduction = _check_point(theta, features, labels, C, reduction)
     grad = X.T @ (sigmoid(X @ theta) - y) + _penalty_weight(C) * theta
-    return grad / X.shape[0] if reduction == "mean" else grad
+    return _reduced(grad, X.shape[0], reduction)
 
 
 def log_loss_hessian(
@@ -185,12 +194,10 @@ def log_loss_hessian(
     np.ndarray
         Shape ``(d, d)``.
     """
-    X, _ = _check_problem(features, labels)
-    C, reduction = _check_C(C), _check_reduction(reduction)
-    theta = np.asarray(theta, dtype=float).reshape(X.shape[1])
+    theta, X, _, C, reduction = _check_point(theta, features, labels, C, reduction)
     h = sigmoid(X @ theta)
     hess = (X * (h * (1.0 - h))[:, None]).T @ X + _penalty_weight(C) * np.eye(X.shape[1])
-    return hess / X.shape[0] if reduction == "mean" else hess
+    return _reduced(hess, X.shape[0], reduction)
 
 
 def loss_surface(
@@ -251,9 +258,7 @@ def loss_surface(
         out[start : start + SURFACE_BLOCK] = u.sum(axis=1)
     total = out.astype(float).reshape(T1.shape)
     total += 0.5 * _penalty_weight(C) * (T1**2 + T2**2)
-    if reduction == "mean":
-        total /= X.shape[0]
-    return total
+    return _reduced(total, X.shape[0], reduction)
 
 
 def loss_slices(
@@ -513,7 +518,7 @@ def softmax_cross_entropy(
     log_norm = top + np.log(np.exp(scores - top[:, None]).sum(axis=1))
     total = float((log_norm - scores[np.arange(len(labels)), labels]).sum())
     total += 0.5 * _penalty_weight(C) * float((W**2).sum())
-    return total / X.shape[0] if reduction == "mean" else total
+    return _reduced(total, X.shape[0], reduction)
 
 
 # --------------------------------------------------------------------------- multiclass
