@@ -16,6 +16,16 @@ def _open() -> AppTest:
     return open_page("pages/classify.py", timeout=TIMEOUT)
 
 
+def _with_model_file(at: AppTest, name: str, data: bytes) -> AppTest:
+    """Choose "upload a model" and upload ``data`` as the model file ``name``."""
+    upload = next(o for o in at.selectbox(key="classify.model").options if "Upload" in o)
+    at.selectbox(key="classify.model").set_value(upload).run()
+    at.file_uploader(key="classify.model_upload").set_value(
+        (name, data, "application/octet-stream")
+    ).run()
+    return at
+
+
 def _timeline_labels(at: AppTest) -> list[str]:
     figure = chart_spec(at)
     return sorted({t["name"] for t in figure["data"] if t.get("type") == "bar"})
@@ -65,12 +75,7 @@ def test_bad_upload_shows_an_error_not_a_traceback():
 
 @pytest.mark.parametrize("payload", [b"\x80\x04\x95 a pickle", b"garbage"])
 def test_bad_model_file_shows_an_error(payload):
-    at = _open()
-    upload = next(o for o in at.selectbox(key="classify.model").options if "Upload" in o)
-    at.selectbox(key="classify.model").set_value(upload).run()
-    at.file_uploader(key="classify.model_upload").set_value(
-        ("m.skops", payload, "application/octet-stream")
-    ).run()
+    at = _with_model_file(_open(), "m.skops", payload)
     assert not at.exception
     assert at.error and "skops" in at.error[0].value
 
@@ -86,12 +91,7 @@ def test_uploaded_skops_model_is_used():
     from musicml.builtin import MODELS_DATA
 
     data = (MODELS_DATA / "sound-silence.skops").read_bytes()
-    at = _open()
-    upload = next(o for o in at.selectbox(key="classify.model").options if "Upload" in o)
-    at.selectbox(key="classify.model").set_value(upload).run()
-    at.file_uploader(key="classify.model_upload").set_value(
-        ("mine.skops", data, "application/octet-stream")
-    ).run()
+    at = _with_model_file(_open(), "mine.skops", data)
     assert not at.exception and not at.error
     assert _timeline_labels(at) == ["silence", "sound"]
 
