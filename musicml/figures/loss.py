@@ -57,6 +57,18 @@ def _points(points: dict[str, np.ndarray] | None) -> list[go.Scatter]:
     return traces
 
 
+def _samples(points: np.ndarray, name: str, color: str, *, outline: str, **trace) -> go.Scatter:
+    """The samples of one class, ``points`` of shape ``(n, 2)``, as outlined markers."""
+    return go.Scatter(
+        x=points[:, 0],
+        y=points[:, 1],
+        mode="markers",
+        name=name,
+        marker={"color": color, "size": 6, "line": {"color": outline, "width": 0.5}},
+        **trace,
+    )
+
+
 def slices_figure(
     theta1: np.ndarray,
     loss1: np.ndarray,
@@ -317,15 +329,7 @@ def decision_boundary_figure(
     )
     for value, color in ((0, COLORS[1]), (1, COLORS[0])):
         mine = labels == value
-        fig.add_trace(
-            go.Scatter(
-                x=X[mine, 0],
-                y=X[mine, 1],
-                mode="markers",
-                name=class_names[value],
-                marker={"color": color, "size": 6, "line": {"color": "white", "width": 0.5}},
-            )
-        )
+        fig.add_trace(_samples(X[mine], class_names[value], color, outline="white"))
     fig.update_layout(
         title=f"Decision boundary θᵀx = 0 at θ = ({theta[0]:.3f}, {theta[1]:.3f})",
         xaxis_title=feature_names[0],
@@ -383,18 +387,13 @@ def multiclass_figure(
         for i, name in enumerate(class_names):
             mine = labels == i
             fig.add_trace(
-                go.Scatter(
-                    x=X[mine, 0],
-                    y=X[mine, 1],
-                    mode="markers",
-                    name=name,
+                _samples(
+                    X[mine],
+                    name,
+                    COLORS[i % len(COLORS)],
+                    outline="black",
                     legendgroup=name,
                     showlegend=col == 1,
-                    marker={
-                        "color": COLORS[i % len(COLORS)],
-                        "size": 6,
-                        "line": {"color": "black", "width": 0.5},
-                    },
                 ),
                 row=1,
                 col=col,
