@@ -74,3 +74,17 @@ def chart_spec(at, index: int = 0) -> dict:
     import json
 
     return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def run_cli(*args: str, timeout: float = 120):
+    """``python -m musicml ARGS...`` from the project root, output captured as text."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "musicml", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

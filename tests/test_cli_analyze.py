@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT, encode
+from conftest import encode, run_cli
 
 from musicml.analysis import example_song
 from musicml.cli import main
@@ -31,13 +29,7 @@ def songs(tmp_path):
 @pytest.mark.slow
 def test_analyze_json_end_to_end(songs):
     a, b = songs
-    result = subprocess.run(
-        [sys.executable, "-m", "musicml", "analyze", str(a), str(b), "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_cli("analyze", str(a), str(b), "--json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [row["file"] for row in rows] == [str(a), str(b)]

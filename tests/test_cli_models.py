@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
 SR = 22050
 
 
 def musicml(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, "-m", "musicml", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli(*args, timeout=300)
     if check:
         assert done.returncode == 0, done.stderr
     return done
