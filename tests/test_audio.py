@@ -85,7 +85,7 @@ def test_truncated_wav_is_refused_or_read_partially(tone_wav_bytes):
 
 
 def test_duration_cap_refuses_long_audio(tone_wav_bytes):
-    with pytest.raises(AudioDecodeError, match="longer than the limit of 1.5 seconds"):
+    with pytest.raises(AudioDecodeError, match=r"longer than the limit of 1\.5 seconds"):
         load_audio(tone_wav_bytes, max_seconds=1.5)
     assert load_audio(tone_wav_bytes, max_seconds=None).duration == pytest.approx(2.0, abs=1e-3)
 
