@@ -190,6 +190,21 @@ def test_walk_the_sidebar_and_classify_an_upload(browser, tmp_path):
         charts = page.get_by_test_id("stPlotlyChart")
         expect(charts.first).to_be_visible(timeout=30_000)
         page.screenshot(path=ARTIFACTS / "classify-upload.png", full_page=True)
-        body = page.inner_text("body")
-        assert "silence" in body and "sound" in body
+        # The default notes model: A4 (440 Hz), a silent second, then E5 (660 Hz).
+        assert timeline_labels(page) == {"A", "silence", "E"}
+        expect(page.get_by_text("3 segments over 3.0 s")).to_be_visible()
+
+        page.get_by_test_id("stSelectbox").filter(has_text="Model").click()
+        page.get_by_role("option", name="builtin:sound-silence", exact=False).click()
+        wait_for_run(page, "Classify")
+        expect(page.get_by_text("Mostly sound")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+        assert timeline_labels(page) == {"sound", "silence"}
+        page.screenshot(path=ARTIFACTS / "classify-sound-silence.png", full_page=True)
         page.context.close()
+
+
+def timeline_labels(page) -> set[str]:
+    """The labels in the legend of the first (waveform and timeline) chart."""
+    chart = page.get_by_test_id("stPlotlyChart").first
+    expect(chart.locator(".legendtext").first).to_be_visible(timeout=30_000)
+    return set(chart.locator(".legendtext").all_text_contents()) - {"waveform"}
