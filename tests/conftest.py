@@ -29,8 +29,9 @@ def encode(audio: np.ndarray, sr: int, *, fmt: str = "WAV", subtype: str | None 
     return buffer.getvalue()
 
 
-def tone(frequency: float = 440.0, *, seconds: float = 1.0, sr: int = 22050,
-         amplitude: float = 0.5) -> np.ndarray:
+def tone(
+    frequency: float = 440.0, *, seconds: float = 1.0, sr: int = 22050, amplitude: float = 0.5
+) -> np.ndarray:
     t = np.arange(int(seconds * sr)) / sr
     return (amplitude * np.sin(2 * np.pi * frequency * t)).astype(np.float32)
 

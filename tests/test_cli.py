@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from conftest import run_cli
 
@@ -42,3 +43,14 @@ def test_bad_audio_fails_with_one_line(tmp_path, capsys, content):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert err[0].startswith("error: bad.wav could not be read as audio")
+
+
+def test_a_broken_mp3_is_one_line_even_when_the_decoder_complains(tmp_path):
+    """libmpg123 writes warnings of its own to stderr; the command still prints one line."""
+    path = tmp_path / "noise.mp3"
+    path.write_bytes(np.random.default_rng(0).bytes(50_000))
+    result = run_cli("info", str(path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: noise.mp3 could not be read as audio. Please use a WAV, MP3, FLAC or OGG file."
+    ]

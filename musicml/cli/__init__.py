@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from musicml import __version__
 from musicml.errors import MusicMLError
@@ -53,6 +55,39 @@ def print_json(document) -> None:
     sys.stdout.write(json.dumps(document, indent=2, allow_nan=False) + "\n")
 
 
+@contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Send what C libraries write straight to file descriptor 2 to /dev/null.
+
+    libmpg123, for one, prints warnings of its own on a broken MP3, which would
+    make a failing command print more than its one ``error:`` line. Python's
+    ``sys.stderr`` keeps the real stream. Does nothing when ``sys.stderr`` is
+    not the process's own (under a test's capture, say).
+    """
+    if sys.stderr is not sys.__stderr__ or sys.stderr is None:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    original = sys.stderr
+    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding=original.encoding)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        sys.stderr.close()
+        sys.stderr = original
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -60,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    with native_stderr_silenced():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except MusicMLError as exc:
