@@ -19,6 +19,17 @@ st.markdown(
     "(`python -m musicml --help`)."
 )
 
+st.subheader("A five-minute tour", anchor=False)
+st.markdown(
+    "1. **Classify**: the built-in notes model turns an example melody into a piano roll; "
+    "play back what it heard, then upload a song of your own or record one.\n"
+    "2. **Synthesize**: build a notes data set with varied instruments and hear a few clips.\n"
+    "3. **Train**: train on that data set, move **C** and the **multiclass strategy**, and "
+    "watch the held-out score and the confusion matrix change.\n"
+    "4. **Loss surface**: see the bowl that logistic regression rolls down, and gradient "
+    "descent finding the same minimum as scikit-learn."
+)
+
 st.subheader("Where to go", anchor=False)
 for page in PAGES[1:]:
     with st.container(border=True):

@@ -27,37 +27,43 @@ PAGES = (
         "pages/synthesize.py",
         "Synthesize",
         ":material/graphic_eq:",
-        "Make sine tones, hear them, see them and download them as WAV.",
+        "Make tones, notes, chords and melodies with real-sounding timbres; build labelled "
+        "data sets, preview them and download them as zip.",
     ),
     PageInfo(
         "pages/spectrograms.py",
         "Spectrograms",
         ":material/gradient:",
-        "See sound as a mel spectrogram: a tone, the tutorial's sequence or your file.",
+        "See sound as mel, STFT, constant-Q, chroma or MFCC pictures, side by side, with "
+        "the spectrum of any moment.",
     ),
     PageInfo(
         "pages/loss_surface.py",
         "Loss surface",
         ":material/landscape:",
-        "Logistic regression from the inside: the sigmoid, the loss and its minimum.",
+        "Logistic regression from the inside: the loss surface in 3-D, gradient descent "
+        "step by step, C and the multiclass strategies.",
     ),
     PageInfo(
         "pages/train.py",
         "Train",
         ":material/model_training:",
-        "Train a classifier on sounds and score it on clips it never saw.",
+        "Train a classifier with your choice of features, model, C and multiclass "
+        "strategy; see where it goes wrong; download it.",
     ),
     PageInfo(
         "pages/classify.py",
         "Classify",
         ":material/label:",
-        "Upload or record a song and get a label for every second of it.",
+        "Upload or record a song and get a label for every stretch of it: notes as a "
+        "piano roll you can listen back to.",
     ),
     PageInfo(
         "pages/music_analysis.py",
         "Music analysis",
         ":material/music_note:",
-        "Find the onsets, beats and structure of a piece of music.",
+        "Tempo and beats with a click track, onsets, harmonic/percussive parts, stretch "
+        "and shift, NMF, beat-synchronous chroma and key.",
     ),
     PageInfo(
         "pages/signal_lab.py",
