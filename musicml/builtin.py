@@ -371,7 +371,12 @@ BUILTIN_DATASETS = ("builtin:notes", "builtin:sound-silence")
 
 
 def dataset_from_source(
-    source: str | Path, *, sr: int | None = None, seed: int = 0, per_class: int | None = None
+    source: str | Path,
+    *,
+    sr: int | None = None,
+    seed: int = 0,
+    per_class: int | None = None,
+    seconds_per_file: float | None = None,
 ) -> Dataset:
     """A labelled data set from a builtin name, a class-folder tree, or labels.csv (folder or zip).
 
@@ -384,6 +389,9 @@ def dataset_from_source(
         Sample rate to load at (default 22050).
     seed, per_class : int
         For the builtin data sets (defaults: 40 clips per class).
+    seconds_per_file : float, optional
+        For the user's audio: keep only the first seconds of each file, so a
+        collection of whole songs fits the one-hour limit.
     """
     sr = sr or DEFAULT_SR
     text = str(source)
@@ -397,7 +405,9 @@ def dataset_from_source(
         )
     from musicml import dataio
 
-    return dataio.load_labelled_audio(text, sr=sr)
+    if seconds_per_file is not None and not seconds_per_file > 0:
+        raise ParameterError(f"seconds per file must be positive; got {seconds_per_file!r}.")
+    return dataio.load_labelled_audio(text, sr=sr, max_seconds_per_file=seconds_per_file)
 
 
 def _notes_dataset(*, per_class: int, sr: int, seed: int) -> Dataset:

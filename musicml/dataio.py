@@ -365,7 +365,8 @@ def load_labelled_audio(
         if total_seconds > max_total_seconds:
             raise DataSetError(
                 f"{source_name} holds more than {max_total_seconds:g} seconds of audio; "
-                "use fewer or shorter files (or keep only the first seconds of each)."
+                "use fewer or shorter files, or keep only the first seconds of each (the "
+                "command line's --seconds-per-file)."
             )
         decoded.append((audio, clip.sr, label, name))
     if not decoded:

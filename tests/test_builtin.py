@@ -100,6 +100,22 @@ def test_unknown_names_are_refused():
         dataset_from_source("builtin:genre")
 
 
+def test_whole_songs_can_be_cut_to_their_first_seconds(tmp_path):
+    import soundfile as sf
+
+    for label, frequency in (("low", 220.0), ("high", 880.0)):
+        (tmp_path / label).mkdir()
+        for i in range(2):
+            sf.write(tmp_path / label / f"{i}.wav", synth.sine(frequency, duration=3.0, sr=SR), SR)
+    whole = dataset_from_source(tmp_path)
+    cut = dataset_from_source(tmp_path, seconds_per_file=1.5)
+    assert [len(c) for c in whole.clips] == [3 * SR] * 4
+    assert [len(c) for c in cut.clips] == [int(1.5 * SR)] * 4
+    assert sorted(cut.labels) == ["high", "high", "low", "low"]
+    with pytest.raises(ParameterError, match="seconds per file must be positive"):
+        dataset_from_source(tmp_path, seconds_per_file=0)
+
+
 @pytest.mark.slow
 def test_sound_silence_file_is_reproducible_from_the_repository():
     """`python -m musicml build-builtins` makes the same model as the shipped file."""

@@ -19,6 +19,13 @@ def add_parser(subparsers) -> None:
     parser.add_argument(
         "--per-class", type=int, default=None, help="clips per class for builtin data sets"
     )
+    parser.add_argument(
+        "--seconds-per-file",
+        type=float,
+        default=None,
+        metavar="S",
+        help="use only the first S seconds of each file (whole songs fill memory fast)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(func=run)
 
@@ -29,7 +36,13 @@ def run(args) -> int:
     from musicml.evaluation import evaluate_model
 
     model = load_any_model(args.model)
-    dataset = dataset_from_source(args.data, sr=model.sr, seed=args.seed, per_class=args.per_class)
+    dataset = dataset_from_source(
+        args.data,
+        sr=model.sr,
+        seed=args.seed,
+        per_class=args.per_class,
+        seconds_per_file=args.seconds_per_file,
+    )
     report = evaluate_model(model, dataset)
     if args.json:
         print_json(report)

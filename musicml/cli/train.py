@@ -43,6 +43,13 @@ def add_parser(subparsers) -> None:
     parser.add_argument(
         "--per-class", type=int, default=None, help="clips per class for builtin data sets"
     )
+    parser.add_argument(
+        "--seconds-per-file",
+        type=float,
+        default=None,
+        metavar="S",
+        help="use only the first S seconds of each file (whole songs fill memory fast)",
+    )
     parser.add_argument("--sr", type=int, default=None, help="analysis sample rate")
     parser.add_argument("--out", required=True, metavar="MODEL.skops", help="where to save")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
@@ -87,7 +94,13 @@ def run(args) -> int:
         n_components=args.components,
         seed=args.seed,
     )
-    dataset = dataset_from_source(args.data, sr=args.sr, seed=args.seed, per_class=args.per_class)
+    dataset = dataset_from_source(
+        args.data,
+        sr=args.sr,
+        seed=args.seed,
+        per_class=args.per_class,
+        seconds_per_file=args.seconds_per_file,
+    )
 
     def progress(fraction: float, message: str) -> None:
         if not args.json:
