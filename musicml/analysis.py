@@ -112,17 +112,45 @@ def onset_strength(
     return librosa.onset.onset_strength(y=audio, sr=_check_sr(sr), hop_length=hop_length)
 
 
-def onset_times(audio: np.ndarray, *, sr: int = DEFAULT_SR, hop_length: int = 512) -> np.ndarray:
+START_LEVEL_DB = -25.0
+"""Audio whose first 50 ms are louder than this (RMS, dB below its peak sample) starts
+with a note: an onset at 0 s, which a spectral-flux detector cannot see (it has no
+earlier frame to compare with)."""
+
+
+def with_start_onset(onsets: np.ndarray, audio: np.ndarray, sr: int) -> np.ndarray:
+    """``onsets`` (seconds), with 0.0 added when the audio starts with sound."""
+    onsets = np.asarray(onsets, dtype=float)
+    if onsets.size and onsets[0] <= 0.1:
+        return onsets
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    if peak <= 0:
+        return onsets
+    head = np.asarray(audio[: max(1, int(0.05 * sr))], dtype=np.float64)
+    level = 20 * np.log10(max(float(np.sqrt(np.mean(head**2))), 1e-12) / peak)
+    return np.concatenate([[0.0], onsets]) if level > START_LEVEL_DB else onsets
+
+
+def onset_times(
+    audio: np.ndarray, *, sr: int = DEFAULT_SR, hop_length: int = 512, backtrack: bool = False
+) -> np.ndarray:
     """Times in seconds of detected note onsets (librosa's spectral-flux detector).
+
+    A note that starts on the very first sample counts as an onset at 0 s.
+    ``backtrack=True`` moves each onset back to the quiet moment just before
+    it (where a note's attack begins): the right place to cut audio.
 
     Returns
     -------
     np.ndarray
         Shape ``(n_onsets,)``, ascending.
     """
-    return librosa.onset.onset_detect(
-        y=np.asarray(audio, dtype=np.float32), sr=sr, hop_length=hop_length, units="time"
+    audio = _check_audio(audio)
+    sr = _check_sr(sr)
+    found = librosa.onset.onset_detect(
+        y=audio, sr=sr, hop_length=hop_length, units="time", backtrack=backtrack
     )
+    return with_start_onset(found, audio, sr)
 
 
 # --------------------------------------------------------------------------- beats
@@ -527,8 +555,12 @@ def analyze(
     env_median = librosa.onset.onset_strength(
         S=mel_db, sr=sr, hop_length=hop_length, aggregate=np.median
     )
-    onsets = librosa.onset.onset_detect(
-        onset_envelope=env_mean, sr=sr, hop_length=hop_length, units="time"
+    onsets = with_start_onset(
+        librosa.onset.onset_detect(
+            onset_envelope=env_mean, sr=sr, hop_length=hop_length, units="time"
+        ),
+        audio,
+        sr,
     )
     tempo = estimate_tempo(env_median, sr=sr, hop_length=hop_length)
     frames = (

@@ -24,6 +24,14 @@ DEFAULT_SR = 22050
 MAX_SECONDS = 600.0
 """Default cap on the duration of one loaded file, in seconds."""
 
+MIN_SECONDS = 0.05
+"""Default shortest audio accepted, in seconds: below it no spectrogram frame, onset
+or label would mean anything."""
+
+MAX_INVALID_SHARE = 0.01
+"""Files with more than this share of NaN or infinite samples are refused as damaged;
+fewer are repaired by setting those samples to zero."""
+
 AUDIO_EXTENSIONS = ("wav", "mp3", "flac", "ogg")
 """File types the app accepts for songs and recordings."""
 
@@ -69,6 +77,7 @@ def load_audio(
     *,
     sr: int | None = DEFAULT_SR,
     max_seconds: float | None = MAX_SECONDS,
+    min_seconds: float = MIN_SECONDS,
     name: str | None = None,
 ) -> Clip:
     """Decode audio into a mono float32 :class:`Clip`.
@@ -81,6 +90,8 @@ def load_audio(
         Target sample rate; ``None`` keeps the file's own rate.
     max_seconds : float or None, default 600
         Longer audio is refused; ``None`` accepts any length.
+    min_seconds : float, default 0.05
+        Shorter audio is refused.
     name : str, optional
         Display name; defaults to the file name.
 
@@ -92,7 +103,8 @@ def load_audio(
     Raises
     ------
     AudioDecodeError
-        If the data is not audio, is empty, or is too long.
+        If the data is not audio, is empty, too short or too long, or is
+        damaged (more than 1 % of its samples are NaN or infinite).
     """
     if sr is not None and (not isinstance(sr, (int, np.integer)) or sr <= 0):
         raise ParameterError(f"sr must be a positive integer or None; got {sr!r}.")
@@ -102,7 +114,7 @@ def load_audio(
         with sf.SoundFile(handle) as f:
             file_sr = f.samplerate
             limit = None if max_seconds is None else int(max_seconds * file_sr)
-            audio = _read_mono(f, limit)
+            audio, invalid = _read_mono(f, limit)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, EOFError) as exc:
         raise AudioDecodeError(
             f"{label} could not be read as audio. Please use a WAV, MP3, FLAC or OGG file."
@@ -114,33 +126,47 @@ def load_audio(
         )
     if audio.size == 0:
         raise AudioDecodeError(f"{label} contains no sound (it is empty).")
+    if invalid > MAX_INVALID_SHARE * audio.size:
+        raise AudioDecodeError(
+            f"{label} looks damaged: {invalid / audio.size:.0%} of its samples are not valid "
+            "numbers. Please export it again or use another file."
+        )
+    if audio.size < int(min_seconds * file_sr):
+        raise AudioDecodeError(
+            f"{label} is only {audio.size / file_sr * 1000:.0f} ms long; musicml needs at "
+            f"least {min_seconds * 1000:.0f} ms of audio."
+        )
     if sr is not None and sr != file_sr:
         audio = resample(audio, file_sr, sr)
     return Clip(audio=audio, sr=int(sr or file_sr), name=label)
 
 
-def _read_mono(f: sf.SoundFile, limit: int | None) -> np.ndarray | None:
+def _read_mono(f: sf.SoundFile, limit: int | None) -> tuple[np.ndarray | None, int]:
     """Decode ``f`` block by block into one clean mono float32 array.
 
     Mixing each block down at once keeps peak memory near the size of the
     mono result, not of the multichannel file. Returns ``None`` once more than
     ``limit`` frames arrive (a hostile header cannot make us decode an
-    unbounded stream).
+    unbounded stream), and the number of mono samples that were NaN or
+    infinite (set to zero).
     """
     block = max(4096, (1 << 22) // max(1, f.channels))  # about 16 MB of samples a read
-    parts, total = [], 0
+    parts, total, invalid = [], 0, 0
     while True:
         data = f.read(frames=block, dtype="float32", always_2d=True)
         if not len(data):
             break
         mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0].copy()
-        np.nan_to_num(mono, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+        finite = np.isfinite(mono)
+        if not finite.all():
+            invalid += len(mono) - int(np.count_nonzero(finite))
+            mono[~finite] = 0.0
         np.clip(mono, -1.0, 1.0, out=mono)
         parts.append(mono)
         total += len(mono)
         if limit is not None and total > limit:
-            return None
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+            return None, invalid
+    return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)), invalid
 
 
 def resample(audio: np.ndarray, orig_sr: int, sr: int) -> np.ndarray:

@@ -122,14 +122,16 @@ def onset_segments(
 ) -> list[tuple[int, int]]:
     """Sample ranges from one detected onset to the next, covering the whole audio.
 
-    The stretch before the first onset is its own segment (often silence);
-    boundaries closer than ``min_seconds`` are dropped.
+    Onsets are backtracked to the quiet moment before each attack, so no
+    segment ends with the start of the next note. The stretch before the
+    first onset is its own segment (often silence); boundaries closer than
+    ``min_seconds`` are dropped.
     """
     n = len(audio)
     if n < 1:
         raise ParameterError("the audio must hold at least one sample; got none.")
     bounds = [0]
-    for t in onset_times(audio, sr=sr):
+    for t in onset_times(audio, sr=sr, backtrack=True):
         at = round(float(t) * sr)
         if at - bounds[-1] >= min_seconds * sr and n - at >= min_seconds * sr:
             bounds.append(at)

@@ -354,7 +354,10 @@ def load_labelled_audio(
     total_seconds = 0.0
     for entry, label, name in labelled:
         try:
-            clip = load_audio(entry.read(), sr=None, max_seconds=max_total_seconds, name=name)
+            # min_seconds=0: a data set keeps short clips (drum hits) exactly as saved.
+            clip = load_audio(
+                entry.read(), sr=None, max_seconds=max_total_seconds, min_seconds=0, name=name
+            )
         except AudioDecodeError as exc:
             notes.append(f"skipped '{name}': {exc}")
             continue

@@ -62,6 +62,24 @@ def test_example_song_has_its_tempo_beats_and_key():
     assert analysis.strongest_pitch_class(result.chroma) in {"C", "E", "G"}
 
 
+def test_a_note_on_the_first_sample_is_an_onset():
+    truth = np.array([0.0, 0.5, 1.0, 1.5])
+    audio = note_sequence(truth, seconds=2.0)
+    for found in (analysis.onset_times(audio, sr=SR), analysis.analyze(audio, sr=SR).onset_times):
+        assert len(found) == len(truth)
+        assert found[0] == 0.0
+        assert nearest_error(found, truth).max() <= ONSET_TOLERANCE
+    assert analysis.onset_times(np.zeros(SR, np.float32), sr=SR).size == 0
+
+
+def test_backtracked_onsets_sit_just_before_the_attacks():
+    truth = np.array([0.25, 0.6, 1.1, 1.45, 2.0, 2.3, 2.9, 3.4])
+    found = analysis.onset_times(note_sequence(truth), sr=SR, backtrack=True)
+    assert len(found) == len(truth)
+    early = truth - found
+    assert np.all(early >= -0.005) and np.all(early <= ONSET_TOLERANCE)
+
+
 def test_onsets_of_a_note_sequence():
     truth = np.array([0.25, 0.6, 1.1, 1.45, 2.0, 2.3, 2.9, 3.4])
     audio = note_sequence(truth)

@@ -100,6 +100,23 @@ def test_non_finite_samples_become_silence():
     assert np.all(clip.audio[:10] == 0)
 
 
+def test_mostly_invalid_samples_are_refused_as_damaged():
+    audio = tone(440.0)
+    audio[::2] = np.nan
+    buffer = io.BytesIO()
+    sf.write(buffer, audio, 22050, format="WAV", subtype="FLOAT")
+    with pytest.raises(AudioDecodeError, match="looks damaged: 50% of its samples"):
+        load_audio(buffer.getvalue(), name="broken.wav")
+
+
+def test_too_short_audio_is_refused_with_its_length():
+    with pytest.raises(AudioDecodeError, match=r"tiny\.wav is only 10 ms long; musicml needs"):
+        load_audio(encode(tone(440.0, seconds=0.01), 22050), name="tiny.wav")
+    clip = load_audio(encode(tone(440.0, seconds=0.05), 22050), name="short.wav")
+    assert clip.audio.shape == (1102,)
+    assert len(load_audio(encode(tone(440.0, seconds=0.01), 22050), min_seconds=0).audio) == 220
+
+
 def test_bad_parameters_name_themselves(tone_wav_bytes):
     with pytest.raises(ParameterError, match="sr must be a positive integer"):
         load_audio(tone_wav_bytes, sr=-5)

@@ -70,6 +70,18 @@ def test_onset_segmentation_follows_a_melody_of_uneven_notes(notes_model):
         assert covering[0].label == label
 
 
+def test_onset_segments_keep_a_rest_as_silence(notes_model):
+    """Cuts sit just before each attack, so the rest in the example melody is one silent
+    segment that does not end with the first moments of the next note."""
+    audio, truth = example_melody(sr=SR)
+    result = classify_clip(Clip(audio, SR, "melody"), notes_model, segment="onsets")
+    labels = [s.label for s in result.segments]
+    assert labels == [label for _, _, label in truth]
+    rest = result.segments[labels.index("silence")]
+    assert rest.end_s == pytest.approx(4.0, abs=0.05)
+    assert rest.confidence > 0.8
+
+
 def test_a_different_sample_rate_is_resampled(notes_model):
     audio, _truth = example_melody(sr=16000, notes=("G3", "silence", "E4"))
     result = classify_clip(Clip(audio, 16000), notes_model, segment=1.0)
