@@ -330,13 +330,29 @@ def beat_times(
     """
     audio = _check_audio(audio)
     sr = _check_sr(sr)
-    env = librosa.onset.onset_strength(y=audio, sr=sr, hop_length=hop_length, aggregate=np.median)
-    tempo = estimate_tempo(env, sr=sr, hop_length=hop_length)
-    if tempo <= 0:
-        return 0.0, np.array([])
-    frames = track_beats(env, bpm=tempo, sr=sr, hop_length=hop_length)
+    mel_db = librosa.power_to_db(
+        librosa.feature.melspectrogram(y=audio, sr=sr, hop_length=hop_length), ref=np.max
+    )
+    tempo, frames = _tempo_and_beats(mel_db, sr=sr, hop_length=hop_length)
     times = librosa.frames_to_time(frames, sr=sr, hop_length=hop_length)
     return refine_tempo(times, tempo), times
+
+
+def _tempo_and_beats(mel_db: np.ndarray, *, sr: int, hop_length: int) -> tuple[float, np.ndarray]:
+    """Tempo and beat frames from the flux of a log-mel spectrogram.
+
+    The median over mel bands (librosa's beat tracker's choice) ignores a
+    sound that lights up only a few bands, such as clicks of a pure tone; when
+    it finds no pulse, the mean over bands is tried.
+    """
+    for aggregate in (np.median, np.mean):
+        env = librosa.onset.onset_strength(
+            S=mel_db, sr=sr, hop_length=hop_length, aggregate=aggregate
+        )
+        tempo = estimate_tempo(env, sr=sr, hop_length=hop_length)
+        if tempo > 0:
+            return tempo, track_beats(env, bpm=tempo, sr=sr, hop_length=hop_length)
+    return 0.0, np.array([], dtype=int)
 
 
 def click_track(
@@ -552,9 +568,6 @@ def analyze(
     # Flux of the log-mel spectrogram: mean over bands for onsets, median for
     # beats (the detectors librosa's onset_detect and beat_track use by default).
     env_mean = librosa.onset.onset_strength(S=mel_db, sr=sr, hop_length=hop_length)
-    env_median = librosa.onset.onset_strength(
-        S=mel_db, sr=sr, hop_length=hop_length, aggregate=np.median
-    )
     onsets = with_start_onset(
         librosa.onset.onset_detect(
             onset_envelope=env_mean, sr=sr, hop_length=hop_length, units="time"
@@ -562,12 +575,7 @@ def analyze(
         audio,
         sr,
     )
-    tempo = estimate_tempo(env_median, sr=sr, hop_length=hop_length)
-    frames = (
-        track_beats(env_median, bpm=tempo, sr=sr, hop_length=hop_length)
-        if tempo > 0
-        else np.array([], dtype=int)
-    )
+    tempo, frames = _tempo_and_beats(mel_db, sr=sr, hop_length=hop_length)
     times = librosa.frames_to_time(frames, sr=sr, hop_length=hop_length)
     return Analysis(
         sr=sr,

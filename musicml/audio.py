@@ -60,6 +60,8 @@ def _read_source(source: AudioSource) -> tuple[io.BytesIO | str, str]:
         return io.BytesIO(bytes(source)), "the upload"
     if isinstance(source, (str, Path)):
         path = Path(source)
+        if path.is_dir():
+            raise AudioDecodeError(f"'{path}' is a folder, not an audio file.")
         if not path.is_file():
             raise AudioDecodeError(f"No audio file at '{path}'.")
         return str(path), path.name

@@ -464,6 +464,7 @@ def save_dataset_folder(
     if folder.exists() and not folder.is_dir():
         raise DataSetError(f"'{folder}' exists and is not a folder; choose another --out.")
     folder.mkdir(parents=True, exist_ok=True)
+    _remove_previous_dataset(folder)
     used: set[str] = set()
     names = [_safe_name(n, i, used) for i, n in enumerate(dataset.names)]
     written = []
@@ -478,6 +479,29 @@ def save_dataset_folder(
     (folder / LABELS_CSV).write_bytes(_labels_csv(names, dataset.labels.tolist()))
     (folder / SETTINGS_JSON).write_bytes(_settings_json(dataset))
     return written
+
+
+def _remove_previous_dataset(folder: Path) -> None:
+    """Delete the WAV files an earlier data set listed in ``folder/labels.csv``.
+
+    Writing a data set into the folder of an earlier one then replaces it
+    instead of leaving a mix of both. Only .wav files inside the folder that
+    the old labels.csv names are removed; anything else stays.
+    """
+    labels = folder / LABELS_CSV
+    if not labels.is_file():
+        return
+    try:
+        rows = list(csv.reader(io.StringIO(labels.read_text(encoding="utf-8-sig"))))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return
+    root = folder.resolve()
+    for row in rows[1:]:
+        if not row or not row[0].lower().endswith(".wav"):
+            continue
+        path = (folder / row[0]).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            path.unlink()
 
 
 def dataset_to_zip(dataset: Dataset) -> bytes:

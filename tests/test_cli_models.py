@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import run_cli
+from conftest import encode, run_cli, tone
 
 SR = 22050
 
@@ -123,7 +123,24 @@ def test_a_failure_in_a_real_process_is_one_line_without_traceback():
     ("args", "message"),
     [
         (["classify", "x.wav", "--segment", "beats", "--json"], "--segment must be"),
-        (["classify", "x.wav", "--segment", "-1", "--json"], "positive number of seconds"),
+        (["classify", "x.wav", "--segment", "-1", "--json"], "at least 0.1 seconds"),
+        (["classify", "x.wav", "--segment", "0.00001", "--json"], "at least 0.1 seconds"),
+        (
+            ["synth-dataset", "--kind", "notes", "--per-class", "100000", "--out", "never"],
+            "at most 3,600 s are written",
+        ),
+        (
+            ["synth-dataset", "--kind", "sound-silence", "--silence-noise-db=nan", "--out", "x"],
+            "below 0 dB",
+        ),
+        (
+            ["synth-dataset", "--kind", "notes", "--clip-seconds", "1000", "--out", "never"],
+            "--clip-seconds must be at most 60",
+        ),
+        (
+            ["synth-dataset", "--kind", "timbre", "--timbres", "flute", "--out", "never"],
+            "at least two presets",
+        ),
         (["evaluate", "nothere.skops", "builtin:notes", "--json"], "no model file"),
         (["evaluate", "builtin:chords", "builtin:notes", "--json"], "unknown built-in model"),
         (["train", "builtin:notes", "--C", "0", "--out", "m.skops"], "C must be a positive"),
@@ -204,3 +221,55 @@ def test_train_on_a_builtin_data_set_in_process(capsys, tmp_path):
         capsys, "evaluate", str(out_path), "builtin:sound-silence", "--json"
     )
     assert code == 0 and json.loads(out)["accuracy"] > 0.9
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["train", "builtin:notes", "--seed", "-1", "--out", "m.skops"], "between 0 and"),
+        (["evaluate", "builtin:notes", "builtin:notes", "--per-class", "0"], "at least 1"),
+        (["train", "builtin:notes", "--sr", "0", "--out", "m.skops"], "at least 1"),
+        (["synth-dataset", "--kind", "notes", "--clip-seconds", "inf", "--out", "x"], "finite"),
+    ],
+)
+def test_bad_numbers_are_usage_errors(capsys, args, message):
+    from musicml.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+
+
+def test_a_folder_given_as_audio_is_named_as_such(capsys, tmp_path):
+    code, _, err = run_in_process(capsys, "info", str(tmp_path))
+    assert code == 1
+    assert err.strip() == f"error: '{tmp_path}' is a folder, not an audio file."
+
+
+def test_skipped_files_are_reported_on_stderr(capsys, tmp_path):
+    for label, audio in (("sound", tone(440.0)), ("silence", np.zeros(SR, np.float32))):
+        (tmp_path / label).mkdir()
+        for i in range(2):
+            (tmp_path / label / f"{i}.wav").write_bytes(encode(audio, SR))
+    (tmp_path / "sound" / "zz_bad.wav").write_bytes(b"not audio")
+    code, out, err = run_in_process(
+        capsys, "evaluate", "builtin:sound-silence", str(tmp_path), "--json"
+    )
+    assert code == 0
+    assert json.loads(out)["accuracy"] == 1.0
+    assert err.startswith("note: skipped 'sound/zz_bad.wav'")
+
+
+def test_a_new_data_set_replaces_an_old_one_in_the_same_folder(capsys, tmp_path):
+    out = tmp_path / "data"
+    base = ["synth-dataset", "--out", str(out), "--per-class", "2", "--json"]
+    assert run_in_process(capsys, *base, "--kind", "sound-silence")[0] == 0
+    (out / "mine.txt").write_text("keep me")
+    assert run_in_process(capsys, *base, "--kind", "timbre", "--timbres", "flute,organ")[0] == 0
+    wavs = sorted(p.name for p in out.rglob("*.wav"))
+    assert len(wavs) == 4
+    rows = (out / "labels.csv").read_text().splitlines()[1:]
+    assert sorted(row.split(",")[1] for row in rows) == ["flute", "flute", "organ", "organ"]
+    assert (out / "mine.txt").read_text() == "keep me"

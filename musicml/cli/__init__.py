@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
 import os
 import pkgutil
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -34,6 +36,39 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         sys.stderr.write(f"error: {message} (see --help)\n")
         sys.exit(EXIT_USAGE)
+
+
+def seed(text: str) -> int:
+    """argparse type: a random seed, an integer from 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a seed must be a whole number; got {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"a seed must be between 0 and 4294967295; got {text}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {text}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number; got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0; got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,8 +130,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    with native_stderr_silenced():
+    with native_stderr_silenced(), warnings.catch_warnings():
+        # Libraries' warnings (a large n_fft on a short clip, say) are not errors;
+        # stderr stays for progress and the one error line.
+        warnings.simplefilter("ignore")
         return _run(args)
+
+
+def print_notes(notes: Sequence[str]) -> None:
+    """Tell the user, on stderr, what loading a data set skipped or changed."""
+    for note in notes:
+        sys.stderr.write(f"note: {note}\n")
 
 
 def _run(args: argparse.Namespace) -> int:

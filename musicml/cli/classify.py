@@ -36,8 +36,13 @@ def _segment(text: str | None):
         raise ParameterError(
             f"--segment must be a number of seconds or 'onsets'; got {text!r}."
         ) from None
-    if not seconds > 0:
-        raise ParameterError(f"--segment must be a positive number of seconds; got {text!r}.")
+    from musicml.classify import MIN_SEGMENT_SECONDS
+
+    if not seconds >= MIN_SEGMENT_SECONDS or seconds == float("inf"):
+        raise ParameterError(
+            f"--segment must be at least {MIN_SEGMENT_SECONDS:g} seconds (or 'onsets'); "
+            f"got {text!r}."
+        )
     return seconds
 
 

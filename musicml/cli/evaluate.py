@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 def add_parser(subparsers) -> None:
+    from musicml.cli import positive_float, positive_int, seed
+
     parser = subparsers.add_parser(
         "evaluate",
         help="score a model on labelled audio (accuracy, per class, confusion)",
@@ -15,13 +17,13 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("model", metavar="MODEL", help=".skops file or builtin name")
     parser.add_argument("data", metavar="DATA", help="labelled audio")
-    parser.add_argument("--seed", type=int, default=2024, help="seed of builtin data sets")
+    parser.add_argument("--seed", type=seed, default=2024, help="seed of builtin data sets")
     parser.add_argument(
-        "--per-class", type=int, default=None, help="clips per class for builtin data sets"
+        "--per-class", type=positive_int, default=None, help="clips per class for builtin data sets"
     )
     parser.add_argument(
         "--seconds-per-file",
-        type=float,
+        type=positive_float,
         default=None,
         metavar="S",
         help="use only the first S seconds of each file (whole songs fill memory fast)",
@@ -32,7 +34,7 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     from musicml.builtin import dataset_from_source, load_any_model
-    from musicml.cli import print_json
+    from musicml.cli import print_json, print_notes
     from musicml.evaluation import evaluate_model
 
     model = load_any_model(args.model)
@@ -43,6 +45,7 @@ def run(args) -> int:
         per_class=args.per_class,
         seconds_per_file=args.seconds_per_file,
     )
+    print_notes(dataset.notes)
     report = evaluate_model(model, dataset)
     if args.json:
         print_json(report)

@@ -5,7 +5,13 @@ from __future__ import annotations
 KINDS = ("sound-silence", "notes", "timbre")
 
 
+MAX_TOTAL_SECONDS = 3600.0
+"""Largest data set written, in seconds of audio (one hour, about 160 MB at 22050 Hz)."""
+MAX_CLIP_SECONDS = 60.0
+
+
 def add_parser(subparsers) -> None:
+    from musicml.cli import positive_float, positive_int, seed
     from musicml.synth import TIMBRES
 
     parser = subparsers.add_parser(
@@ -21,10 +27,15 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--kind", choices=KINDS, required=True)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--per-class", type=int, default=20, help="clips per label (20)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    parser.add_argument("--sr", type=int, default=22050, help="sample rate in Hz (22050)")
-    parser.add_argument("--clip-seconds", type=float, default=1.0, help="clip length (1.0)")
+    parser.add_argument("--per-class", type=positive_int, default=20, help="clips per label (20)")
+    parser.add_argument("--seed", type=seed, default=0, help="random seed (0)")
+    parser.add_argument("--sr", type=positive_int, default=22050, help="sample rate in Hz (22050)")
+    parser.add_argument(
+        "--clip-seconds",
+        type=positive_float,
+        default=1.0,
+        help=f"clip length, at most {MAX_CLIP_SECONDS:g} s (1.0)",
+    )
     parser.add_argument(
         "--pitch-classes",
         choices=("natural", "chromatic"),
@@ -42,7 +53,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument(
         "--timbres",
         default=None,
-        help=f"comma-separated presets ({','.join(TIMBRES)}); default: all",
+        help=f"comma-separated presets ({','.join(TIMBRES)}); default: all of them for "
+        "notes, all but pure for timbre",
     )
     parser.add_argument("--no-silence", action="store_true", help="notes: no silence class")
     parser.add_argument(
@@ -52,10 +64,44 @@ def add_parser(subparsers) -> None:
         "--silence-noise-db",
         type=float,
         default=None,
-        help="sound-silence: noise level of the silences in dB full scale (none)",
+        help="sound-silence: noise level of the silences in dB full scale, below 0 (none)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(func=run)
+
+
+def _check(args, timbres: list[str] | None) -> None:
+    """Refuse settings that make no sense or would not fit in memory."""
+    import math
+
+    from musicml.errors import ParameterError
+    from musicml.synth import TIMBRES
+
+    if args.clip_seconds > MAX_CLIP_SECONDS:
+        raise ParameterError(
+            f"--clip-seconds must be at most {MAX_CLIP_SECONDS:g}; got {args.clip_seconds:g}."
+        )
+    if not 4000 <= args.sr <= 192_000:
+        raise ParameterError(f"--sr must be between 4000 and 192000 Hz; got {args.sr}.")
+    db = args.silence_noise_db
+    if db is not None and not (math.isfinite(db) and db < 0):
+        raise ParameterError(
+            f"--silence-noise-db must be a level below 0 dB (e.g. -60); got {db:g}."
+        )
+    if args.kind == "sound-silence":
+        n_classes = 2
+    elif args.kind == "notes":
+        n_classes = (7 if args.pitch_classes == "natural" else 12) + (not args.no_silence)
+    else:
+        n_classes = len(timbres if timbres is not None else [t for t in TIMBRES if t != "pure"])
+        if n_classes < 2:
+            raise ParameterError("--timbres must name at least two presets to tell apart.")
+    total = n_classes * args.per_class * args.clip_seconds
+    if total > MAX_TOTAL_SECONDS:
+        raise ParameterError(
+            f"that is {total:,.0f} s of audio; at most {MAX_TOTAL_SECONDS:,.0f} s are written. "
+            "Use fewer or shorter clips."
+        )
 
 
 def build(args):
@@ -65,6 +111,7 @@ def build(args):
     timbres = None
     if args.timbres:
         timbres = [t.strip() for t in args.timbres.split(",") if t.strip()]
+    _check(args, timbres)
     common = {"per_class": args.per_class, "seed": args.seed, "sr": args.sr}
     common["clip_seconds"] = args.clip_seconds
     if args.kind == "sound-silence":

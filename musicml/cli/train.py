@@ -9,6 +9,8 @@ from musicml.models import MODEL_KINDS, MULTICLASS_STRATEGIES, REDUCERS
 
 
 def add_parser(subparsers) -> None:
+    from musicml.cli import positive_float, positive_int, seed
+
     parser = subparsers.add_parser(
         "train",
         help="train a classifier on labelled audio and save it (.skops)",
@@ -39,18 +41,18 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--reduce", choices=REDUCERS, default=None, help="PCA or LDA first")
     parser.add_argument("--components", type=int, default=None, help="dimensions kept")
     parser.add_argument("--test-size", type=float, default=0.25, help="held-out share")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument(
-        "--per-class", type=int, default=None, help="clips per class for builtin data sets"
+        "--per-class", type=positive_int, default=None, help="clips per class for builtin data sets"
     )
     parser.add_argument(
         "--seconds-per-file",
-        type=float,
+        type=positive_float,
         default=None,
         metavar="S",
         help="use only the first S seconds of each file (whole songs fill memory fast)",
     )
-    parser.add_argument("--sr", type=int, default=None, help="analysis sample rate")
+    parser.add_argument("--sr", type=positive_int, default=None, help="analysis sample rate")
     parser.add_argument("--out", required=True, metavar="MODEL.skops", help="where to save")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(func=run)
@@ -71,7 +73,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from musicml.builtin import dataset_from_source
-    from musicml.cli import print_json
+    from musicml.cli import print_json, print_notes
     from musicml.errors import ParameterError
     from musicml.evaluation import classification_report
     from musicml.models import ModelSpec, train_classifier
@@ -101,6 +103,7 @@ def run(args) -> int:
         per_class=args.per_class,
         seconds_per_file=args.seconds_per_file,
     )
+    print_notes(dataset.notes)
 
     def progress(fraction: float, message: str) -> None:
         if not args.json:
