@@ -165,11 +165,15 @@ if surface_tab.open:
             key="loss.surface3d",
             alt="3-D surface of the loss around the optimum",
         )
+        off_window = lab.off_window_note(
+            figures.outside_window(points, t1, t2),
+            hint="A larger C (or a wider window) brings it into view.",
+        )
         st.caption(
             f"The loss on a {lab.GRID} × {lab.GRID} grid centred on scikit-learn's optimum "
             "(the cross). Our surface includes the same penalty as the model it is compared "
             "with, so its lowest point sits exactly at the cross; move C and watch the bowl "
-            "and its bottom shift towards θ = 0."
+            f"and its bottom shift towards θ = 0. {off_window}".strip()
         )
         if kind == "lecture":
             st.info(
@@ -239,12 +243,20 @@ if descent_tab.open:
         )
         gap = lab.endpoint_gap(path, theta)
         with right:
-            st.metric("Descent ends at", f"({path.end[0]:.5f}, {path.end[1]:.5f})", border=True)
-            st.metric("scikit-learn's optimum", f"({theta[0]:.5f}, {theta[1]:.5f})", border=True)
+            st.metric("Descent ends at", lab.format_point(path.end), border=True)
+            st.metric("scikit-learn's optimum", lab.format_point(theta), border=True)
             if gap < 1e-3:
                 st.success(
                     f"Gradient descent and scikit-learn agree (largest difference {gap:.1e}).",
                     icon=":material/check_circle:",
+                )
+            elif lab.diverged(path):
+                step = "Newton's full step" if method == "newton" else f"α = {rate:g}"
+                st.warning(
+                    f"The descent diverged: {step} overshoots, and every step lands further "
+                    "up the other side of the bowl (a small C makes the bowl steep). Take a "
+                    "smaller learning rate, momentum or Newton, or start nearer the optimum.",
+                    icon=":material/trending_up:",
                 )
             else:
                 st.warning(
@@ -253,10 +265,12 @@ if descent_tab.open:
                     "(a learning rate that is too large overshoots and zig-zags).",
                     icon=":material/directions_walk:",
                 )
+        off_window = lab.off_window_note(figures.outside_window(points, t1, t2))
         st.caption(
             "Press ▶ to replay the path step by step. Plain descent walks straight downhill and "
             "slows down in flat valleys; momentum keeps part of its previous step and rolls "
-            "through them; Newton uses the curvature and lands in a handful of steps."
+            "through them; Newton uses the curvature and lands in a handful of steps. The "
+            f"window follows the path and scikit-learn's optimum. {off_window}".strip()
         )
         st.download_button(
             "Download the path (CSV)",

@@ -342,3 +342,20 @@ def test_descent_figure_animates_the_path_in_bounded_frames(lecture):
     assert 2 <= len(fig.frames) <= 60
     assert len(fig.frames[-1].data[0].x) == len(path.thetas), "the last frame is the whole path"
     assert len(fig.frames[0].data[0].x) == 1, "the first frame is the start point"
+
+
+def test_contour_and_surface_stay_on_their_grid_and_leave_out_far_points(lecture):
+    from musicml.figures.loss import contour_figure, outside_window, surface_figure
+
+    features, labels = lecture
+    t1, t2 = loss.window_axes((0.0, 0.0), half_width=0.5, resolution=11)
+    grid = loss.loss_surface(features, labels, t1, t2, C=0.001)
+    points = {"inside": np.array([0.1, -0.2]), "far": np.array([-3.96, -0.89])}
+    assert list(outside_window(points, t1, t2)) == ["far"]
+    fig = contour_figure(t1, t2, grid, points=points)
+    assert [trace.name for trace in fig.data] == ["J", "inside"]
+    assert list(fig.layout.xaxis.range) == [-0.5, 0.5]
+    assert list(fig.layout.yaxis.range) == [-0.5, 0.5]
+    surface = surface_figure(t1, t2, grid, optimum=points["far"], optimum_loss=1.0)
+    assert [trace.type for trace in surface.data] == ["surface"], "no marker off the grid"
+    assert list(surface.layout.scene.xaxis.range) == [-0.5, 0.5]

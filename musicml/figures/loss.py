@@ -35,11 +35,42 @@ OPTIMUM_STYLE = {"symbol": "x", "size": 12, "color": "#e45756", "line": {"width"
 COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d")
 
 
-def _points(points: dict[str, np.ndarray] | None) -> list[go.Scatter]:
-    """Marker traces for named θ points (the first gets the optimum's cross)."""
+def _window(theta1: np.ndarray, theta2: np.ndarray) -> tuple[list[float], list[float]]:
+    """``([θ1 min, θ1 max], [θ2 min, θ2 max])`` of a grid's axes."""
+    t1, t2 = np.asarray(theta1, dtype=float), np.asarray(theta2, dtype=float)
+    return [float(t1.min()), float(t1.max())], [float(t2.min()), float(t2.max())]
+
+
+def outside_window(
+    points: dict[str, np.ndarray] | None, theta1: np.ndarray, theta2: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The named θ points that fall outside the grid ``theta1 × theta2`` (or are not finite).
+
+    The contour and descent figures leave these out so that their axes stay on the grid;
+    a page can name them in a caption instead.
+    """
+    (x0, x1), (y0, y1) = _window(theta1, theta2)
+    outside = {}
+    for name, point in (points or {}).items():
+        p1, p2 = (float(v) for v in np.asarray(point, dtype=float).reshape(2))
+        if not (x0 <= p1 <= x1 and y0 <= p2 <= y1):
+            outside[name] = np.array([p1, p2])
+    return outside
+
+
+def _points(
+    points: dict[str, np.ndarray] | None, theta1: np.ndarray, theta2: np.ndarray
+) -> list[go.Scatter]:
+    """Marker traces for the named θ points inside the grid (the first gets the optimum's cross).
+
+    Each point keeps its style whether or not an earlier one was left out.
+    """
     symbols = ("x", "circle-open", "diamond-open", "square-open")
+    hidden = outside_window(points, theta1, theta2)
     traces = []
     for i, (name, point) in enumerate((points or {}).items()):
+        if name in hidden:
+            continue
         marker = dict(OPTIMUM_STYLE) if i == 0 else {"symbol": symbols[i % 4], "size": 11}
         if i:
             marker["color"] = COLORS[(i + 2) % len(COLORS)]
@@ -104,7 +135,11 @@ def contour_figure(
     points: dict[str, np.ndarray] | None = None,
     title: str = "Contours of J(θ1, θ2)",
 ) -> go.Figure:
-    """Contour lines of a loss grid (rows follow θ2) with named θ points marked."""
+    """Contour lines of a loss grid (rows follow θ2) with named θ points marked.
+
+    The axes are fixed to the grid, so a point outside it is left out rather than
+    stretching the picture (see :func:`outside_window`).
+    """
     lo, hi = float(np.nanmin(surface)), float(np.nanmax(surface))
     size = (hi - lo) / max(int(levels), 1) or 1.0
     fig = go.Figure(
@@ -120,12 +155,15 @@ def contour_figure(
             hovertemplate="θ1 %{x:.3f}<br>θ2 %{y:.3f}<br>J %{z:.5f}<extra></extra>",
         )
     )
-    for trace in _points(points):
+    for trace in _points(points, theta1, theta2):
         fig.add_trace(trace)
+    x_range, y_range = _window(theta1, theta2)
     fig.update_layout(
         title=title,
         xaxis_title="θ1",
         yaxis_title="θ2",
+        xaxis_range=x_range,
+        yaxis_range=y_range,
         height=480,
         legend={"orientation": "h", "y": -0.15},
         **LAYOUT,
@@ -141,7 +179,10 @@ def surface_figure(
     optimum: np.ndarray | None = None,
     optimum_loss: float | None = None,
 ) -> go.Figure:
-    """The loss grid as a 3-D surface, with the optimum as a point on it."""
+    """The loss grid as a 3-D surface, with the optimum as a point on it when inside the grid.
+
+    The θ axes are fixed to the grid.
+    """
     fig = go.Figure(
         go.Surface(
             x=theta1,
@@ -153,7 +194,9 @@ def surface_figure(
             hovertemplate="θ1 %{x:.3f}<br>θ2 %{y:.3f}<br>J %{z:.5f}<extra></extra>",
         )
     )
-    if optimum is not None and optimum_loss is not None:
+    x_range, y_range = _window(theta1, theta2)
+    inside = optimum is not None and not outside_window({"": optimum}, theta1, theta2)
+    if inside and optimum_loss is not None:
         fig.add_trace(
             go.Scatter3d(
                 x=[float(optimum[0])],
@@ -166,7 +209,11 @@ def surface_figure(
         )
     fig.update_layout(
         title="The loss surface J(θ1, θ2)",
-        scene={"xaxis_title": "θ1", "yaxis_title": "θ2", "zaxis_title": "J"},
+        scene={
+            "xaxis": {"title": {"text": "θ1"}, "range": x_range},
+            "yaxis": {"title": {"text": "θ2"}, "range": y_range},
+            "zaxis": {"title": {"text": "J"}},
+        },
         height=520,
         **LAYOUT,
     )
@@ -218,8 +265,6 @@ def descent_figure(
         for end in ends
     ]
     fig.update_layout(
-        xaxis_range=[float(theta1[0]), float(theta1[-1])],
-        yaxis_range=[float(theta2[0]), float(theta2[-1])],
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         updatemenus=[
             {

@@ -207,6 +207,39 @@ def endpoint_gap(path: loss.DescentPath, theta: np.ndarray) -> float:
     return gap if math.isfinite(gap) else math.inf
 
 
+def diverged(path: loss.DescentPath) -> bool:
+    """Whether a descent blew up: its last loss is not finite or is above its first."""
+    first, last = float(path.losses[0]), float(path.losses[-1])
+    return not math.isfinite(last) or last > first
+
+
+def format_point(point: np.ndarray, *, limit: float = 1e6) -> str:
+    """``(θ1, θ2)`` to five decimals, or ``diverged`` when a coordinate is huge or not finite."""
+    values = np.asarray(point, dtype=float).ravel()
+    if not (np.isfinite(values).all() and np.abs(values).max() < limit):
+        return "diverged"
+    return "(" + ", ".join(f"{v:.5f}" for v in values) + ")"
+
+
+def off_window_note(outside: dict[str, np.ndarray], *, hint: str = "") -> str:
+    """A sentence naming the θ points a figure left out because they lie outside its grid.
+
+    Empty when nothing was left out; ``hint`` (e.g. how to widen the window) is appended.
+    """
+    if not outside:
+        return ""
+    where = "; ".join(
+        f"{name} at θ = ({_signed(point[0])}, {_signed(point[1])})"
+        for name, point in outside.items()
+    )
+    return f"Outside this window, so not drawn: {where}. {hint}".strip()
+
+
+def _signed(value: float) -> str:
+    """Two decimals with a typographic minus, as in the page's prose."""
+    return f"{float(value):.2f}".replace("-", "−")
+
+
 def path_csv(path: loss.DescentPath) -> bytes:
     """CSV bytes of a descent path."""
     return loss.path_csv(path)

@@ -68,6 +68,48 @@ def test_contour_is_centred_on_sklearn_and_reacts_to_window_and_levels():
     assert optimum["x"][0] == pytest.approx(-3.54625, abs=1e-4)
 
 
+def charts(at: AppTest) -> dict[str, dict]:
+    """Each figure on the page by the type of its first trace."""
+    specs = (json.loads(chart.proto.spec) for chart in at.get("plotly_chart"))
+    return {spec["data"][0]["type"]: spec for spec in specs}
+
+
+def test_a_strong_penalty_keeps_the_contour_framed_on_its_grid():
+    """QA: at C = 0.001 the no-penalty marker at (−3.96, −0.89) squeezed the bowl to a strip."""
+    at = open_page(**{"loss.C": 0.001})
+    assert not at.exception and not at.error
+    figures = charts(at)
+    contour, surface = figures["contour"], figures["surface"]
+    optimum = (-0.1724, -0.0933)
+    for axis, centre in zip(("xaxis", "yaxis"), optimum, strict=True):
+        lo, hi = contour["layout"][axis]["range"]
+        assert lo == pytest.approx(centre - 0.6, abs=1e-3)
+        assert hi == pytest.approx(centre + 0.6, abs=1e-3)
+        assert surface["layout"]["scene"][axis]["range"] == pytest.approx([lo, hi])
+    names = [trace.get("name") for trace in contour["data"]]
+    assert names == ["J", "optimum at C = 0.001"], "the off-window marker is not drawn"
+    assert "no penalty (C = ∞) at θ = (−3.96, −0.89)" in captions(at)
+    assert "outside this window" in captions(at).lower()
+    at.select_slider(key="loss.C").set_value(1.0).run()
+    names = [trace.get("name") for trace in charts(at)["contour"]["data"]]
+    assert "no penalty (C = ∞)" in names, "near its optimum at C = 1 it is drawn again"
+    assert "outside this window" not in captions(at).lower()
+
+
+def test_a_diverging_descent_is_named_and_stays_framed():
+    at = show(open_page(**{"loss.C": 0.001}), "Gradient descent")
+    assert at.warning and "diverged" in at.warning[0].value
+    assert at.metric[0].value == "diverged"
+    contour = charts(at)["contour"]
+    lo, hi = contour["layout"]["xaxis"]["range"]
+    assert hi - lo < 100, "the window is capped around the start, not stretched to infinity"
+    at.number_input(key="loss.rate").set_value(0.001).run()
+    assert not at.exception
+    names = [trace.get("name") for trace in charts(at)["contour"]["data"]]
+    assert "no penalty (C = ∞)" not in names
+    assert "no penalty (C = ∞) at θ = (−3.96, −0.89)" in captions(at)
+
+
 def test_C_moves_the_optimum():
     at = open_page(**{"loss.C": float("inf")})
     assert "(-3.9643, -0.8930)" in captions(at)
