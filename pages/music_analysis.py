@@ -71,11 +71,12 @@ click_on = st.segmented_control(
 times = result.onset_times if click_on == "onsets" else result.beat_times
 with friendly_errors():
     mixed_wav = glue.clicks_wav_of(key, clip.sr, click_on or "beats", clip.audio, times)
-st.caption(
-    f"Listen to **{clip.name or 'the sound'}** with a click on every detected "
-    f"{'onset' if click_on == 'onsets' else 'beat'}: if the clicks sit on the pulse, the beat "
-    "tracker got it right."
-)
+CLICK_HINTS = {
+    "beats": "a click on every detected beat: if the clicks sit on the pulse, the beat "
+    "tracker got it right.",
+    "onsets": "a click on every detected onset: each should land where a note starts.",
+}
+st.caption(f"Listen to **{clip.name or 'the sound'}** with {CLICK_HINTS[click_on or 'beats']}")
 st.audio(mixed_wav, format="audio/wav")
 left, right = st.columns(2)
 left.download_button(

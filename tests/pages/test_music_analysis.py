@@ -33,6 +33,21 @@ def test_defaults_show_tempo_beats_key_and_clicks():
     assert len(at.get("audio")) == 3
 
 
+def test_the_click_caption_follows_the_click_choice():
+    at = _open()
+
+    def click_caption() -> str:
+        return next(c.value for c in at.caption if c.value.startswith("Listen to"))
+
+    assert "every detected beat" in click_caption() and "beat tracker" in click_caption()
+    beats_wav = at.get("audio")[0].proto.url
+    at.segmented_control(key="analysis.click_on").set_value("onsets").run()
+    assert not at.exception
+    assert "every detected onset: each should land where a note starts" in click_caption()
+    assert "beat tracker" not in click_caption() and "pulse" not in click_caption()
+    assert at.get("audio")[0].proto.url != beats_wav, "the mix itself changes too"
+
+
 def test_every_view_renders_and_controls_change_the_output():
     at = _open()
     at.segmented_control(key="analysis.source").set_value("Example: slower groove, 96 BPM").run()
