@@ -248,6 +248,159 @@ def frequency_response(
     return frequencies, 20 * np.log10(np.maximum(np.abs(response), 1e-10))
 
 
+TRANSITION_FACTORS = {"boxcar": 0.9, "hann": 3.1, "hamming": 3.3, "blackman": 5.5}
+"""Transition width × taps / sr of a windowed-sinc low-pass, per window (textbook values)."""
+
+SHARP_OCTAVES = 1.0
+"""A low-pass counts as sharp when it falls by 20 dB within this many octaves above its cut-off."""
+
+
+def _transition_factor(window: str) -> float:
+    if window not in TRANSITION_FACTORS:
+        raise ParameterError(f"window must be one of {sorted(TRANSITION_FACTORS)}; got {window!r}.")
+    return TRANSITION_FACTORS[window]
+
+
+def transition_width(n_taps: int, *, sr: float = DEFAULT_SR, window: str = "hamming") -> float:
+    """Estimated width in Hz of a windowed-sinc FIR's transition band, about ``k·sr/n_taps``.
+
+    ``k`` is 3.3 for Hamming (see :data:`TRANSITION_FACTORS`): the band over which the
+    gain falls from the pass band to the window's stop-band floor.
+    """
+    sr = _check_rate(sr)
+    if not n_taps >= 1:
+        raise ParameterError(f"n_taps must be at least 1; got {n_taps!r}.")
+    return _transition_factor(window) * sr / n_taps
+
+
+def gain_crossing(frequencies: np.ndarray, gain_db: np.ndarray, level_db: float) -> float | None:
+    """The first frequency where a response falls to ``level_db`` (interpolated), else None.
+
+    Parameters
+    ----------
+    frequencies, gain_db : np.ndarray
+        Shape ``(n,)``, increasing frequencies and the gain there (as from
+        :func:`frequency_response`).
+    """
+    frequencies = np.asarray(frequencies, dtype=float)
+    gain_db = np.asarray(gain_db, dtype=float)
+    if frequencies.shape != gain_db.shape or frequencies.ndim != 1:
+        raise ParameterError(
+            f"frequencies and gain_db must be 1-D of one length; got {frequencies.shape} "
+            f"and {gain_db.shape}."
+        )
+    below = np.flatnonzero(gain_db <= level_db)
+    if below.size == 0:
+        return None
+    i = int(below[0])
+    if i == 0:
+        return float(frequencies[0])
+    f0, f1, g0, g1 = frequencies[i - 1], frequencies[i], gain_db[i - 1], gain_db[i]
+    return float(f0 + (level_db - g0) / (g1 - g0) * (f1 - f0))
+
+
+@dataclass(frozen=True)
+class LowpassEdge:
+    """Where a low-pass was asked to cut and where its response really falls."""
+
+    cutoff: float
+    """The cut-off asked for (firwin's −6 dB point), Hz."""
+    n_taps: int
+    half_power: float | None
+    """Measured −3 dB frequency, Hz (None if the gain never falls that far)."""
+    stop: float | None
+    """Measured −20 dB frequency, Hz (None if the gain never falls that far below sr/2)."""
+    transition: float
+    """Estimated transition width ``k·sr/n_taps``, Hz."""
+    taps_needed: int | None
+    """The fewest odd taps that make this cut-off :attr:`sharp` (None: not even 4097)."""
+
+    @property
+    def sharp(self) -> bool:
+        """Whether the gain is 20 dB down within :data:`SHARP_OCTAVES` above the cut-off."""
+        return self.stop is not None and self.stop <= self.cutoff * 2.0**SHARP_OCTAVES
+
+
+def lowpass_edge(
+    taps: np.ndarray,
+    cutoff: float,
+    *,
+    sr: float = DEFAULT_SR,
+    window: str = "hamming",
+    n_points: int = 8192,
+) -> LowpassEdge:
+    """Measure a low-pass's −3 dB and −20 dB points and compare them with its cut-off.
+
+    A windowed sinc cannot fall faster than its window allows: with few taps and a low
+    cut-off the transition band (about 3.3·sr/taps for Hamming) is wider than the cut-off
+    itself, and the filter keeps frequencies far above it.
+
+    Parameters
+    ----------
+    taps : np.ndarray
+        Shape ``(n_taps,)``, as from :func:`fir_lowpass`.
+    cutoff : float
+        The cut-off the taps were designed for, Hz.
+    n_points : int, default 8192
+        Frequencies from 0 to sr/2 at which the response is measured.
+    """
+    taps = np.asarray(taps, dtype=np.float64)
+    if taps.ndim != 1 or taps.size < 1:
+        raise ParameterError(f"taps must be 1-D and not empty; got shape {taps.shape}.")
+    sr = _check_rate(sr)
+    if not 0 < cutoff < sr / 2:
+        raise ParameterError(f"cutoff must be between 0 and sr/2 = {sr / 2:g} Hz; got {cutoff!r}.")
+    half_power, stop = _edges(taps, sr=sr, n_points=n_points)
+    return LowpassEdge(
+        cutoff=float(cutoff),
+        n_taps=int(taps.size),
+        half_power=half_power,
+        stop=stop,
+        transition=transition_width(taps.size, sr=sr, window=window),
+        taps_needed=sharp_taps(cutoff, sr=sr, window=window, n_points=n_points),
+    )
+
+
+def _edges(taps: np.ndarray, *, sr: float, n_points: int) -> tuple[float | None, float | None]:
+    """The −3 dB and −20 dB frequencies of a low-pass, relative to its gain at 0 Hz."""
+    frequencies, gain_db = frequency_response(taps, sr=sr, n_points=n_points)
+    gain_db = gain_db - gain_db[0]
+    return gain_crossing(frequencies, gain_db, -3.0), gain_crossing(frequencies, gain_db, -20.0)
+
+
+def sharp_taps(
+    cutoff: float,
+    *,
+    sr: float = DEFAULT_SR,
+    window: str = "hamming",
+    n_points: int = 8192,
+    max_taps: int = 4097,
+) -> int | None:
+    """The fewest odd taps of :func:`fir_lowpass` that fall by 20 dB within an octave of ``cutoff``.
+
+    Measured, not estimated: a bisection over odd lengths, each designed and its response
+    checked (the edge sharpens steadily with length). None when ``max_taps`` is not enough.
+    """
+    sr = _check_rate(sr)
+    _transition_factor(window)
+
+    def sharp(n_taps: int) -> bool:
+        _, stop = _edges(
+            fir_lowpass(cutoff, sr=sr, n_taps=n_taps, window=window), sr=sr, n_points=n_points
+        )
+        return stop is not None and stop <= cutoff * 2.0**SHARP_OCTAVES
+
+    lo, hi = 1, (max_taps - 1) // 2  # odd lengths 2k + 1
+    if not sharp(2 * hi + 1):
+        return None
+    if sharp(2 * lo + 1):
+        return 2 * lo + 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if sharp(2 * mid + 1) else (mid, hi)
+    return 2 * hi + 1
+
+
 def band_power(signal: np.ndarray, *, sr: float, low: float, high: float) -> float:
     """Total FFT power between ``low`` and ``high`` Hz (a share of the signal's energy)."""
     frequencies, power = power_spectrum(signal, sr=sr)

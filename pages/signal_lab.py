@@ -29,6 +29,7 @@ page_setup(
     "into a fixed-length feature vector.",
 )
 
+MAX_TAPS = 401
 VIEWS = ["Gaussian smoothing", "Power spectrum", "FIR low-pass", "Gabor filters"]
 view = st.segmented_control("Experiment", VIEWS, default=VIEWS[0], key="lab.view") or VIEWS[0]
 
@@ -112,9 +113,12 @@ elif view == "FIR low-pass":
     st.latex(r"y_t = \sum_{k=0}^{N-1} h_k\, x_{t-k}")
     left, right = st.columns(2)
     cutoff = left.slider("Cut-off (Hz)", 100, 8000, 1000, step=50, key="lab.cutoff")
-    n_taps = right.slider("Taps", 11, 401, 101, step=10, key="lab.taps")
+    n_taps = right.slider("Taps", 11, MAX_TAPS, 101, step=10, key="lab.taps")
     with friendly_errors():
         fir = glue.fir_of(float(cutoff), n_taps)
+    shortfall = glue.fir_shortfall(fir["edge"], max_taps=MAX_TAPS)
+    if shortfall:
+        st.warning(shortfall, icon=":material/filter_alt_off:")
     st.plotly_chart(
         fir_response_figure(fir["frequencies"], fir["gain_db"], cutoff=cutoff),
         key="lab.response",
@@ -128,7 +132,7 @@ elif view == "FIR low-pass":
     before, after = st.columns(2)
     before.caption("White noise")
     before.audio(wav_of(fir["noise"], fir["sr"]), format="audio/wav")
-    after.caption(f"Low-passed at {cutoff} Hz")
+    after.caption(glue.fir_label(fir["edge"]))
     filtered_wav = wav_of(fir["filtered"], fir["sr"])
     after.audio(filtered_wav, format="audio/wav")
     left, right = st.columns(2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.signal
 
 from musicml import signals
 from musicml.errors import ParameterError
@@ -70,6 +71,65 @@ def test_fir_lowpass_response_and_filtering():
     below_after = signals.band_power(filtered, sr=SR, low=0, high=0.5 * cutoff)
     assert above_after / above_before < 1e-3
     assert below_after / below_before == pytest.approx(1.0, abs=0.05)
+
+
+def test_gain_crossing_interpolates_on_a_linear_ramp():
+    frequencies = np.linspace(0.0, 1000.0, 11)
+    gain_db = -frequencies / 10  # −1 dB per 10 Hz
+    assert signals.gain_crossing(frequencies, gain_db, -3.0) == pytest.approx(30.0)
+    assert signals.gain_crossing(frequencies, gain_db, -20.0) == pytest.approx(200.0)
+    assert signals.gain_crossing(frequencies, gain_db, -200.0) is None
+    with pytest.raises(ParameterError, match="one length"):
+        signals.gain_crossing(frequencies, gain_db[:-1], -3.0)
+
+
+def test_transition_width_is_about_3_3_sr_over_taps_for_hamming():
+    assert signals.transition_width(101, sr=SR) == pytest.approx(3.3 * SR / 101)
+    assert signals.transition_width(101, sr=SR, window="blackman") > signals.transition_width(
+        101, sr=SR
+    )
+    with pytest.raises(ParameterError, match="window"):
+        signals.transition_width(101, sr=SR, window="kaiser")
+
+
+def test_a_short_filter_cannot_reach_a_low_cutoff():
+    """QA: 11 taps at 100 Hz are still only −3 dB well above 1 kHz."""
+    cutoff = 100.0
+    taps = signals.fir_lowpass(cutoff, sr=SR, n_taps=11)
+    edge = signals.lowpass_edge(taps, cutoff, sr=SR)
+    assert not edge.sharp
+    assert edge.half_power > 10 * cutoff and edge.stop > 20 * cutoff
+    assert edge.transition == pytest.approx(3.3 * SR / 11)
+    # The measured −20 dB point is where an independent response says the gain is −20 dB.
+    _, response = scipy.signal.freqz(taps, worN=[0.0, edge.stop], fs=SR)
+    assert 20 * np.log10(abs(response[1]) / abs(response[0])) == pytest.approx(-20.0, abs=0.1)
+    # And the noise between the cut-off and ten times it is barely touched.
+    noise = signals.white_noise(duration=2.0, sr=SR, seed=4)
+    filtered = signals.apply_fir(noise, taps)
+    kept = signals.band_power(filtered, sr=SR, low=cutoff, high=10 * cutoff) / signals.band_power(
+        noise, sr=SR, low=cutoff, high=10 * cutoff
+    )
+    assert kept > 0.8
+
+
+def test_enough_taps_make_the_cutoff_sharp_and_taps_needed_is_the_fewest():
+    cutoff = 100.0
+    needed = signals.sharp_taps(cutoff, sr=SR)
+    assert needed % 2 == 1 and 3.3 * SR / needed > cutoff, "sharper than the rough estimate"
+    edge = signals.lowpass_edge(signals.fir_lowpass(cutoff, sr=SR, n_taps=needed), cutoff, sr=SR)
+    assert edge.sharp and edge.taps_needed == needed
+    assert edge.half_power < cutoff < edge.stop <= 2 * cutoff
+    fewer = signals.fir_lowpass(cutoff, sr=SR, n_taps=needed - 2)
+    assert not signals.lowpass_edge(fewer, cutoff, sr=SR).sharp
+    assert signals.sharp_taps(1.0, sr=SR) is None, "1 Hz needs more than 4097 taps"
+
+
+def test_a_long_filter_cuts_where_it_was_asked_to():
+    cutoff = 2000.0
+    edge = signals.lowpass_edge(signals.fir_lowpass(cutoff, sr=SR, n_taps=101), cutoff, sr=SR)
+    assert edge.sharp
+    assert edge.half_power == pytest.approx(cutoff, rel=0.1)
+    assert edge.stop == pytest.approx(cutoff + edge.transition / 2, rel=0.1)
 
 
 def test_parameters_are_validated():

@@ -22,6 +22,7 @@ from musicml.ui.cache import wav_of
 
 if TYPE_CHECKING:
     from musicml.gabor import GaborBank
+    from musicml.signals import LowpassEdge
 
 EXCERPT_SECONDS = 15.0
 """Separation, stretching, shifting, NMF and CQT work on an excerpt this long."""
@@ -217,7 +218,45 @@ def fir_of(cutoff: float, n_taps: int, sr: int = DEFAULT_SR, seed: int = 0) -> d
         "spectrum_frequencies": spectrum_f,
         "before": before,
         "after": after,
+        "edge": signals.lowpass_edge(taps, cutoff, sr=sr),
     }
+
+
+def fir_label(edge: LowpassEdge) -> str:
+    """What the filtered noise really is: the cut-off when it is sharp, the measured edge if not."""
+    half = f"{edge.half_power:,.0f} Hz" if edge.half_power is not None else "nowhere"
+    if edge.sharp:
+        return f"Low-passed at {edge.cutoff:,.0f} Hz (half power, −3 dB, at {half})"
+    stop = f"{edge.stop:,.0f} Hz" if edge.stop is not None else "nowhere below sr/2"
+    return f"Gently low-passed: −3 dB at {half}, −20 dB at {stop}"
+
+
+def fir_shortfall(edge: LowpassEdge, *, max_taps: int) -> str:
+    """Why a low-pass misses its cut-off and how many taps would reach it ("" when sharp).
+
+    ``max_taps`` is the most the page's slider offers.
+    """
+    if edge.sharp:
+        return ""
+    falls = (
+        f"only falls by 20 dB at {edge.stop:,.0f} Hz"
+        if edge.stop is not None
+        else "never falls by 20 dB at all"
+    )
+    text = (
+        f"With {edge.n_taps} taps this filter {falls}, far above the {edge.cutoff:,.0f} Hz "
+        f"cut-off: a Hamming-windowed sinc needs about 3.3 · sr / taps = "
+        f"{edge.transition:,.0f} Hz to go from pass to stop."
+    )
+    if edge.taps_needed is not None and edge.taps_needed <= max_taps:
+        return (
+            f"{text} Use at least {edge.taps_needed} taps for a sharp "
+            f"{edge.cutoff:,.0f} Hz cut-off."
+        )
+    return (
+        f"{text} A sharp {edge.cutoff:,.0f} Hz cut-off needs more taps than this slider "
+        f"offers ({max_taps}); choose a higher cut-off."
+    )
 
 
 def taps_csv(taps: np.ndarray) -> bytes:

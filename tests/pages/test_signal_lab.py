@@ -44,6 +44,26 @@ def test_fir_lowpass_changes_with_the_cutoff():
     assert chart_spec(at, 0)["layout"]["annotations"][0]["text"] != before == "cut-off 1000 Hz"
 
 
+def test_fir_lowpass_warns_when_too_few_taps_and_labels_the_player_truthfully():
+    """QA: 100 Hz with 11 taps is still −3 dB near 1.4 kHz but was labelled "at 100 Hz"."""
+    at = _open()
+    at.segmented_control(key="lab.view").set_value("FIR low-pass").run()
+    assert not at.warning, "1000 Hz with 101 taps is sharp"
+    assert "Low-passed at 1,000 Hz" in " ".join(c.value for c in at.caption)
+    at.slider(key="lab.cutoff").set_value(100).run()
+    at.slider(key="lab.taps").set_value(11).run()
+    assert not at.exception and not at.error
+    warning = at.warning[0].value
+    assert warning.startswith("With 11 taps this filter only falls by 20 dB at 3,39")
+    assert "Use at least 219 taps for a sharp 100 Hz cut-off" in warning
+    captions = " ".join(c.value for c in at.caption)
+    assert "Low-passed at 100 Hz" not in captions
+    assert "Gently low-passed: −3 dB at 1,386 Hz, −20 dB at 3,39" in captions
+    at.slider(key="lab.taps").set_value(221).run()
+    assert not at.warning
+    assert "Low-passed at 100 Hz" in " ".join(c.value for c in at.caption)
+
+
 def test_gabor_features_and_a_bad_upload():
     at = _open()
     at.segmented_control(key="lab.view").set_value("Gabor filters").run()
