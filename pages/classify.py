@@ -84,7 +84,8 @@ share = shares[result.label]
 headline = "Mostly" if share > 0.5 else f"Most common ({share:.0%} of the time):"
 st.subheader(f"{headline} **{result.label}**", anchor=False)
 st.markdown(
-    f"{len(result.segments)} segments over {result.duration_s:.1f} s; **{result.label}** covers "
+    f"{len(result.segments)} segment{'' if len(result.segments) == 1 else 's'} over "
+    f"{result.duration_s:.1f} s; **{result.label}** covers "
     f"{shares[result.label]:.0%} of the time. Each bar below is one segment, placed at its time "
     "and on the row of its label; the paler the bar, the less sure the model was."
     + (" For a notes model this is a **piano roll**." if notes else "")

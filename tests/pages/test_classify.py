@@ -63,6 +63,21 @@ def test_recording_is_classified_with_the_sound_silence_model():
     assert _timeline_labels(at) == ["silence", "sound"]
 
 
+def test_segment_count_is_pluralised():
+    audio, _ = example_melody(sr=SR, notes=("A4",))
+    at = _open()
+    at.segmented_control(key="classify.source").set_value("Upload a file").run()
+    at.file_uploader(key="classify.upload").set_value(("a.wav", encode(audio, SR), "audio/wav"))
+    at.run()
+    at.slider(key="classify.seconds").set_value(10.0).run()
+    assert not at.exception and not at.error
+    summary = next(m.value for m in at.markdown if " over " in m.value)
+    assert summary.startswith("1 segment over "), summary
+    at.slider(key="classify.seconds").set_value(0.25).run()
+    summary = next(m.value for m in at.markdown if " over " in m.value)
+    assert summary.split()[1] == "segments", summary
+
+
 def test_bad_upload_shows_an_error_not_a_traceback():
     at = _open()
     at.segmented_control(key="classify.source").set_value("Upload a file").run()
