@@ -464,7 +464,8 @@ def gradient_descent(
                 # A tiny ridge keeps the solve defined where every sample is already certain.
                 theta = theta - np.linalg.solve(hess + 1e-12 * eye, grad)
             thetas[k + 1] = theta
-    losses = log_loss(np.nan_to_num(thetas, nan=0.0), X, y, C=C)
+        # A diverging path overflows to inf; its loss is simply not a number.
+        losses = log_loss(np.nan_to_num(thetas, nan=0.0), X, y, C=C)
     losses[~np.isfinite(thetas).all(axis=1)] = np.nan
     return DescentPath(thetas=thetas, losses=losses, method=method)
 
