@@ -108,6 +108,39 @@ def head_of(pipeline: Pipeline) -> Pipeline:
     return clone(Pipeline(steps))
 
 
+def fold_count(labels, *, folds: int = 5) -> tuple[int, str | None]:
+    """How many stratified folds a data set allows, and why, if fewer than asked.
+
+    Each fold must hold at least one clip of every class, so the number of folds
+    is at most the size of the smallest class.
+
+    Returns
+    -------
+    tuple
+        ``(folds_used, reason)``; ``reason`` is ``None`` when ``folds`` fit,
+        otherwise a plain sentence such as "Only 4 clips in the smallest class,
+        so 4 folds instead of 5."
+    """
+    if isinstance(folds, bool) or not isinstance(folds, (int, np.integer)) or folds < 2:
+        raise ParameterError(f"folds must be a whole number of at least 2; got {folds!r}.")
+    labels = np.asarray(labels).astype(str)
+    if labels.size == 0:
+        raise ParameterError("labels must name at least one clip; got none.")
+    smallest = int(np.unique(labels, return_counts=True)[1].min())
+    if smallest >= folds:
+        return int(folds), None
+    if smallest < 2:
+        raise ParameterError(
+            f"cross-validation needs at least 2 clips in every class; the smallest class has "
+            f"{smallest}. Add clips."
+        )
+    clips = "clip" if smallest == 1 else "clips"
+    return smallest, (
+        f"Only {smallest} {clips} in the smallest class, so {smallest} folds instead of "
+        f"{folds}: every fold must hold at least one clip of each class."
+    )
+
+
 def cross_validation(
     head: Pipeline, features: np.ndarray, labels, *, folds: int | str = 5, seed: int = 0
 ) -> dict:

@@ -9,6 +9,7 @@ from musicml.evaluation import (
     c_validation_curve,
     classification_report,
     cross_validation,
+    fold_count,
     head_of,
     misclassified,
     per_class_sentences,
@@ -36,6 +37,7 @@ from musicml.ui.layout import friendly_errors, page_setup
 from musicml.ui.models import (
     add_example,
     builtin_dataset,
+    content_key,
     derived,
     example_store,
     model_file,
@@ -77,7 +79,7 @@ with friendly_errors():
     if source in BUILTINS:
         per_class = cols[1].slider("Clips per class", 10, 200, 40, step=10, key="train.per_class")
         data_seed = cols[2].number_input("Data seed", 0, 10_000, 0, key="train.data_seed")
-        dataset_key = f"{BUILTINS[source]}:{per_class}:{data_seed}"
+        dataset_key = f"builtin:{BUILTINS[source]}:{per_class}:{int(data_seed)}"
         dataset = builtin_dataset(BUILTINS[source], per_class, int(data_seed))
     elif source == UPLOAD:
         upload = st.file_uploader(
@@ -87,8 +89,9 @@ with friendly_errors():
             key="train.upload",
         )
         if upload is not None:
-            dataset_key = f"upload:{upload.name}:{upload.size}"
-            dataset = uploaded_dataset(upload.getvalue(), upload.name)
+            data = upload.getvalue()
+            dataset_key = f"upload:{content_key(data)}"
+            dataset = uploaded_dataset(data, upload.name)
     elif source == OWN:
         st.markdown(
             "Record a few seconds of each kind of sound (or upload files), give each a class "
@@ -149,7 +152,9 @@ with st.form("train.form", border=True):
         FEATURE_KINDS,
         key="train.features",
         help="mel: mel spectrogram; stft: linear spectrogram; cqt: constant-Q; chroma: energy "
-        "per pitch class; mfcc: cepstral coefficients; fft: the tutorial's first FFT bins. "
+        "per pitch class; mfcc: cepstral coefficients; fft: the tutorial's first FFT bins; "
+        "gabor: how strongly short wave packets (a tone under a bell-shaped window) of several "
+        "pitches and lengths match the sound. "
         "Each is summarised over time (mean and spread), so clips of any length give vectors "
         "of one size.",
     )
@@ -164,10 +169,11 @@ with st.form("train.form", border=True):
         help="Small C: strong regularisation, small weights, a simpler model. Large C: the "
         "model may fit the training clips too closely. Used by logistic regression and SVM.",
     )
+    # Options are strings: a selectbox shows a value of None as "Choose an option".
     strategy = cols[3].selectbox(
         "Multiclass strategy",
-        [None, "ovr", "ovo", "multinomial"],
-        format_func=MULTICLASS_NAMES.get,
+        ["own", "ovr", "ovo", "multinomial"],
+        format_func=lambda s: MULTICLASS_NAMES[None if s == "own" else s],
         key="train.multiclass",
         help="One-vs-rest: one yes/no model per class. One-vs-one: one per pair of classes, "
         "k(k-1)/2 models. Multinomial: one softmax model over all classes (logistic "
@@ -190,8 +196,8 @@ with st.form("train.form", border=True):
         trees = cols[2].slider("Trees (forest)", 10, 300, 100, step=10, key="train.trees")
         reduce = cols[3].selectbox(
             "Projection before the model",
-            [None, "pca", "lda"],
-            format_func=lambda r: {None: "none", "pca": "PCA", "lda": "LDA"}[r],
+            ["none", "pca", "lda"],
+            format_func={"none": "none", "pca": "PCA", "lda": "LDA"}.get,
             key="train.reduce",
         )
         components = cols[3].number_input(
@@ -209,6 +215,8 @@ with st.form("train.form", border=True):
         seed = cols[2].number_input("Split seed", 0, 10_000, 0, key="train.seed")
     st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
 
+strategy = None if strategy == "own" else strategy
+reduce = None if reduce == "none" else reduce
 if strategy == "multinomial" and model_kind != "logreg":
     st.warning(
         f"Multinomial (softmax) applies only to logistic regression; the "
@@ -263,12 +271,20 @@ st.caption(
 )
 
 if result.accuracy == 1.0 and result.train_accuracy == 1.0:
-    st.info(
-        "A perfect score on both sides: this task is easy (the tutorial's sound vs silence is "
-        "trivially separable). For a harder one, pick **Built-in: notes C–B and silence** and "
-        "compare feature kinds and values of C.",
-        icon=":material/lightbulb:",
-    )
+    if BUILTINS.get(source) == "sound-silence":
+        hint = (
+            "A perfect score on both sides: this task is easy (the tutorial's sound vs silence "
+            "is trivially separable). For a harder one, pick **Built-in: notes C–B and "
+            "silence** and compare feature kinds and values of C."
+        )
+    else:
+        hint = (
+            f"A perfect score on both sides: with these features the classes of this data set "
+            f"are easy to tell apart, at least on the {result.n_test} held-out clips. The "
+            "cross-validation below shows whether that holds on other splits; with few clips, "
+            "a perfect score can also be luck."
+        )
+    st.info(hint, icon=":material/lightbulb:")
 
 report = classification_report(result.test_labels, result.test_predicted, classes=model.classes)
 left, right = st.columns(2)
@@ -325,10 +341,11 @@ with friendly_errors():
     st.markdown("#### Cross-validation")
     methods = ["5-fold"] + (["leave-one-out"] if len(labels) <= LEAVE_ONE_OUT_LIMIT else [])
     method = st.radio("Method", methods, horizontal=True, key="train.cv")
-    smallest = min(counts.values())
-    folds = "loo" if method == "leave-one-out" else min(5, smallest)
+    folds, fewer_folds = ("loo", None) if method == "leave-one-out" else fold_count(labels)
     cv = derived(result, f"cv:{folds}", lambda: cross_validation(head, matrix, labels, folds=folds))
     st.plotly_chart(cross_validation_figure(cv), key="train.cv_figure", alt="Fold accuracies")
+    if fewer_folds:
+        st.caption(fewer_folds)
     st.caption(
         "Instead of one split, the data are split several ways and the model refitted each "
         "time; the spread of the scores shows how much one lucky split can mislead. "
@@ -393,8 +410,14 @@ rows = [
 st.plotly_chart(comparison_figure(rows), key="train.compare", alt="Accuracy of session models")
 st.dataframe(rows, key="train.compare_table", hide_index=True)
 st.caption(
-    f"The last {len(rows)} models trained in this session (up to 4). They are also offered on "
-    "the Classify page."
+    (
+        "The model trained in this session"
+        if len(rows) == 1
+        else f"The last {len(rows)} models trained in this session (up to 4)"
+    )
+    + ". "
+    + ("It is" if len(rows) == 1 else "They are")
+    + " also offered on the Classify page."
 )
 with friendly_errors():
     st.download_button(

@@ -184,3 +184,21 @@ def test_a_model_trained_on_notes_recognises_independent_instrument_sounds():
     truth += ["silence"] * 3
     accuracy = np.mean(model.predict(clips) == np.array(truth))
     assert accuracy >= MIN_INSTRUMENT_ACCURACY, accuracy
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+def test_notes_and_timbres_do_not_depend_on_how_partials_are_computed(monkeypatch, seed):
+    """The speed-up must leave the recipe (and so the shipped models) reproducible."""
+
+    made = []
+    for threshold in (1 << 40, 1):
+        monkeypatch.setattr(synth, "_PARALLEL_MIN", threshold)
+        made.append(
+            (
+                notes_dataset(per_class=2, seed=seed),
+                timbre_dataset(per_class=1, seed=seed),
+            )
+        )
+    for before, after in zip(*made, strict=True):
+        assert np.array_equal(before.labels, after.labels)
+        assert all(np.array_equal(a, b) for a, b in zip(before.clips, after.clips, strict=True))

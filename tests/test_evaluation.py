@@ -13,6 +13,7 @@ from musicml.evaluation import (
     classification_report,
     cross_validation,
     evaluate_model,
+    fold_count,
     head_of,
     misclassified,
     per_class_sentences,
@@ -122,3 +123,20 @@ def test_evaluate_model_resamples_and_scores():
     report = evaluate_model(model, other)
     assert report["accuracy"] == 1.0
     assert report["confusion"]["labels"] == ["high", "low"]
+
+
+def test_fold_count_keeps_the_asked_folds_when_every_class_has_enough():
+    assert fold_count(["a"] * 5 + ["b"] * 9) == (5, None)
+
+
+def test_fold_count_explains_fewer_folds_for_a_small_class():
+    folds, reason = fold_count(["a"] * 4 + ["b"] * 9, folds=5)
+    assert folds == 4
+    assert reason.startswith("Only 4 clips in the smallest class, so 4 folds instead of 5")
+
+
+def test_fold_count_refuses_a_class_of_one_and_bad_folds():
+    with pytest.raises(ParameterError, match="at least 2 clips in every class"):
+        fold_count(["a", "b", "b"])
+    with pytest.raises(ParameterError, match="folds must be a whole number"):
+        fold_count(["a", "a", "b", "b"], folds=1)

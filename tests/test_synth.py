@@ -161,3 +161,28 @@ def test_tone_refuses_frequencies_above_nyquist():
         synth.tone(12000.0, sr=SR)
     with pytest.raises(ParameterError, match="timbre"):
         synth.tone(440.0, timbre="kazoo")
+
+
+def test_partial_waves_in_parallel_blocks_match_the_plain_formula_to_the_bit(monkeypatch):
+
+    rng = np.random.default_rng(3)
+    n, sr = 30_001, 22050
+    t = np.arange(n) / sr
+    base = 2 * np.pi * t
+    freqs = rng.uniform(100, 5000, 12)
+    phases = rng.uniform(0, 2 * np.pi, 12)
+    decays = np.where(rng.random(12) < 0.5, 0.0, rng.uniform(0.1, 5.0, 12))
+    expected = np.sin(freqs[:, None] * base[None, :] + phases[:, None])
+    expected *= np.exp(-decays[:, None] * t[None, :])
+    for threshold in (1, 1 << 40):  # always in blocks, never in blocks
+        monkeypatch.setattr(synth, "_PARALLEL_MIN", threshold)
+        assert np.array_equal(synth._partial_waves(freqs, phases, decays, base, t), expected)
+
+
+def test_tone_is_the_same_whether_or_not_it_is_computed_in_blocks(monkeypatch):
+
+    kwargs = dict(duration=1.5, timbre="piano", vibrato_cents=20.0, partial_jitter_db=3.0)
+    monkeypatch.setattr(synth, "_PARALLEL_MIN", 1 << 40)
+    serial = synth.tone(220.0, seed=5, **kwargs)
+    monkeypatch.setattr(synth, "_PARALLEL_MIN", 1)
+    assert np.array_equal(synth.tone(220.0, seed=5, **kwargs), serial)

@@ -128,6 +128,29 @@ def spectrogram_of(clip: Clip) -> tuple[np.ndarray, int]:
     return song_spectrogram(_digest(clip.audio), clip.audio, clip.sr, hop), hop
 
 
+SHARED_RESULTS = 16
+"""Training results kept for all sessions (oldest dropped first)."""
+
+CONTENT_KEYS = ("builtin:", "upload:")
+"""Prefixes of data-set keys that name the data by recipe or content hash."""
+
+
+def shareable(dataset_key: str) -> bool:
+    """Whether a data-set key identifies its data for every session (recipe or content)."""
+    return dataset_key.startswith(CONTENT_KEYS)
+
+
+def content_key(data: bytes) -> str:
+    """A key naming uploaded bytes by their content (SHA-256)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_results() -> dict:
+    """Training results by settings, shared by all sessions (newest last)."""
+    return {}
+
+
 RESULTS = "train.results"
 """Plain session key: recent training results by their settings (newest last)."""
 
@@ -143,10 +166,19 @@ def train_with_progress(
     seed: int,
     name: str,
 ) -> TrainResult:
-    """Train (with a progress bar) unless the same settings were trained this session."""
+    """Train (with a progress bar) unless the same settings were already trained.
+
+    Results are kept for this session and, when ``dataset_key`` names the data by
+    its content (see :func:`shareable`), for every session, so a fresh visit to
+    the page reuses the model, its validation curve and its cross-validation.
+    """
     results = st.session_state.setdefault(RESULTS, {})
     key = (dataset_key, features, tuple(sorted(feature_params.items())), spec, test_size, seed)
+    shared = _shared_results() if shareable(dataset_key) else {}
+    if key not in results and key in shared:
+        results[key] = shared[key]
     if key in results:
+        add_model(results[key].model)
         return results[key]
     bar = st.progress(0.0, text="Computing features…")
 
@@ -169,6 +201,10 @@ def train_with_progress(
     results[key] = result
     while len(results) > MAX_MODELS:
         results.pop(next(iter(results)))
+    if shareable(dataset_key):
+        shared[key] = result
+        while len(shared) > SHARED_RESULTS:
+            shared.pop(next(iter(shared)), None)
     add_model(result.model)
     return result
 
@@ -181,20 +217,60 @@ def derived(result: TrainResult, name: str, compute: Callable[[], object]):
     return memo[name]
 
 
-@st.cache_resource(max_entries=6, show_spinner="Making the data set…")
-def builtin_dataset(kind: str, per_class: int, seed: int, sr: int = DEFAULT_SR) -> Dataset:
-    """A generated data set (shared by all sessions, read-only)."""
+BUILTIN_DATASETS = {
+    "sound-silence": "sound vs silence",
+    "notes": "notes C–B and silence",
+    "timbre": "timbres",
+}
+"""Built-in data sets by kind, with the words a page shows while making one."""
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _dataset_slot(kind: str, per_class: int, seed: int, sr: int) -> dict:
+    """An empty box per data-set recipe, shared by all sessions, filled once.
+
+    The data set itself is made outside any cached function, so a progress bar
+    can follow it (elements drawn inside a cached function are replayed on hits).
+    """
+    return {}
+
+
+def _make_builtin(kind: str, per_class: int, seed: int, sr: int, progress) -> Dataset:
     from musicml import datasets
 
     if kind == "sound-silence":
-        return datasets.sound_silence_dataset(per_class=per_class, sr=sr, seed=seed)
+        return datasets.sound_silence_dataset(
+            per_class=per_class, sr=sr, seed=seed, progress=progress
+        )
     if kind == "notes":
-        if hasattr(datasets, "notes_dataset"):
-            return datasets.notes_dataset(per_class=per_class, sr=sr, seed=seed)
-        return builtin.notes_training_set(per_class=per_class, sr=sr, seed=seed)
-    if kind == "timbre" and hasattr(datasets, "timbre_dataset"):
-        return datasets.timbre_dataset(per_class=per_class, sr=sr, seed=seed)
-    raise ParameterError(f"unknown built-in data set {kind!r}.")
+        return datasets.notes_dataset(per_class=per_class, sr=sr, seed=seed, progress=progress)
+    if kind == "timbre":
+        return datasets.timbre_dataset(per_class=per_class, sr=sr, seed=seed, progress=progress)
+    raise ParameterError(f"kind must be one of {sorted(BUILTIN_DATASETS)}; got {kind!r}.")
+
+
+def builtin_dataset(kind: str, per_class: int, seed: int, sr: int = DEFAULT_SR) -> Dataset:
+    """A generated data set, made once per recipe for all sessions (read-only).
+
+    While it is being made the page shows a progress bar saying what is happening.
+    """
+    if kind not in BUILTIN_DATASETS:
+        raise ParameterError(f"kind must be one of {sorted(BUILTIN_DATASETS)}; got {kind!r}.")
+    slot = _dataset_slot(kind, per_class, seed, sr)
+    if "dataset" not in slot:
+        n = per_class * {"sound-silence": 2, "notes": 8, "timbre": 9}[kind]
+        text = (
+            f"Making the built-in data set “{BUILTIN_DATASETS[kind]}”: synthesising about "
+            f"{n} clips. This takes a few seconds the first time, then it is kept."
+        )
+        bar = st.progress(0.0, text=text)
+        try:
+            slot["dataset"] = _make_builtin(
+                kind, per_class, seed, sr, lambda f: bar.progress(min(1.0, f), text=text)
+            )
+        finally:
+            bar.empty()
+    return slot["dataset"]
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the labelled audio…")

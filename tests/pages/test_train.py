@@ -7,7 +7,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from conftest import encode, open_page
+from conftest import chart_spec, encode, open_page
 from streamlit.testing.v1 import AppTest
 
 from musicml.persistence import load_model
@@ -113,3 +113,78 @@ def test_recorded_examples_train_a_model():
     newest = list(at.session_state["models"].values())[-1]
     assert newest.classes == ["hum", "whistle"]
     assert newest.metrics["n_train"] + newest.metrics["n_test"] == 6  # 3 s each, 1 s clips
+
+
+def _captions(at) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def test_upload_keeps_a_valid_strategy_and_a_generic_hint_and_explains_fewer_folds():
+    at = _open()
+    assert at.selectbox(key="train.multiclass").value == "own"
+    at.selectbox(key="train.data").set_value("Upload a labelled zip").run()
+    at.file_uploader(key="train.upload").set_value(
+        ("tones.zip", _labelled_zip(), "application/zip")
+    ).run()
+    assert not at.exception, at.exception
+    strategy = at.selectbox(key="train.multiclass")
+    # A value of None is what the browser showed as a blank "Choose an option".
+    assert strategy.value == "own" and strategy.index == 0
+    assert strategy.format_func(strategy.value) == "the model's own"
+    assert at.selectbox(key="train.reduce").value == "none"
+    hints = [i.value for i in at.info]
+    assert any("perfect score" in h.lower() for h in hints)
+    assert not any("sound vs silence" in h for h in hints)
+    # 6 clips per class, 4 in training and 2 held out, but the whole set is
+    # cross-validated: 6 clips in the smallest class allow 5 folds.
+    assert not any("folds instead of" in c for c in _captions(at))
+    at.selectbox(key="train.features").set_value("mfcc")
+    at.button[0].click().run()  # a second model with other settings: plural caption
+    n = len(at.session_state["models"])
+    assert n >= 2
+    assert any(f"The last {n} models trained in this session" in c for c in _captions(at))
+    assert at.selectbox(key="train.multiclass").value == "own"
+
+
+def test_too_few_clips_for_five_folds_is_explained():
+    rng = np.random.default_rng(1)
+    t = np.arange(SR // 2) / SR
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for label, f, count in (("a", 220.0, 4), ("e", 330.0, 6)):
+            for i in range(count):
+                audio = 0.4 * np.sin(2 * np.pi * f * rng.uniform(0.99, 1.01) * t)
+                archive.writestr(f"{label}/{label}{i}.wav", encode(audio.astype(np.float32), SR))
+    at = _open()
+    at.selectbox(key="train.data").set_value("Upload a labelled zip").run()
+    at.file_uploader(key="train.upload").set_value(
+        ("ae.zip", buffer.getvalue(), "application/zip")
+    ).run()
+    assert not at.exception, at.exception
+    assert at.radio(key="train.cv").value == "5-fold"
+    assert "Only 4 clips in the smallest class, so 4 folds instead of 5" in " ".join(_captions(at))
+    spec = chart_spec(at, [c.key for c in at.get("plotly_chart")].index("train.cv_figure"))
+    assert "4-fold" in spec["layout"]["title"]["text"]
+
+
+def test_defaults_say_one_model_and_the_sound_silence_hint_and_gabor_help():
+    at = _open()
+    assert any(
+        c.startswith("The model trained in this session. It is also offered") for c in _captions(at)
+    )
+    if any("perfect score" in i.value.lower() for i in at.info):
+        assert any("sound vs silence" in i.value for i in at.info)
+    assert "gabor:" in at.selectbox(key="train.features").help
+
+
+def test_switching_builtins_keeps_the_strategy_and_shows_progress_once():
+    at = _open()
+    at.selectbox(key="train.multiclass").set_value("ovr")
+    at.button[0].click().run()
+    at.selectbox(key="train.data").set_value("Built-in: timbres").run()
+    at.slider(key="train.per_class").set_value(10).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="train.multiclass").value == "ovr"
+    at.selectbox(key="train.data").set_value("Built-in: sound vs silence").run()
+    assert at.selectbox(key="train.multiclass").value == "ovr"
+    assert not at.exception
