@@ -6,13 +6,19 @@ cd "$(dirname "$0")/.."
 
 python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 
-# The browser test drives Debian's Chromium (never `playwright install`).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages, installed only when missing (one apt-get update for all of them):
+# the browser test drives Debian's Chromium (never `playwright install`); the
+# sampled-instrument test renders notes of the TimGM6mb soundfont with fluidsynth.
+PACKAGES=()
+command -v chromium >/dev/null 2>&1 || PACKAGES+=(chromium fonts-liberation)
+command -v fluidsynth >/dev/null 2>&1 || PACKAGES+=(fluidsynth)
+[ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || PACKAGES+=(timgm6mb-soundfont)
+if [ "${#PACKAGES[@]}" -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        chromium fonts-liberation >/dev/null
+        "${PACKAGES[@]}" >/dev/null
 fi
 
 python -m ruff check .
