@@ -7,11 +7,16 @@ Accepted layouts (as a folder, or a zip of one):
 - audio files plus a ``labels.csv`` with columns ``file,label`` (extra columns
   are ignored; ``file`` is relative to the CSV).
 
-Zips are read in memory and never extracted: unsafe names (``../``, absolute
-paths), symbolic links, too many members, members larger than declared or than
-the limits, and suspicious compression ratios are refused. Members that are not
+Zips are never extracted (a zip file on disk is read member by member, an
+uploaded one in memory): unsafe names (``../``, absolute paths), symbolic
+links, too many members, members larger than declared or than the limits, and
+suspicious compression ratios are refused. Members that are not
 audio are skipped with a note; unreadable audio is skipped with a note; if no
 audio is left, loading fails with a :class:`~musicml.errors.DataSetError`.
+
+:func:`load_labelled_audio` loads a whole data set (up to an hour of audio);
+:func:`labelled_files` with :func:`labelled_batches` decode any size batch by
+batch, so only one batch is in memory (the command line's ``evaluate``).
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ import stat
 import struct
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -48,6 +54,15 @@ MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 
 MAX_RATIO = 200
 """Largest compression ratio of a sizeable member (a zip bomb compresses far more)."""
+
+MAX_FILE_SECONDS = 3600.0
+"""Longest single file a streamed data set decodes (one file is in memory at a time)."""
+
+STREAM_MAX_FILES = 20_000
+"""Most audio files :func:`labelled_batches` is meant for (``evaluate`` on the command line)."""
+
+STREAM_MAX_SECONDS = 24 * 3600.0
+"""Most audio in total, in seconds, that :func:`labelled_batches` decodes by default."""
 
 _IGNORED_PARTS = ("__MACOSX",)
 
@@ -77,15 +92,18 @@ def _extension(path: str) -> str:
 # --------------------------------------------------------------------------- sources
 
 
-def _zip_entries(data: bytes, label: str, notes: list[str]) -> list[_Entry]:
+def _zip_entries(
+    data: bytes | Path, label: str, notes: list[str], max_members: int = MAX_MEMBERS
+) -> list[_Entry]:
+    # A zip on disk is read member by member when asked, never whole into memory.
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise DataSetError(f"{label} is not a readable zip file ({exc}).") from exc
     infos = archive.infolist()
-    if len(infos) > MAX_MEMBERS:
+    if len(infos) > max_members:
         raise DataSetError(
-            f"{label} has {len(infos)} entries; at most {MAX_MEMBERS} are accepted. "
+            f"{label} has {len(infos)} entries; at most {max_members} are accepted. "
             "Split the data set into smaller zips."
         )
     total_declared = 0
@@ -147,7 +165,7 @@ def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
     return read
 
 
-def _folder_entries(root: Path, notes: list[str]) -> list[_Entry]:
+def _folder_entries(root: Path, notes: list[str], max_members: int = MAX_MEMBERS) -> list[_Entry]:
     entries = []
     for directory, subdirs, files in os.walk(root, followlinks=False):
         subdirs[:] = sorted(d for d in subdirs if d not in _IGNORED_PARTS)
@@ -164,29 +182,30 @@ def _folder_entries(root: Path, notes: list[str]) -> list[_Entry]:
                 notes.append(f"skipped '{rel}': larger than {MAX_MEMBER_BYTES // 2**20} MB")
                 continue
             entries.append(_Entry(rel, path.read_bytes))
-        if len(entries) > MAX_MEMBERS:
+        if len(entries) > max_members:
             raise DataSetError(
-                f"the folder '{root}' has more than {MAX_MEMBERS} files; use a smaller data set."
+                f"the folder '{root}' has more than {max_members} files; use a smaller data set."
             )
     return entries
 
 
-def _entries(source, notes: list[str]) -> tuple[list[_Entry], str]:
+def _entries(source, notes: list[str], max_members: int) -> tuple[list[_Entry], str]:
     """(entries, display name) of a folder, a zip path, zip bytes or an uploaded file."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return _zip_entries(bytes(source), "the uploaded zip", notes), "the uploaded zip"
+        entries = _zip_entries(bytes(source), "the uploaded zip", notes, max_members)
+        return entries, "the uploaded zip"
     if hasattr(source, "getvalue") or hasattr(source, "read"):
         data = source.getvalue() if hasattr(source, "getvalue") else source.read()
         name = getattr(source, "name", "upload.zip")
-        return _zip_entries(bytes(data), f"'{name}'", notes), str(name)
+        return _zip_entries(bytes(data), f"'{name}'", notes, max_members), str(name)
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
-            return _folder_entries(path, notes), path.name
+            return _folder_entries(path, notes, max_members), path.name
         if path.is_file():
             if path.stat().st_size > MAX_TOTAL_BYTES:
                 raise DataSetError(f"'{path.name}' is larger than {MAX_TOTAL_BYTES // 2**30} GB.")
-            return _zip_entries(path.read_bytes(), f"'{path.name}'", notes), path.name
+            return _zip_entries(path, f"'{path.name}'", notes, max_members), path.name
         raise DataSetError(f"there is no folder or zip file at '{path}'.")
     raise ParameterError(
         f"source must be a folder, a zip path, zip bytes or an uploaded file; "
@@ -273,53 +292,56 @@ def _labelled_from_folders(entries, notes) -> list[tuple[_Entry, str, str]]:
 # --------------------------------------------------------------------------- public
 
 
-def load_labelled_audio(
-    source,
-    *,
-    sr: int | None = DEFAULT_SR,
-    max_files: int = 2000,
-    max_total_seconds: float = 3600.0,
-    max_seconds_per_file: float | None = None,
-) -> Dataset:
-    """Load a labelled data set from a folder or a zip.
+@dataclass
+class LabelledFiles:
+    """The labelled audio files of a data set, listed and checked but not decoded.
+
+    Attributes
+    ----------
+    files : list of (entry, label, name)
+        Per audio file: how to read its bytes, its label, its path in the data set.
+    source_name : str
+        The folder's or zip's name, for messages.
+    settings_entry : entry or None
+        ``settings.json`` at the top, if any.
+    notes : list of str
+        What was skipped so far; decoding adds to it.
+    """
+
+    files: list[tuple[_Entry, str, str]]
+    source_name: str
+    settings_entry: _Entry | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+
+def labelled_files(source, *, max_files: int = 2000) -> LabelledFiles:
+    """List and label the audio files of a folder or a zip, without decoding them.
 
     Parameters
     ----------
     source : str, Path, bytes or file-like
         A folder, a path to a zip, the bytes of a zip, or an uploaded zip.
-    sr : int or None, default 22050
-        Sample rate of the clips; files at other rates are resampled. ``None``
-        keeps the files' rate (the most common one if they differ).
     max_files : int, default 2000
-        Refuse data sets with more audio files than this.
-    max_total_seconds : float, default 3600
-        Refuse data sets longer than this in total (memory: 1 hour ≈ 320 MB).
-    max_seconds_per_file : float or None
-        Keep only the first seconds of each file (e.g. 5 s of each GTZAN song).
+        Refuse data sets with more audio files than this (and folders or zips
+        with more than ``max(max_files, MAX_MEMBERS)`` entries).
 
     Returns
     -------
-    Dataset
-        Clips in file order; ``names`` are the paths relative to the data
-        set; ``notes`` say what was skipped or resampled. A zip written by
-        :func:`dataset_to_zip` comes back with its settings.
+    LabelledFiles
+        The files in data-set order, with notes on what was skipped.
 
     Raises
     ------
     DataSetError
-        Unsafe or malformed archives, no usable audio, too much audio.
+        Unsafe or malformed archives, no labelled audio, too many files.
     """
-    if sr is not None and (
-        isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0
-    ):
-        raise ParameterError(f"sr must be a positive integer or None; got {sr!r}.")
-    if max_files < 1 or not max_total_seconds > 0:
-        raise ParameterError(
-            f"max_files and max_total_seconds must be positive; got {max_files!r} and "
-            f"{max_total_seconds!r}."
-        )
+    if not max_files >= 1:
+        raise ParameterError(f"max_files must be at least 1; got {max_files!r}.")
     notes: list[str] = []
-    entries, source_name = _entries(source, notes)
+    entries, source_name = _entries(source, notes, max(MAX_MEMBERS, int(max_files)))
     csv_entry = _find_labels_csv(entries)
     settings_entry = next((e for e in entries if e.path == SETTINGS_JSON), None)
     if csv_entry is not None:
@@ -349,48 +371,225 @@ def load_labelled_audio(
             f"{source_name} has {len(labelled)} audio files; at most {max_files} are accepted. "
             "Use fewer files per class."
         )
+    return LabelledFiles(labelled, source_name, settings_entry, notes)
 
-    decoded = []
+
+def labelled_clips(
+    files: LabelledFiles,
+    *,
+    max_total_seconds: float = 3600.0,
+    max_seconds_per_file: float | None = None,
+    max_file_seconds: float = MAX_FILE_SECONDS,
+) -> Iterator[tuple[np.ndarray, int, str, str]]:
+    """Decode the files one at a time, at their own sample rate.
+
+    Unreadable files are skipped with a note in ``files.notes``.
+
+    Parameters
+    ----------
+    files : LabelledFiles
+        From :func:`labelled_files`.
+    max_total_seconds : float, default 3600
+        Stop with an error once the clips add up to more than this.
+    max_seconds_per_file : float or None
+        Keep only the first seconds of each file.
+    max_file_seconds : float, default 3600
+        Skip, with a note, files longer than this (``max_seconds_per_file``
+        only trims the files that are kept).
+
+    Yields
+    ------
+    tuple
+        ``(audio, sr, label, name)``; ``audio`` has shape ``(n_samples,)``, float32.
+
+    Raises
+    ------
+    DataSetError
+        Too much audio in total, or none of the files could be read.
+    """
+    if not max_total_seconds > 0 or not max_file_seconds > 0:
+        raise ParameterError(
+            f"max_total_seconds and max_file_seconds must be positive; got "
+            f"{max_total_seconds!r} and {max_file_seconds!r}."
+        )
+    if max_seconds_per_file is not None and not max_seconds_per_file > 0:
+        raise ParameterError(
+            f"max_seconds_per_file must be positive or None; got {max_seconds_per_file!r}."
+        )
     total_seconds = 0.0
-    for entry, label, name in labelled:
+    decoded = 0
+    for entry, label, name in files.files:
         try:
             # min_seconds=0: a data set keeps short clips (drum hits) exactly as saved.
             clip = load_audio(
-                entry.read(), sr=None, max_seconds=max_total_seconds, min_seconds=0, name=name
+                entry.read(), sr=None, max_seconds=max_file_seconds, min_seconds=0, name=name
             )
         except AudioDecodeError as exc:
-            notes.append(f"skipped '{name}': {exc}")
+            files.notes.append(f"skipped '{name}': {exc}")
             continue
         audio = clip.audio
         if max_seconds_per_file is not None:
-            audio = audio[: max(1, round(max_seconds_per_file * clip.sr))]
+            keep = max(1, round(max_seconds_per_file * clip.sr))
+            # A copy, so the rest of a long file is not kept alive by the view.
+            audio = audio[:keep].copy() if keep < len(audio) else audio
         total_seconds += len(audio) / clip.sr
         if total_seconds > max_total_seconds:
             raise DataSetError(
-                f"{source_name} holds more than {max_total_seconds:g} seconds of audio; "
+                f"{files.source_name} holds more than {max_total_seconds:g} seconds of audio; "
                 "use fewer or shorter files, or keep only the first seconds of each (the "
                 "command line's --seconds-per-file)."
             )
-        decoded.append((audio, clip.sr, label, name))
+        decoded += 1
+        yield audio, clip.sr, label, name
     if not decoded:
         raise DataSetError(
-            f"none of the {len(labelled)} audio files in {source_name} could be read; "
+            f"none of the {len(files)} audio files in {files.source_name} could be read; "
             "use WAV, MP3, FLAC or OGG files."
         )
 
-    rates = Counter(rate for _, rate, _, _ in decoded)
-    target = int(sr) if sr is not None else rates.most_common(1)[0][0]
+
+def _resampling_note(rates: Counter, target: int) -> str | None:
     if len(rates) > 1 or target not in rates:
         found = ", ".join(f"{r} Hz" for r in sorted(rates))
-        notes.append(f"resampled to {target} Hz (files were at {found})")
+        return f"resampled to {target} Hz (files were at {found})"
+    return None
+
+
+def labelled_batches(
+    files: LabelledFiles,
+    *,
+    sr: int = DEFAULT_SR,
+    batch_seconds: float = 120.0,
+    max_total_seconds: float = STREAM_MAX_SECONDS,
+    max_seconds_per_file: float | None = None,
+) -> Iterator[Dataset]:
+    """The files decoded and resampled in batches, so only one batch is in memory.
+
+    Parameters
+    ----------
+    files : LabelledFiles
+        From :func:`labelled_files`; skipped files and resampling are noted in
+        ``files.notes``.
+    sr : int, default 22050
+        Sample rate of the clips.
+    batch_seconds : float, default 120
+        A batch is yielded once its clips add up to this much audio.
+    max_total_seconds : float, default 24 h
+        Stop with an error once the clips add up to more than this.
+    max_seconds_per_file : float or None
+        Keep only the first seconds of each file.
+
+    Yields
+    ------
+    Dataset
+        Consecutive clips in file order, at ``sr``, with their labels and names.
+
+    Raises
+    ------
+    DataSetError
+        Too much audio in total, or none of the files could be read.
+    """
+    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0:
+        raise ParameterError(f"sr must be a positive integer; got {sr!r}.")
+    if not batch_seconds > 0:
+        raise ParameterError(f"batch_seconds must be positive; got {batch_seconds!r}.")
+    clips = labelled_clips(
+        files,
+        max_total_seconds=max_total_seconds,
+        max_seconds_per_file=max_seconds_per_file,
+        max_file_seconds=min(max_total_seconds, MAX_FILE_SECONDS),
+    )
+    rates: Counter = Counter()
+    batch: list[tuple[np.ndarray, str, str]] = []
+    seconds = 0.0
+    for audio, rate, label, name in clips:
+        rates[rate] += 1
+        batch.append((resample(audio, rate, sr), label, name))
+        seconds += len(audio) / rate
+        if seconds >= batch_seconds:
+            yield _batch_dataset(batch, sr)
+            batch, seconds = [], 0.0
+    if batch:
+        yield _batch_dataset(batch, sr)
+    note = _resampling_note(rates, int(sr))
+    if note:
+        files.notes.append(note)
+
+
+def _batch_dataset(batch: list[tuple[np.ndarray, str, str]], sr: int) -> Dataset:
+    clips, labels, names = zip(*batch, strict=True)
+    return Dataset(clips=list(clips), labels=list(labels), sr=int(sr), names=list(names))
+
+
+def load_labelled_audio(
+    source,
+    *,
+    sr: int | None = DEFAULT_SR,
+    max_files: int = 2000,
+    max_total_seconds: float = 3600.0,
+    max_seconds_per_file: float | None = None,
+) -> Dataset:
+    """Load a labelled data set from a folder or a zip.
+
+    Parameters
+    ----------
+    source : str, Path, bytes or file-like
+        A folder, a path to a zip, the bytes of a zip, or an uploaded zip.
+    sr : int or None, default 22050
+        Sample rate of the clips; files at other rates are resampled. ``None``
+        keeps the files' rate (the most common one if they differ).
+    max_files : int, default 2000
+        Refuse data sets with more audio files than this.
+    max_total_seconds : float, default 3600
+        Refuse data sets longer than this in total (memory: 1 hour ≈ 320 MB);
+        :func:`labelled_batches` streams larger ones.
+    max_seconds_per_file : float or None
+        Keep only the first seconds of each file (e.g. 5 s of each GTZAN song).
+
+    Returns
+    -------
+    Dataset
+        Clips in file order; ``names`` are the paths relative to the data
+        set; ``notes`` say what was skipped or resampled. A zip written by
+        :func:`dataset_to_zip` comes back with its settings.
+
+    Raises
+    ------
+    DataSetError
+        Unsafe or malformed archives, no usable audio, too much audio.
+    """
+    if sr is not None and (
+        isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0
+    ):
+        raise ParameterError(f"sr must be a positive integer or None; got {sr!r}.")
+    if max_files < 1 or not max_total_seconds > 0:
+        raise ParameterError(
+            f"max_files and max_total_seconds must be positive; got {max_files!r} and "
+            f"{max_total_seconds!r}."
+        )
+    files = labelled_files(source, max_files=max_files)
+    notes = files.notes
+    decoded = list(
+        labelled_clips(
+            files,
+            max_total_seconds=max_total_seconds,
+            max_seconds_per_file=max_seconds_per_file,
+            max_file_seconds=max_total_seconds,
+        )
+    )
+    rates = Counter(rate for _, rate, _, _ in decoded)
+    target = int(sr) if sr is not None else rates.most_common(1)[0][0]
+    note = _resampling_note(rates, target)
+    if note:
+        notes.append(note)
     clips = [resample(audio, rate, target) for audio, rate, _, _ in decoded]
     labels = [label for _, _, label, _ in decoded]
     names = [name for _, _, _, name in decoded]
 
-    settings = {"kind": "user", "source": source_name, "sr": target}
-    if settings_entry is not None:
+    settings = {"kind": "user", "source": files.source_name, "sr": target}
+    if files.settings_entry is not None:
         try:
-            saved = json.loads(settings_entry.read().decode("utf-8"))
+            saved = json.loads(files.settings_entry.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             notes.append("ignored settings.json: it is not valid JSON")
         else:

@@ -7,6 +7,8 @@ cheap part of the pipeline: scaling, projection and model.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 from sklearn.base import clone
 from sklearn.decomposition import PCA
@@ -286,16 +288,51 @@ def evaluate_model(model: TrainedModel, dataset: Dataset, *, progress=None) -> d
     dict
         As :func:`classification_report`, over the model's classes and the data set's.
     """
+    return _model_report(model, _model_features(model, dataset, progress), dataset.labels)
+
+
+def evaluate_stream(model: TrainedModel, batches: Iterable[Dataset]) -> dict:
+    """Score a trained model on labelled clips that arrive in batches.
+
+    Only the feature rows and labels of each batch are kept, so memory holds one
+    batch of audio at a time (e.g. from :func:`musicml.dataio.labelled_batches`).
+
+    Parameters
+    ----------
+    model : TrainedModel
+        The model to score.
+    batches : iterable of Dataset
+        Labelled clips, at any sample rate (resampled to the model's).
+
+    Returns
+    -------
+    dict
+        As :func:`evaluate_model` on all the batches' clips together.
+    """
+    matrices, labels = [], []
+    for batch in batches:
+        if len(batch):
+            matrices.append(_model_features(model, batch))
+            labels.append(batch.labels)
+    if not matrices:
+        raise ParameterError("batches must hold at least one clip; got none.")
+    return _model_report(model, np.concatenate(matrices), np.concatenate(labels))
+
+
+def _model_features(model: TrainedModel, dataset: Dataset, progress=None) -> np.ndarray:
     from musicml.audio import resample
 
     clips = dataset.clips
     if dataset.sr != model.sr:
         clips = [resample(np.asarray(c), dataset.sr, model.sr) for c in clips]
     extractor = model.pipeline.named_steps["features"]
-    matrix = extract_features(extractor, clips, progress=progress)
+    return extract_features(extractor, clips, progress=progress)
+
+
+def _model_report(model: TrainedModel, features: np.ndarray, labels) -> dict:
     head = Pipeline([(n, s) for n, s in model.pipeline.steps if n != "features"])
-    predicted = np.asarray(head.predict(matrix)).astype(str)
-    labels = np.asarray(dataset.labels).astype(str)
+    predicted = np.asarray(head.predict(features)).astype(str)
+    labels = np.asarray(labels).astype(str)
     classes = sorted(set(model.classes) | set(labels.tolist()))
     return classification_report(labels, predicted, classes=classes)
 
@@ -308,6 +345,7 @@ __all__ = [
     "classification_report",
     "cross_validation",
     "evaluate_model",
+    "evaluate_stream",
     "head_of",
     "misclassified",
     "per_class_sentences",

@@ -248,18 +248,28 @@ def test_a_folder_given_as_audio_is_named_as_such(capsys, tmp_path):
     assert err.strip() == f"error: '{tmp_path}' is a folder, not an audio file."
 
 
-def test_skipped_files_are_reported_on_stderr(capsys, tmp_path):
+def test_evaluate_streams_a_folder_to_the_same_report_and_notes_skipped_files(capsys, tmp_path):
+    from musicml.builtin import load_any_model
+    from musicml.dataio import load_labelled_audio
+    from musicml.evaluation import evaluate_model
+
     for label, audio in (("sound", tone(440.0)), ("silence", np.zeros(SR, np.float32))):
         (tmp_path / label).mkdir()
         for i in range(2):
             (tmp_path / label / f"{i}.wav").write_bytes(encode(audio, SR))
     (tmp_path / "sound" / "zz_bad.wav").write_bytes(b"not audio")
-    code, out, err = run_in_process(
-        capsys, "evaluate", "builtin:sound-silence", str(tmp_path), "--json"
-    )
+    args = ("evaluate", "builtin:sound-silence", str(tmp_path))
+    code, out, err = run_in_process(capsys, *args, "--json")
     assert code == 0
     assert json.loads(out)["accuracy"] == 1.0
     assert err.startswith("note: skipped 'sound/zz_bad.wav'")
+    # Byte for byte the document of the in-memory evaluation.
+    model = load_any_model("builtin:sound-silence")
+    in_memory = evaluate_model(model, load_labelled_audio(tmp_path, sr=model.sr))
+    assert out == json.dumps(in_memory, indent=2) + "\n"
+    code, out, _ = run_in_process(capsys, *args)
+    assert code == 0
+    assert out.splitlines()[0] == f"builtin:sound-silence on {tmp_path}: accuracy 100.0% (4 clips)"
 
 
 def test_a_new_data_set_replaces_an_old_one_in_the_same_folder(capsys, tmp_path):

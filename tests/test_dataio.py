@@ -10,7 +10,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from musicml.dataio import dataset_to_zip, load_labelled_audio
+from musicml.dataio import (
+    dataset_to_zip,
+    labelled_batches,
+    labelled_files,
+    load_labelled_audio,
+)
 from musicml.datasets import Dataset, notes_dataset
 from musicml.errors import DataSetError
 
@@ -162,6 +167,9 @@ def test_huge_member_counts_are_refused():
             archive.writestr(f"a/{i}.txt", b"")
     with pytest.raises(DataSetError, match="entries"):
         load_labelled_audio(buffer.getvalue())
+    # A larger max_files (streamed evaluation) raises the member limit with it.
+    with pytest.raises(DataSetError, match="no labelled audio"):
+        labelled_files(buffer.getvalue(), max_files=20_000)
 
 
 def test_zip_bombs_are_refused():
@@ -192,3 +200,39 @@ def test_limits_on_file_count_and_total_duration():
         load_labelled_audio(data, max_total_seconds=5)
     short = load_labelled_audio(data, max_seconds_per_file=0.25)
     assert {len(c) for c in short.clips} == {round(0.25 * SR)}
+
+
+@pytest.fixture
+def class_folder(tmp_path):
+    """Two classes of three half-second tones (one file at 44.1 kHz each) and a broken file."""
+    for label, freq in (("low", 200), ("high", 2000)):
+        (tmp_path / label).mkdir()
+        for i in range(3):
+            (tmp_path / label / f"{i}.wav").write_bytes(wav(freq + i, sr=44100 if i else SR))
+    (tmp_path / "low" / "broken.wav").write_bytes(b"RIFF....nonsense")
+    return tmp_path
+
+
+def test_batches_hold_the_clips_and_notes_of_the_whole_data_set(class_folder):
+    whole = load_labelled_audio(class_folder)
+    files = labelled_files(class_folder)
+    batches = list(labelled_batches(files, sr=SR, batch_seconds=1.0))
+    assert [len(b) for b in batches] == [2, 2, 2]
+    assert all(b.sr == SR for b in batches)
+    assert [n for b in batches for n in b.names] == whole.names
+    assert [x for b in batches for x in b.labels.tolist()] == whole.labels.tolist()
+    clips = [c for b in batches for c in b.clips]
+    assert all(np.array_equal(a, b) for a, b in zip(clips, whole.clips, strict=True))
+    assert files.notes == whole.notes
+    assert files.notes[0].startswith("skipped 'low/broken.wav'")
+    assert "resampled to 22050 Hz" in files.notes[1]
+
+
+def test_batches_keep_a_limit_of_their_own_and_need_readable_audio(class_folder):
+    with pytest.raises(DataSetError, match="more than 2 seconds"):
+        list(labelled_batches(labelled_files(class_folder), max_total_seconds=2))
+    short = labelled_batches(labelled_files(class_folder), max_seconds_per_file=0.1)
+    assert {len(c) for batch in short for c in batch.clips} == {round(0.1 * SR)}
+    broken = labelled_files(make_zip({"a/x.wav": b"junk", "b/y.wav": b"more junk"}))
+    with pytest.raises(DataSetError, match="none of the 2 audio files"):
+        list(labelled_batches(broken))

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import encode, tone
 
+from musicml.dataio import labelled_batches, labelled_files, load_labelled_audio
 from musicml.datasets import Dataset
-from musicml.errors import ParameterError
+from musicml.errors import DataSetError, ParameterError
 from musicml.evaluation import (
     METRIC_SENTENCES,
     c_validation_curve,
     classification_report,
     cross_validation,
     evaluate_model,
+    evaluate_stream,
     fold_count,
     head_of,
     misclassified,
@@ -107,22 +110,56 @@ def test_lda_with_two_classes_has_one_axis(blobs):
     assert np.all(out["points"][:, 1] == 0)
 
 
-def test_evaluate_model_resamples_and_scores():
+@pytest.fixture(scope="module")
+def tone_model():
+    """Low hums (about 300 Hz) against high whistles (about 2 kHz), at 8 kHz."""
     sr = 8000
     t = np.arange(sr // 2) / sr
     clips = [0.5 * np.sin(2 * np.pi * f * t) for f in [300, 320, 310, 2000, 2100, 1900] * 3]
     labels = ["low", "low", "low", "high", "high", "high"] * 3
     data = Dataset(clips=np.asarray(clips, dtype=np.float32), labels=labels, sr=sr)
-    model = fit_model(data, feature_params={"n_mels": 16})
+    return fit_model(data, feature_params={"n_mels": 16})
+
+
+def test_evaluate_model_resamples_and_scores(tone_model):
     t2 = np.arange(16000 // 2) / 16000
     other = Dataset(
         clips=np.asarray([0.5 * np.sin(2 * np.pi * f * t2) for f in (305, 2050)], np.float32),
         labels=["low", "high"],
         sr=16000,
     )
-    report = evaluate_model(model, other)
+    report = evaluate_model(tone_model, other)
     assert report["accuracy"] == 1.0
     assert report["confusion"]["labels"] == ["high", "low"]
+
+
+def test_evaluate_stream_gives_the_report_of_the_whole_data_set(tone_model):
+    frequencies = (305, 2050, 290, 1800, 2200, 700)
+    clips = [tone(f, seconds=0.5, sr=16000) for f in frequencies]
+    labels = ["low", "high", "low", "high", "high", "mid"]  # 'mid' is unknown: an error
+    whole = Dataset(clips=clips, labels=labels, sr=16000)
+    batches = (Dataset(clips[i : i + 4], labels[i : i + 4], 16000) for i in (0, 4))
+    report = evaluate_stream(tone_model, batches)
+    assert report == evaluate_model(tone_model, whole)
+    assert report["confusion"]["labels"] == ["high", "low", "mid"]
+    assert report["accuracy"] == pytest.approx(5 / 6)
+    with pytest.raises(ParameterError, match="at least one clip"):
+        evaluate_stream(tone_model, [])
+
+
+def test_a_folder_too_long_to_load_is_evaluated_batch_by_batch(tone_model, tmp_path):
+    for label, base in (("low", 300), ("high", 2000)):
+        (tmp_path / label).mkdir()
+        for i in range(3):
+            audio = tone(base + 10 * i, seconds=0.5, sr=8000)
+            (tmp_path / label / f"{i}.wav").write_bytes(encode(audio, 8000, subtype="FLOAT"))
+    with pytest.raises(DataSetError, match="more than 2 seconds"):
+        load_labelled_audio(tmp_path, sr=8000, max_total_seconds=2)
+    batches = list(labelled_batches(labelled_files(tmp_path), sr=8000, batch_seconds=1.0))
+    assert len(batches) == 3
+    report = evaluate_stream(tone_model, iter(batches))
+    assert report == evaluate_model(tone_model, load_labelled_audio(tmp_path, sr=8000))
+    assert report["accuracy"] == 1.0
 
 
 def test_fold_count_keeps_the_asked_folds_when_every_class_has_enough():

@@ -26,31 +26,26 @@ def add_parser(subparsers) -> None:
         type=positive_float,
         default=None,
         metavar="S",
-        help="use only the first S seconds of each file (whole songs fill memory fast)",
+        help="use only the first S seconds of each file",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from musicml.builtin import dataset_from_source, load_any_model
-    from musicml.cli import print_json, print_notes
-    from musicml.evaluation import evaluate_model
+    from musicml.builtin import load_any_model
+    from musicml.cli import print_json
 
     model = load_any_model(args.model)
-    dataset = dataset_from_source(
-        args.data,
-        sr=model.sr,
-        seed=args.seed,
-        per_class=args.per_class,
-        seconds_per_file=args.seconds_per_file,
-    )
-    print_notes(dataset.notes)
-    report = evaluate_model(model, dataset)
+    if str(args.data).startswith("builtin:"):
+        report = _builtin_report(model, args)
+    else:
+        report = _streamed_report(model, args)
     if args.json:
         print_json(report)
         return 0
-    print(f"{args.model} on {args.data}: accuracy {report['accuracy']:.1%} ({len(dataset)} clips)")
+    n_clips = sum(scores["support"] for scores in report["per_class"].values())
+    print(f"{args.model} on {args.data}: accuracy {report['accuracy']:.1%} ({n_clips} clips)")
     width = max(len(c) for c in report["per_class"])
     print(f"{'class':<{width}}  precision  recall     f1  support")
     for label, scores in report["per_class"].items():
@@ -59,3 +54,35 @@ def run(args) -> int:
             f"{scores['f1']:5.2f}  {scores['support']:7d}"
         )
     return 0
+
+
+def _builtin_report(model, args) -> dict:
+    """A builtin data set is generated in memory, as for training."""
+    from musicml.builtin import dataset_from_source
+    from musicml.cli import print_notes
+    from musicml.evaluation import evaluate_model
+
+    dataset = dataset_from_source(
+        args.data,
+        sr=model.sr,
+        seed=args.seed,
+        per_class=args.per_class,
+        seconds_per_file=args.seconds_per_file,
+    )
+    print_notes(dataset.notes)
+    return evaluate_model(model, dataset)
+
+
+def _streamed_report(model, args) -> dict:
+    """The user's audio is decoded batch by batch: memory stays bounded at any size."""
+    from musicml import dataio
+    from musicml.cli import print_notes
+    from musicml.evaluation import evaluate_stream
+
+    files = dataio.labelled_files(args.data, max_files=dataio.STREAM_MAX_FILES)
+    batches = dataio.labelled_batches(
+        files, sr=model.sr, max_seconds_per_file=args.seconds_per_file
+    )
+    report = evaluate_stream(model, batches)
+    print_notes(files.notes)
+    return report
