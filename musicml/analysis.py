@@ -153,6 +153,65 @@ def onset_times(
     return with_start_onset(found, audio, sr)
 
 
+def note_change_times(
+    audio: np.ndarray,
+    *,
+    sr: int = DEFAULT_SR,
+    hop_length: int = HOP_LENGTH,
+    width: int = 4,
+    threshold: float = 0.25,
+    floor_db: float = -35.0,
+) -> np.ndarray:
+    """Times where a note changes without an attack, or where sound starts or stops.
+
+    A slurred violin or a legato flute moves from note to note with no burst of
+    energy for an onset detector to see. Here the constant-Q chroma (one row
+    per pitch class) of the ``width`` frames before each frame is compared with
+    that of the ``width`` frames after it; a peak of their cosine distance above
+    ``threshold``, where both sides are louder than ``floor_db`` (RMS, relative
+    to the loudest frame), is a note change. Every crossing of that floor is a
+    boundary too: a note fading out into silence ends there.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n_changes,)``, ascending seconds.
+    """
+    audio = _check_audio(audio)
+    sr = _check_sr(sr)
+    if audio.size < N_FFT or not np.any(audio):
+        return np.zeros(0)
+    fmin = float(librosa.note_to_hz("C1"))
+    n_bins = 12 * max(1, min(7, int(np.log2(0.45 * sr / fmin))))
+    magnitude = np.abs(
+        librosa.cqt(audio, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins)
+    ).astype(np.float32)
+    chroma = magnitude.reshape(n_bins // 12, 12, -1).sum(axis=0)
+    n = chroma.shape[1]
+    rms = librosa.feature.rms(y=audio, frame_length=2 * hop_length, hop_length=hop_length)[0][:n]
+    loud = 20 * np.log10(np.maximum(rms, 1e-10) / max(float(rms.max()), 1e-10)) > floor_db
+
+    # Means of the windows before and after every frame, from one cumulative sum.
+    total = np.concatenate([np.zeros((12, 1), np.float32), np.cumsum(chroma, axis=1)], axis=1)
+    t = np.arange(width, n - width + 1)
+    before = total[:, t] - total[:, t - width]
+    after = total[:, t + width] - total[:, t]
+    cosine = np.sum(before * after, axis=0) / (
+        np.linalg.norm(before, axis=0) * np.linalg.norm(after, axis=0) + 1e-12
+    )
+    novelty = np.zeros(n)
+    novelty[t] = 1.0 - cosine
+    loud_sides = np.zeros(n, dtype=bool)
+    window_loud = np.concatenate([[0], np.cumsum(loud)])
+    loud_sides[t] = (window_loud[t] - window_loud[t - width] == width) & (
+        window_loud[t + width] - window_loud[t] == width
+    )
+    changes = np.flatnonzero(_localmax(novelty) & (novelty > threshold) & loud_sides)
+    edges = np.flatnonzero(np.diff(loud.astype(np.int8))) + 1
+    frames = np.union1d(changes, edges)
+    return librosa.frames_to_time(frames, sr=sr, hop_length=hop_length)
+
+
 # --------------------------------------------------------------------------- beats
 
 

@@ -1,6 +1,7 @@
 """Classifying long audio segment by segment, and summarising a whole song.
 
-A song is cut into fixed windows (1 s by default) or at detected onsets; each
+A song is cut into fixed windows (1 s by default) or note by note (at detected
+onsets, slurred note changes and the ends of notes); each
 segment gets a label and a confidence from a trained model; the summary gives
 the share of time per label and, for song-level models, the averaged class
 probabilities.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from musicml.analysis import onset_times
+from musicml.analysis import note_change_times, onset_times
 from musicml.audio import Clip, resample
 from musicml.errors import ParameterError
 from musicml.models import TrainedModel, class_probabilities
@@ -120,21 +121,33 @@ def fixed_segments(n_samples: int, sr: int, *, seconds: float = 1.0) -> list[tup
 def onset_segments(
     audio: np.ndarray, sr: int, *, min_seconds: float = MIN_SEGMENT_SECONDS
 ) -> list[tuple[int, int]]:
-    """Sample ranges from one detected onset to the next, covering the whole audio.
+    """Sample ranges note by note, covering the whole audio.
 
-    Onsets are backtracked to the quiet moment before each attack, so no
-    segment ends with the start of the next note. The stretch before the
-    first onset is its own segment (often silence); boundaries closer than
-    ``min_seconds`` are dropped.
+    Boundaries are detected onsets, backtracked to the quiet moment before
+    each attack so no segment ends with the start of the next note, plus
+    note changes without an attack (a slur) and the moments a note fades into
+    silence (:func:`musicml.analysis.note_change_times`). Onsets come first:
+    a note change closer than ``min_seconds`` to an onset is dropped, and so
+    is any boundary closer than that to the previous one. The stretch before
+    the first boundary is its own segment (often silence).
     """
     n = len(audio)
     if n < 1:
         raise ParameterError("the audio must hold at least one sample; got none.")
+    gap = min_seconds * sr
+
+    def samples(times) -> np.ndarray:
+        return np.round(np.asarray(times, dtype=float) * sr).astype(np.int64)
+
+    onsets = samples(onset_times(audio, sr=sr, backtrack=True))
+    changes = samples(note_change_times(audio, sr=sr))
+    if onsets.size:
+        distance = np.min(np.abs(changes[:, None] - onsets[None, :]), axis=1)
+        changes = changes[distance >= gap]
     bounds = [0]
-    for t in onset_times(audio, sr=sr, backtrack=True):
-        at = round(float(t) * sr)
-        if at - bounds[-1] >= min_seconds * sr and n - at >= min_seconds * sr:
-            bounds.append(at)
+    for at in np.union1d(onsets, changes):
+        if at - bounds[-1] >= gap and n - at >= gap:
+            bounds.append(int(at))
     bounds.append(n)
     return list(itertools.pairwise(bounds))
 

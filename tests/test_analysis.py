@@ -103,6 +103,21 @@ def test_onsets_of_a_note_sequence():
         assert nearest_error(found, truth).max() <= ONSET_TOLERANCE
 
 
+def test_note_changes_of_a_slur_and_the_end_of_a_note():
+    """Phase-continuous sines C4 → G4 → E4 (no attack anywhere), then a quiet room."""
+    freqs = np.repeat([261.63, 392.0, 329.63], SR)
+    audio = 0.5 * np.sin(2 * np.pi * np.cumsum(freqs) / SR)
+    audio = np.concatenate([audio, np.zeros(SR)]) + 1e-4 * np.random.default_rng(0).standard_normal(
+        4 * SR
+    )
+    found = analysis.note_change_times(audio.astype(np.float32), sr=SR)
+    assert nearest_error(np.array([1.0, 2.0, 3.0]), found).max() <= 0.05
+    assert len(found) == 3
+    steady = analysis.note_change_times(audio[:SR].astype(np.float32), sr=SR)
+    assert steady.size == 0
+    assert analysis.note_change_times(np.zeros(SR, np.float32), sr=SR).size == 0
+
+
 def test_one_stft_route_matches_the_naive_route():
     clip = analysis.example_song(bpm=120.0, duration=4.0)
     result = analysis.analyze(clip.audio, sr=SR)

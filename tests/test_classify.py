@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+from musicml import synth
 from musicml.audio import Clip
 from musicml.builtin import builtin_model, example_melody
 from musicml.classify import (
@@ -80,6 +81,43 @@ def test_onset_segments_keep_a_rest_as_silence(notes_model):
     rest = result.segments[labels.index("silence")]
     assert rest.end_s == pytest.approx(4.0, abs=0.05)
     assert rest.confidence > 0.8
+
+
+def slurred(notes: tuple[str, ...], *, seconds: float = 0.8, fade_out: bool = False):
+    """A bowed-like tone that glides from note to note with no attack: one continuous
+    phase, constant loudness, five partials; optionally released (30 ms decay) into a quiet
+    room (noise 70 dB below full scale)."""
+    f0 = np.repeat([synth.note_frequency(n) for n in notes], round(seconds * SR))
+    phase = 2 * np.pi * np.cumsum(f0) / SR
+    audio = sum(np.sin(k * phase) / k for k in range(1, 6)) * 0.3
+    if fade_out:
+        release = np.exp(-np.arange(round(0.2 * SR)) / (0.03 * SR))
+        audio[-release.size :] *= release
+        audio = np.concatenate([audio, np.zeros(round(seconds * SR))])
+        audio += 3e-4 * np.random.default_rng(0).standard_normal(audio.size)
+    return audio.astype(np.float32)
+
+
+def test_a_slur_without_attacks_is_cut_at_each_note_change(notes_model):
+    notes = ("C4", "E4", "G4", "D4", "A4")
+    audio = slurred(notes)
+    starts = np.array([start for start, _ in onset_segments(audio, SR)]) / SR
+    for i in range(1, len(notes)):
+        assert np.min(np.abs(starts - 0.8 * i)) < 0.06
+    result = classify_clip(Clip(audio, SR), notes_model, segment="onsets")
+    for i, name in enumerate(notes):
+        middle = 0.8 * i + 0.4
+        covering = next(s for s in result.segments if s.start_s <= middle < s.end_s)
+        assert covering.label == name[0]
+
+
+def test_a_note_that_stops_ends_its_segment(notes_model):
+    audio = slurred(("F4",), seconds=1.0, fade_out=True)
+    result = classify_clip(Clip(audio, SR), notes_model, segment="onsets")
+    runs = [label for label, _ in itertools.groupby(s.label for s in result.segments)]
+    assert runs == ["F", "silence"]
+    # The release starts at 0.8 s and is 35 dB down (the floor) 0.12 s later.
+    assert result.segments[-1].start_s == pytest.approx(0.8 + 0.03 * np.log(10**1.75), abs=0.04)
 
 
 def test_a_different_sample_rate_is_resampled(notes_model):
