@@ -55,7 +55,8 @@ how = cols[0].radio(
     "Cut the audio",
     ["Fixed windows", "At detected onsets"],
     key="classify.how",
-    help="Onsets are where a new note or beat starts: one segment per note.",
+    help="One segment per note: cuts where a note or beat starts, where the pitch changes "
+    "without a new attack (a slur), and where a note fades into silence.",
 )
 seconds = cols[1].slider(
     "Window length (s)",
