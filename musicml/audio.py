@@ -32,6 +32,16 @@ MAX_INVALID_SHARE = 0.01
 """Files with more than this share of NaN or infinite samples are refused as damaged;
 fewer are repaired by setting those samples to zero."""
 
+MAX_SAMPLE_RATE = 192_000
+"""Highest sample rate accepted (studio masters). Refusing higher rates before decoding
+keeps the memory of the longest accepted file bounded, whatever its header claims."""
+
+_BLOCK_SAMPLES = 1 << 22
+"""Samples (frames × channels) decoded per read: about 16 MB of float32."""
+
+_UNKNOWN_FRAMES = 2**62
+"""libsndfile reports about 2**63 frames when a stream does not declare its length."""
+
 AUDIO_EXTENSIONS = ("wav", "mp3", "flac", "ogg")
 """File types the app accepts for songs and recordings."""
 
@@ -115,8 +125,16 @@ def load_audio(
     try:
         with sf.SoundFile(handle) as f:
             file_sr = f.samplerate
+            if file_sr > MAX_SAMPLE_RATE:
+                raise AudioDecodeError(
+                    f"{label} is sampled at {file_sr:,} Hz; musicml reads audio sampled at up "
+                    f"to {MAX_SAMPLE_RATE:,} Hz. Please export it at 44,100 or 48,000 Hz."
+                )
             limit = None if max_seconds is None else int(max_seconds * file_sr)
-            audio, invalid = _read_mono(f, limit)
+            if limit is not None and limit < f.frames < _UNKNOWN_FRAMES:
+                audio, n_read, invalid = None, f.frames, 0  # too long: refused undecoded
+            else:
+                audio, n_read, invalid = _read_mono(f, limit, sr)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, EOFError) as exc:
         raise AudioDecodeError(
             f"{label} could not be read as audio. Please use a WAV, MP3, FLAC or OGG file."
@@ -126,36 +144,43 @@ def load_audio(
             f"{label} is longer than the limit of {max_seconds:g} seconds. "
             "Please trim it or use a shorter file."
         )
-    if audio.size == 0:
+    if n_read == 0:
         raise AudioDecodeError(f"{label} contains no sound (it is empty).")
-    if invalid > MAX_INVALID_SHARE * audio.size:
+    if invalid > MAX_INVALID_SHARE * n_read:
         raise AudioDecodeError(
-            f"{label} looks damaged: {invalid / audio.size:.0%} of its samples are not valid "
+            f"{label} looks damaged: {invalid / n_read:.0%} of its samples are not valid "
             "numbers. Please export it again or use another file."
         )
-    if audio.size < int(min_seconds * file_sr):
+    if n_read < int(min_seconds * file_sr):
         raise AudioDecodeError(
-            f"{label} is only {audio.size / file_sr * 1000:.0f} ms long; musicml needs at "
+            f"{label} is only {n_read / file_sr * 1000:.0f} ms long; musicml needs at "
             f"least {min_seconds * 1000:.0f} ms of audio."
         )
-    if sr is not None and sr != file_sr:
-        audio = resample(audio, file_sr, sr)
     return Clip(audio=audio, sr=int(sr or file_sr), name=label)
 
 
-def _read_mono(f: sf.SoundFile, limit: int | None) -> tuple[np.ndarray | None, int]:
-    """Decode ``f`` block by block into one clean mono float32 array.
+def _read_mono(
+    f: sf.SoundFile, limit: int | None, sr: int | None
+) -> tuple[np.ndarray | None, int, int]:
+    """Decode ``f`` block by block into one clean mono float32 array at ``sr``.
 
-    Mixing each block down at once keeps peak memory near the size of the
-    mono result, not of the multichannel file. Returns ``None`` once more than
-    ``limit`` frames arrive (a hostile header cannot make us decode an
-    unbounded stream), and the number of mono samples that were NaN or
-    infinite (set to zero).
+    Each block is mixed down, cleaned and resampled at once (soxr's stream
+    gives the same samples as resampling the whole file), so peak memory stays
+    near the size of the result at ``sr``, not of the multichannel file at its
+    own rate. Returns ``None`` as soon as more than ``limit`` frames arrive (a
+    hostile header cannot make us decode an unbounded stream, nor more than
+    one frame past the limit), the number of frames read, and the number of
+    mono samples that were NaN or infinite (set to zero).
     """
-    block = max(4096, (1 << 22) // max(1, f.channels))  # about 16 MB of samples a read
+    block = max(4096, _BLOCK_SAMPLES // max(1, f.channels))
+    stream = None
+    if sr is not None and sr != f.samplerate:
+        stream = soxr.ResampleStream(f.samplerate, sr, 1, dtype="float32")
     parts, total, invalid = [], 0, 0
     while True:
-        data = f.read(frames=block, dtype="float32", always_2d=True)
+        # Never ask for more than one frame past the limit: reaching it is enough.
+        frames = block if limit is None else min(block, limit + 1 - total)
+        data = f.read(frames=frames, dtype="float32", always_2d=True)
         if not len(data):
             break
         mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0].copy()
@@ -164,11 +189,14 @@ def _read_mono(f: sf.SoundFile, limit: int | None) -> tuple[np.ndarray | None, i
             invalid += len(mono) - int(np.count_nonzero(finite))
             mono[~finite] = 0.0
         np.clip(mono, -1.0, 1.0, out=mono)
-        parts.append(mono)
         total += len(mono)
         if limit is not None and total > limit:
-            return None, invalid
-    return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)), invalid
+            return None, total, invalid
+        parts.append(mono if stream is None else stream.resample_chunk(mono))
+    if stream is not None:
+        parts.append(stream.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
+    audio = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    return audio.astype(np.float32, copy=False), total, invalid
 
 
 def resample(audio: np.ndarray, orig_sr: int, sr: int) -> np.ndarray:

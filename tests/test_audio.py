@@ -139,3 +139,77 @@ def test_resample_batches_along_the_last_axis():
     assert out.shape == (2, 22050)
     assert out.dtype == np.float32
     assert abs(peak_frequency(out[1], 22050) - 880) < PEAK_TOLERANCE_HZ
+
+
+def _silent_flac(seconds: float, sr: int) -> bytes:
+    """A FLAC of ``seconds`` of silence, written a minute at a time (tiny: silence packs well)."""
+    buffer = io.BytesIO()
+    with sf.SoundFile(buffer, "w", sr, 1, format="FLAC") as f:
+        minute = np.zeros(60 * sr, dtype=np.int16)
+        for _ in range(int(seconds // 60)):
+            f.write(minute)
+        f.write(minute[: round(seconds % 60 * sr)])
+    return buffer.getvalue()
+
+
+def _without_declared_length(flac: bytes) -> bytes:
+    """The same FLAC with STREAMINFO's total-samples field zeroed ("length unknown")."""
+    data = bytearray(flac)
+    offset = 4 + 4 + 10  # "fLaC", block header, block/frame sizes: then sr|ch|bps|total
+    fields = int.from_bytes(data[offset : offset + 8], "big") & ~((1 << 36) - 1)
+    data[offset : offset + 8] = fields.to_bytes(8, "big")
+    return bytes(data)
+
+
+PEAK_BYTES_REFUSED = 5 * 2**20
+"""A file refused by its header should cost next to no memory."""
+
+
+def test_hours_of_silent_flac_are_refused_before_decoding():
+    import tracemalloc
+
+    data = _silent_flac(3 * 3600, 8000)
+    assert len(data) < 2**20  # a tiny upload that would decode to 86 million samples
+    tracemalloc.start()
+    try:
+        with pytest.raises(AudioDecodeError, match="longer than the limit of 600 seconds"):
+            load_audio(data, name="3h.flac")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < PEAK_BYTES_REFUSED
+
+
+def test_a_stream_of_unknown_length_stops_at_the_duration_cap():
+    import tracemalloc
+
+    data = _without_declared_length(_silent_flac(60, 8000))
+    assert sf.info(io.BytesIO(data)).frames > 2**62  # libsndfile: "unknown"
+    tracemalloc.start()
+    try:
+        with pytest.raises(AudioDecodeError, match="longer than the limit of 5 seconds"):
+            load_audio(data, sr=None, max_seconds=5)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8000 * 60 * 4  # less than the whole minute as float32
+
+
+def test_sample_rates_above_192_khz_are_refused_before_decoding():
+    data = _silent_flac(1.0, 384000)
+    with pytest.raises(AudioDecodeError, match=r"hi\.flac is sampled at 384,000 Hz; musicml"):
+        load_audio(data, name="hi.flac")
+    assert load_audio(_silent_flac(1.0, 192000)).sr == DEFAULT_SR
+
+
+def test_block_by_block_resampling_matches_resampling_the_whole_file(
+    monkeypatch, stereo_44k_wav_bytes
+):
+    import musicml.audio
+
+    whole = load_audio(stereo_44k_wav_bytes, sr=None)
+    expected = resample(whole.audio, whole.sr, DEFAULT_SR)
+    monkeypatch.setattr(musicml.audio, "_BLOCK_SAMPLES", 8192)  # 11 blocks of 4096 frames
+    clip = load_audio(stereo_44k_wav_bytes)
+    assert clip.sr == DEFAULT_SR
+    np.testing.assert_allclose(clip.audio, expected, atol=1e-6)
