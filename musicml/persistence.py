@@ -25,8 +25,9 @@ import skops.io as sio
 from sklearn.base import BaseEstimator
 
 from musicml import features as _features
+from musicml.audio import MAX_SAMPLE_RATE
 from musicml.errors import ModelFileError
-from musicml.models import TrainedModel, _json_safe
+from musicml.models import ModelSpec, TrainedModel, _json_safe, class_probabilities
 
 FORMAT = "musicml-model"
 FORMAT_VERSION = 1
@@ -37,6 +38,26 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 """Archives that would unpack to more than this are refused (zip bombs)."""
 MAX_MEMBERS = 20_000
+
+MIN_SAMPLE_RATE = 1000
+"""Lowest model sample rate accepted (audio is resampled to the model's rate)."""
+
+FEATURE_LIMITS = {
+    "n_fft": (16, 32768),
+    "n_mels": (1, 512),
+    "n_mfcc": (1, 256),
+    "n_bins": (1, 1024),
+    "bins_per_octave": (1, 120),
+    "n_fft_bins": (1, 100_000),
+}
+"""Ranges of feature settings a model file may hold: far beyond what musicml trains, and
+small enough that a hostile file cannot make classifying a song cost unbounded memory."""
+
+MAX_FRAMES_PER_SECOND = 1000
+"""A model's frame hop must be at least 1 ms of audio (sr / hop_length at most this)."""
+
+MAX_OVERLAP = 64
+"""A model's frames may overlap at most this much (n_fft / hop_length)."""
 
 _SKLEARN_TYPES = (
     "sklearn.pipeline.Pipeline",
@@ -235,7 +256,14 @@ def inspect_model_file(data: bytes, *, label: str = "the model file") -> dict:
             if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
                 raise ModelFileError(f"{label} unpacks to more than 400 MB. {hint}")
             schema = json.loads(archive.read("schema.json"))
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        RecursionError,  # JSON nested deeper than Python's stack
+    ) as exc:
         raise ModelFileError(f"{label} is not a readable skops model file. {hint}") from exc
     types: set[str] = set()
     nodes: set[str] = set()
@@ -285,26 +313,138 @@ def load_model(source: bytes | str | Path | BinaryIO, *, name: str | None = None
         raise ModelFileError(f"{label} is a skops file but not a musicml model.")
     try:
         meta = json.loads(document["meta"])
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise ModelFileError(f"{label} has unreadable model information.") from exc
-    if meta.get("format") != FORMAT or not isinstance(meta.get("classes"), list):
+    if (
+        not isinstance(meta, dict)
+        or meta.get("format") != FORMAT
+        or not isinstance(meta.get("classes"), list)
+    ):
         raise ModelFileError(f"{label} is a skops file but not a musicml model.")
     pipeline = document["pipeline"]
     if not hasattr(pipeline, "predict") or not hasattr(pipeline, "named_steps"):
         raise ModelFileError(f"{label} does not hold a classifier pipeline.")
-    info = dict(meta.get("info") or {})
-    info["versions"] = meta.get("versions", {})
-    info["version_warnings"] = _version_warnings(meta.get("versions", {}))
+    model = _checked_model(pipeline, meta, label, name)
+    _check_it_classifies(model, label)
+    return model
+
+
+def _checked_model(pipeline, meta: dict, label: str, name: str | None) -> TrainedModel:
+    """The :class:`TrainedModel` of a file's pipeline and metadata, once both make sense.
+
+    Everything a page or the command line later relies on is checked here, so a
+    hand-edited file fails now with :class:`ModelFileError` instead of later
+    with a traceback or an unbounded computation: the sample rate, the segment
+    length, the class names (those of the fitted pipeline), the feature step
+    and its settings (see :data:`FEATURE_LIMITS`), and the recorded settings.
+    """
+    unreadable = f"{label} has unreadable model information."
+    sr, clip_seconds = meta.get("sr", 22050), meta.get("clip_seconds", 1.0)
+    if isinstance(sr, bool) or not isinstance(sr, int):
+        raise ModelFileError(unreadable)
+    if not MIN_SAMPLE_RATE <= sr <= MAX_SAMPLE_RATE:
+        raise ModelFileError(
+            f"{label} expects audio at {sr:,} Hz; musicml models work between "
+            f"{MIN_SAMPLE_RATE:,} and {MAX_SAMPLE_RATE:,} Hz."
+        )
+    if (
+        isinstance(clip_seconds, bool)
+        or not isinstance(clip_seconds, (int, float))
+        or not (np.isfinite(clip_seconds) and clip_seconds > 0)
+    ):
+        raise ModelFileError(unreadable)
+    sections = {key: meta.get(key) or {} for key in ("spec", "metrics", "info")}
+    if not all(isinstance(value, dict) for value in sections.values()):
+        raise ModelFileError(unreadable)
+    if sections["spec"]:
+        try:
+            ModelSpec(**sections["spec"])
+        except (TypeError, ValueError) as exc:
+            raise ModelFileError(unreadable) from exc
+    classes = [str(c) for c in meta["classes"]]
+    fitted = [str(c) for c in getattr(pipeline, "classes_", [])]
+    if len(classes) < 2 or classes != fitted:
+        raise ModelFileError(
+            f"{label} names the classes {classes!r}, but its classifier predicts {fitted!r}; "
+            "the file was edited or damaged."
+        )
+    for extractor in _extractors(pipeline, label):
+        _check_extractor(extractor, sr, label)
+    versions = meta.get("versions")
+    versions = versions if isinstance(versions, dict) else {}
+    info = dict(sections["info"])
+    info["versions"] = versions
+    info["version_warnings"] = _version_warnings(versions)
     return TrainedModel(
         pipeline=pipeline,
-        classes=[str(c) for c in meta["classes"]],
-        sr=int(meta.get("sr", 22050)),
-        clip_seconds=float(meta.get("clip_seconds", 1.0)),
+        classes=classes,
+        sr=sr,
+        clip_seconds=float(clip_seconds),
         name=name or str(meta.get("name", "model")),
-        spec=dict(meta.get("spec") or {}),
-        metrics=dict(meta.get("metrics") or {}),
+        spec=dict(sections["spec"]),
+        metrics=dict(sections["metrics"]),
         info=info,
     )
+
+
+def _extractors(pipeline, label: str) -> list:
+    """The pipeline's :class:`~musicml.features.FeatureExtractor` steps (one, or a union's)."""
+    step = pipeline.named_steps.get("features")
+    parts = (
+        [part for _, part in step.transformer_list] if hasattr(step, "transformer_list") else [step]
+    )
+    if not parts or not all(isinstance(part, _features.FeatureExtractor) for part in parts):
+        raise ModelFileError(
+            f"{label} does not start with musicml's audio features, so it cannot classify "
+            "audio. Only models trained by musicml can be loaded."
+        )
+    return parts
+
+
+def _check_extractor(extractor, sr: int, label: str) -> None:
+    """Refuse feature settings outside :data:`FEATURE_LIMITS` or at another rate than ``sr``."""
+    settings = getattr(extractor, "__dict__", {})
+    if settings.get("sr") != sr:
+        raise ModelFileError(
+            f"{label} computes its features at {settings.get('sr')!r} Hz but expects audio at "
+            f"{sr} Hz; the file was edited or damaged."
+        )
+    for key, (low, high) in FEATURE_LIMITS.items():
+        value = settings.get(key)
+        if not isinstance(value, (int, np.integer)) or not low <= value <= high:
+            raise ModelFileError(
+                f"{label} has the feature setting {key}={value!r}; musicml models use "
+                f"{low} to {high}."
+            )
+    hop, n_fft = settings.get("hop_length"), settings["n_fft"]
+    if (
+        not isinstance(hop, (int, np.integer))
+        or hop < max(1, sr // MAX_FRAMES_PER_SECOND)
+        or n_fft > MAX_OVERLAP * hop
+    ):
+        raise ModelFileError(
+            f"{label} has the feature setting hop_length={hop!r}; with n_fft={n_fft} at "
+            f"{sr} Hz musicml models use at least "
+            f"{max(1, sr // MAX_FRAMES_PER_SECOND, -(-n_fft // MAX_OVERLAP))}."
+        )
+
+
+def _check_it_classifies(model: TrainedModel, label: str) -> None:
+    """Run the model on one second of silence and of a tone: it must give class probabilities."""
+    t = np.arange(model.sr, dtype=np.float32) / model.sr
+    probe = np.stack([np.zeros_like(t), 0.5 * np.sin(2 * np.pi * 440.0 * t)])
+    try:
+        probabilities = class_probabilities(model.pipeline, probe)
+    except Exception as exc:  # a pipeline whose parts do not fit together, say
+        raise ModelFileError(
+            f"{label} holds a model that does not work on audio, so it was refused. Only "
+            "models trained by musicml can be loaded."
+        ) from exc
+    if probabilities.shape != (2, len(model.classes)) or not np.isfinite(probabilities).all():
+        raise ModelFileError(
+            f"{label} holds a model whose outputs do not match its {len(model.classes)} "
+            "classes, so it was refused."
+        )
 
 
 def _version_warnings(saved: dict) -> list[str]:

@@ -150,3 +150,111 @@ def test_missing_file_and_wrong_extension(tmp_path, data):
     with pytest.raises(ModelFileError, match=r"\.skops"):
         save_model(model, tmp_path / "model.pkl")
     assert not os.path.exists(tmp_path / "model.pkl")
+
+
+@pytest.fixture(scope="module")
+def model(data):
+    return fit_model(data, feature_params={"n_mels": 16}, name="m")
+
+
+def _skops(document) -> bytes:
+    buffer = io.BytesIO()
+    sio.dump(document, buffer)
+    return buffer.getvalue()
+
+
+def _with_meta(model, **changes) -> bytes:
+    """A musicml model file whose metadata was edited by hand."""
+    from musicml.persistence import model_metadata
+
+    meta = {**model_metadata(model), **changes}
+    return _skops({"pipeline": model.pipeline, "meta": json.dumps(meta)})
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"sr": "22050"}, "unreadable model information"),
+        ({"sr": 10**9}, r"expects audio at 1,000,000,000 Hz; musicml models work between"),
+        ({"sr": 0}, "expects audio at 0 Hz"),
+        ({"sr": 16000}, "computes its features at 8000 Hz but expects audio at 16000 Hz"),
+        ({"clip_seconds": "long"}, "unreadable model information"),
+        ({"clip_seconds": -1.0}, "unreadable model information"),
+        ({"classes": ["sound"]}, r"names the classes \['sound'\], but its classifier predicts"),
+        ({"classes": ["sound", "silence"]}, "names the classes"),  # swapped: wrong labels
+        ({"info": [1, 2]}, "unreadable model information"),
+        ({"spec": {"model": "logreg", "nonsense": 1}}, "unreadable model information"),
+        ({"spec": {"model": "evil"}}, "unreadable model information"),
+    ],
+)
+def test_edited_metadata_is_refused_in_plain_words(model, changes, message):
+    with pytest.raises(ModelFileError, match=message):
+        load_model(_with_meta(model, **changes))
+
+
+def test_metadata_that_is_not_an_object_is_refused(model):
+    with pytest.raises(ModelFileError, match="not a musicml model"):
+        load_model(_skops({"pipeline": model.pipeline, "meta": "[1, 2]"}))
+    deep = "[" * 100_000 + "]" * 100_000  # deeper than Python's JSON parser can go
+    with pytest.raises(ModelFileError, match="unreadable model information"):
+        load_model(_skops({"pipeline": model.pipeline, "meta": deep}))
+
+
+def test_odd_version_records_are_ignored(model):
+    loaded = load_model(_with_meta(model, versions=["1.0"]))
+    assert loaded.info["version_warnings"] == []
+
+
+def test_a_plain_sklearn_pipeline_dressed_as_a_musicml_model_is_refused():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    pipeline = Pipeline([("scale", StandardScaler()), ("model", LogisticRegression())])
+    pipeline.fit(rng.standard_normal((20, 3)), np.array(["a", "b"] * 10))
+    meta = json.dumps({"format": "musicml-model", "classes": ["a", "b"]})
+    with pytest.raises(ModelFileError, match="does not start with musicml's audio features"):
+        load_model(_skops({"pipeline": pipeline, "meta": meta}))
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("n_fft", 2**26, r"n_fft=67108864; musicml models use 16 to 32768"),
+        ("n_mels", 10**6, r"n_mels=1000000"),
+        ("n_fft", 2048.5, r"n_fft=2048\.5"),
+        (
+            "hop_length",
+            1,
+            r"hop_length=1; with n_fft=2048 at 8000 Hz musicml models use at least 32",
+        ),
+        ("sr", 10**9, r"computes its features at 1000000000 Hz"),
+        ("stats", ("mean",) * 50, "does not work on audio"),  # more features than the scaler
+        ("kind", "evil", "does not work on audio"),
+    ],
+)
+def test_hostile_feature_settings_are_refused_before_any_audio_is_seen(
+    model, setting, value, message
+):
+    import copy
+
+    from musicml.persistence import model_metadata
+
+    pipeline = copy.deepcopy(model.pipeline)
+    pipeline.named_steps["features"].set_params(**{setting: value})
+    document = {"pipeline": pipeline, "meta": json.dumps(model_metadata(model))}
+    with pytest.raises(ModelFileError, match=message):
+        load_model(_skops(document))
+
+
+def test_a_schema_nested_too_deep_is_refused(model):
+    with zipfile.ZipFile(io.BytesIO(model_bytes(model))) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members["schema.json"] = b"[" * 100_000 + b"]" * 100_000
+    hacked = io.BytesIO()
+    with zipfile.ZipFile(hacked, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    with pytest.raises(ModelFileError, match="not a readable skops model file"):
+        load_model(hacked.getvalue())

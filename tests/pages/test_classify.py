@@ -123,3 +123,21 @@ def test_model_trained_this_session_is_offered():
     at.selectbox(key="classify.model").set_value(option).run()
     assert not at.exception and not at.error
     assert set(_timeline_labels(at)) <= {"silence", "sound"}
+
+
+def test_edited_model_file_shows_an_error_not_a_traceback():
+    import io
+    import json
+
+    import skops.io as sio
+
+    from musicml.builtin import builtin_model
+    from musicml.persistence import model_metadata
+
+    model = builtin_model("builtin:sound-silence")
+    meta = {**model_metadata(model), "classes": ["cat", "dog", "bird"]}
+    buffer = io.BytesIO()
+    sio.dump({"pipeline": model.pipeline, "meta": json.dumps(meta)}, buffer)
+    at = _with_model_file(_open(), "edited.skops", buffer.getvalue())
+    assert not at.exception
+    assert at.error and "names the classes ['cat', 'dog', 'bird']" in at.error[0].value
