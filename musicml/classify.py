@@ -193,9 +193,10 @@ def classify_clip(
         Any sample rate; it is resampled to the model's.
     model : TrainedModel or fitted Pipeline
     segment : float, "onsets" or None, default None
-        Window length in seconds, ``"onsets"`` to cut at detected note onsets,
-        or ``None`` for the length of the model's training clips (1 s for the
-        built-in models).
+        Window length in seconds (at least :data:`MIN_SEGMENT_SECONDS`),
+        ``"onsets"`` to cut at detected note onsets, or ``None`` for the length
+        of the model's training clips (1 s for the built-in models; never
+        shorter than :data:`MIN_SEGMENT_SECONDS`).
 
     Returns
     -------
@@ -206,7 +207,9 @@ def classify_clip(
     audio = clip.audio if clip.sr == sr else resample(clip.audio, clip.sr, sr)
     audio = np.asarray(audio, dtype=np.float32)
     if segment is None:
-        segment = model.clip_seconds or 1.0
+        # A model trained on tiny clips (drum hits) must not cut a song into
+        # millions of windows: no window is shorter than a label can mean.
+        segment = max(model.clip_seconds or 1.0, MIN_SEGMENT_SECONDS)
     if isinstance(segment, str):
         if segment != "onsets":
             raise ParameterError(
@@ -214,6 +217,11 @@ def classify_clip(
             )
         ranges = onset_segments(audio, sr)
     else:
+        if not float(segment) >= MIN_SEGMENT_SECONDS:
+            raise ParameterError(
+                f"segment must be at least {MIN_SEGMENT_SECONDS:g} seconds (or 'onsets'); "
+                f"got {segment!r}."
+            )
         ranges = fixed_segments(len(audio), sr, seconds=float(segment))
     probabilities = segment_probabilities(model, audio, ranges)
     best = probabilities.argmax(axis=1)

@@ -143,3 +143,15 @@ def test_csv_and_resynthesis(notes_model):
 def test_bad_segment_is_refused(notes_model):
     with pytest.raises(ParameterError, match="onsets"):
         classify_clip(Clip(np.zeros(SR, np.float32), SR), notes_model, segment="beats")
+
+
+def test_a_model_of_tiny_clips_still_gets_windows_of_a_tenth_of_a_second(notes_model):
+    from dataclasses import replace
+
+    from musicml.classify import MIN_SEGMENT_SECONDS
+
+    drums = replace(notes_model, clip_seconds=0.0002)  # trained on 4-sample clips
+    result = classify_clip(Clip(np.zeros(3 * SR, np.float32), SR), drums)
+    assert len(result.segments) == round(3 / MIN_SEGMENT_SECONDS)
+    with pytest.raises(ParameterError, match=r"at least 0\.1 seconds"):
+        classify_clip(Clip(np.zeros(SR, np.float32), SR), notes_model, segment=0.001)
