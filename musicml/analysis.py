@@ -709,8 +709,10 @@ def harmonic_percussive(
         raise ParameterError(f"kernel_size must be at least 3; got {kernel_size!r}.")
     if margin < 1:
         raise ParameterError(f"margin must be at least 1; got {margin!r}.")
-    harmonic, percussive = librosa.effects.hpss(audio, kernel_size=kernel_size, margin=margin)
-    return harmonic.astype(np.float32), percussive.astype(np.float32)
+    # librosa's HPSS returns NaN for fewer than four frames: pad a short sound to one window.
+    padded = np.pad(audio, (0, max(0, N_FFT - audio.size)))
+    harmonic, percussive = librosa.effects.hpss(padded, kernel_size=kernel_size, margin=margin)
+    return harmonic[: audio.size].astype(np.float32), percussive[: audio.size].astype(np.float32)
 
 
 def time_stretch(audio: np.ndarray, *, rate: float) -> np.ndarray:
@@ -845,6 +847,8 @@ def nmf_decompose(
         raise ParameterError(f"n_components must be between 1 and 32; got {n_components!r}.")
     spectrum = librosa.stft(audio, n_fft=n_fft, hop_length=hop_length)
     magnitude, phase = librosa.magphase(spectrum)
+    # NNDSVD needs at least as many frames as components; a short sound starts at random.
+    init = "nndsvda" if n_components <= min(magnitude.shape) else "random"
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -857,7 +861,7 @@ def nmf_decompose(
             sort=True,
             random_state=seed,
             max_iter=max_iter,
-            init="nndsvda",
+            init=init,
         )
     return Decomposition(
         sr=_check_sr(sr),

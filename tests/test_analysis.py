@@ -289,3 +289,27 @@ def test_subsampled_tempogram_gives_librosas_tempo():
     expected = float(librosa.feature.tempo(onset_envelope=env, sr=SR)[0])
     assert analysis.estimate_tempo(env, sr=SR) == expected  # 1292 frames: every window
     assert analysis.estimate_tempo(env, sr=SR, max_columns=200) == expected  # every 7th
+
+
+SHORTEST = round(0.05 * SR)
+"""The shortest sound load_audio accepts: 50 ms, three STFT frames."""
+
+RECONSTRUCTION_ATOL = 1e-5
+
+
+def test_hpss_of_the_shortest_sound_is_finite_and_sums_back():
+    audio = (0.1 * np.random.default_rng(1).standard_normal(SHORTEST)).astype(np.float32)
+    harmonic, percussive = analysis.harmonic_percussive(audio)
+    assert harmonic.shape == percussive.shape == audio.shape
+    assert np.isfinite(harmonic).all() and np.isfinite(percussive).all()
+    np.testing.assert_allclose(harmonic + percussive, audio, atol=RECONSTRUCTION_ATOL)
+
+
+def test_nmf_of_the_shortest_sound_takes_more_components_than_frames():
+    audio = (0.1 * np.random.default_rng(1).standard_normal(SHORTEST)).astype(np.float32)
+    decomposition = analysis.nmf_decompose(audio, n_components=12, seed=0)
+    assert decomposition.magnitude.shape[1] == 3
+    assert decomposition.components.shape == (1025, 12)
+    assert np.isfinite(decomposition.activations).all()
+    again = analysis.nmf_decompose(audio, n_components=12, seed=0)
+    np.testing.assert_array_equal(again.components, decomposition.components)

@@ -122,3 +122,17 @@ def test_long_upload_works_on_a_movable_excerpt():
     at.slider(key="analysis.start").set_value(5.0).run()
     assert not at.exception
     assert next(c.value for c in at.caption if "becomes" in c.value).startswith("15.0 s")
+
+
+def test_the_shortest_accepted_upload_works_in_every_view():
+    noise = 0.1 * np.random.default_rng(1).standard_normal(round(0.05 * 22050))
+    at = _open()
+    at.segmented_control(key="analysis.source").set_value("Upload a file").run()
+    at.file_uploader(key="analysis.upload").set_value(
+        ("blip.wav", encode(noise.astype(np.float32), 22050), "audio/wav")
+    )
+    at.run()
+    for view in at.segmented_control(key="analysis.view").options:
+        at.segmented_control(key="analysis.view").set_value(view).run()
+        assert not at.exception, view
+        assert not at.error, (view, [e.value for e in at.error])
