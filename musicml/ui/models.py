@@ -295,7 +295,14 @@ def example_store() -> list[tuple[str, np.ndarray, int, str]]:
 
 
 def add_example(label: str, clip: Clip) -> bool:
-    """Keep ``clip`` as an example of ``label``; False if this very audio is already kept."""
+    """Keep ``clip`` as an example of ``label``; False if this very audio is already kept.
+
+    An empty class name is refused before anything is kept: a nameless example
+    would make every later data set fail until all examples were cleared.
+    """
+    label = str(label).strip()
+    if not label:
+        raise ParameterError("the class name is empty; type a name for these examples first.")
     digest = _digest(clip.audio)
     store = example_store()
     if any(d == digest and lab == label for lab, _, _, d in store):

@@ -188,3 +188,20 @@ def test_switching_builtins_keeps_the_strategy_and_shows_progress_once():
     at.selectbox(key="train.data").set_value("Built-in: sound vs silence").run()
     assert at.selectbox(key="train.multiclass").value == "ovr"
     assert not at.exception
+
+
+def test_an_example_without_a_class_name_is_refused_and_the_others_are_kept():
+    at = _open()
+    at.selectbox(key="train.data").set_value("Record or upload your own examples").run()
+    for label, frequency in (("hum", 150.0), ("   ", 3000.0), ("whistle", 3000.0)):
+        at.text_input(key="train.own_label").set_value(label).run()
+        at.audio_input(key="train.record").set_value(
+            ("rec.wav", _wav_of(frequency), "audio/wav")
+        ).run()
+        at.button(key="train.own_add").click().run()
+        assert not at.exception, at.exception
+        if not label.strip():
+            assert at.error and "class name is empty" in at.error[0].value
+    assert not at.error, [e.value for e in at.error]
+    assert [label for label, *_ in at.session_state["train.examples"]] == ["hum", "whistle"]
+    assert list(at.session_state["models"].values())[-1].classes == ["hum", "whistle"]
