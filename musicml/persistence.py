@@ -429,11 +429,25 @@ def _check_extractor(extractor, sr: int, label: str) -> None:
         )
 
 
+def _single_process(pipeline) -> None:
+    """Set every step's ``n_jobs`` and ``verbose`` back to their defaults, in place.
+
+    musicml never sets them; a file that does could make each prediction start
+    hundreds of worker processes (``n_jobs=200``) or print on the console.
+    """
+    params = pipeline.get_params(deep=True)
+    pipeline.set_params(
+        **{key: None for key in params if key.split("__")[-1] == "n_jobs"},
+        **{key: 0 for key in params if key.split("__")[-1] == "verbose"},
+    )
+
+
 def _check_it_classifies(model: TrainedModel, label: str) -> None:
     """Run the model on one second of silence and of a tone: it must give class probabilities."""
     t = np.arange(model.sr, dtype=np.float32) / model.sr
     probe = np.stack([np.zeros_like(t), 0.5 * np.sin(2 * np.pi * 440.0 * t)])
     try:
+        _single_process(model.pipeline)
         probabilities = class_probabilities(model.pipeline, probe)
     except Exception as exc:  # a pipeline whose parts do not fit together, say
         raise ModelFileError(

@@ -258,3 +258,17 @@ def test_a_schema_nested_too_deep_is_refused(model):
             archive.writestr(name, content)
     with pytest.raises(ModelFileError, match="not a readable skops model file"):
         load_model(hacked.getvalue())
+
+
+def test_a_file_cannot_make_predictions_start_worker_processes(model):
+    import copy
+
+    from musicml.persistence import model_metadata
+
+    pipeline = copy.deepcopy(model.pipeline)
+    pipeline.set_params(model__n_jobs=200, model__verbose=3)
+    document = {"pipeline": pipeline, "meta": json.dumps(model_metadata(model))}
+    loaded = load_model(_skops(document))
+    params = loaded.pipeline.get_params(deep=True)
+    assert params["model__n_jobs"] is None
+    assert params["model__verbose"] == 0
