@@ -429,6 +429,88 @@ def _check_extractor(extractor, sr: int, label: str) -> None:
         )
 
 
+def _fitted_parts(pipeline):
+    """Every estimator, tree and array-holder reachable from ``pipeline`` (each once)."""
+    stack, seen = [pipeline], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, BaseEstimator):
+            stack.extend(vars(item).values())
+
+
+def _check_fitted_arrays(pipeline, label: str) -> None:
+    """Refuse fitted arrays that compiled code would index without checking.
+
+    scikit-learn's trees and libsvm trust their arrays: a hand-edited file
+    with a child index pointing back up a tree loops forever, one past the end
+    crashes the process. Decision trees must have children after their parent
+    and inside the tree, split features inside the input; SVMs consistent
+    shapes and no precomputed kernel. (A stored KD- or ball tree cannot get
+    this far: its distance metric is not a trusted type.)
+    """
+    from sklearn.svm import SVC
+    from sklearn.tree import DecisionTreeClassifier
+
+    for part in _fitted_parts(pipeline):
+        try:
+            if isinstance(part, DecisionTreeClassifier) and hasattr(part, "tree_"):
+                ok = _tree_is_sound(part.tree_, int(getattr(part, "n_features_in_", 0)))
+            elif isinstance(part, SVC) and hasattr(part, "support_vectors_"):
+                ok = _svm_is_sound(part)
+            else:
+                continue
+        except (AttributeError, TypeError, ValueError):  # arrays missing or of odd types
+            ok = False
+        if not ok:
+            raise ModelFileError(
+                f"{label} holds a {type(part).__name__} whose fitted arrays do not fit "
+                "together (the file was edited or damaged), so it was refused."
+            )
+
+
+def _tree_is_sound(tree, n_features: int) -> bool:
+    n = int(tree.node_count)
+    left, right = np.asarray(tree.children_left), np.asarray(tree.children_right)
+    feature = np.asarray(tree.feature)
+    if not (left.shape == right.shape == feature.shape == (n,)) or n < 1:
+        return False
+    inner = ~((left == -1) & (right == -1))
+    index = np.arange(n)[inner]
+    return bool(
+        np.all((left[inner] > index) & (left[inner] < n))
+        and np.all((right[inner] > index) & (right[inner] < n))
+        and np.all((feature[inner] >= 0) & (feature[inner] < n_features))
+    )
+
+
+def _svm_is_sound(svm) -> bool:
+    vectors = np.asarray(svm.support_vectors_)
+    k = len(getattr(svm, "classes_", []))
+    pairs = k * (k - 1) // 2
+    n_support = np.asarray(getattr(svm, "_n_support", []))
+    shapes_ok = (
+        vectors.ndim == 2
+        and vectors.shape[1] == getattr(svm, "n_features_in_", -1)
+        and n_support.shape == (k,)
+        and bool(np.all(n_support >= 0))
+        and int(n_support.sum()) == vectors.shape[0]
+        and np.shape(svm.support_) == (vectors.shape[0],)
+        and np.shape(svm._dual_coef_) == (k - 1, vectors.shape[0])
+        and np.shape(svm._intercept_) == (pairs,)
+        and np.size(svm._probA) in (0, pairs)
+        and np.size(svm._probB) in (0, pairs)
+    )
+    return bool(shapes_ok and svm.kernel in ("linear", "poly", "rbf", "sigmoid"))
+
+
 def _single_process(pipeline) -> None:
     """Set every step's ``n_jobs`` and ``verbose`` back to their defaults, in place.
 
@@ -446,6 +528,7 @@ def _check_it_classifies(model: TrainedModel, label: str) -> None:
     """Run the model on one second of silence and of a tone: it must give class probabilities."""
     t = np.arange(model.sr, dtype=np.float32) / model.sr
     probe = np.stack([np.zeros_like(t), 0.5 * np.sin(2 * np.pi * 440.0 * t)])
+    _check_fitted_arrays(model.pipeline, label)
     try:
         _single_process(model.pipeline)
         probabilities = class_probabilities(model.pipeline, probe)

@@ -272,3 +272,53 @@ def test_a_file_cannot_make_predictions_start_worker_processes(model):
     params = loaded.pipeline.get_params(deep=True)
     assert params["model__n_jobs"] is None
     assert params["model__verbose"] == 0
+
+
+def _edited(model, edit) -> bytes:
+    """A file of ``model`` with ``edit(pipeline)`` applied to a copy of its fitted pipeline."""
+    import copy
+
+    from musicml.persistence import model_metadata
+
+    pipeline = copy.deepcopy(model.pipeline)
+    edit(pipeline)
+    return _skops({"pipeline": pipeline, "meta": json.dumps(model_metadata(model))})
+
+
+def _first_tree(pipeline):
+    return pipeline.named_steps["model"].estimators_[0].tree_
+
+
+def _set_nodes(tree, **columns):
+    state = tree.__getstate__()
+    nodes = state["nodes"].copy()
+    for column, (index, value) in columns.items():
+        nodes[column][index] = value
+    state["nodes"] = nodes
+    tree.__setstate__(state)
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {"left_child": (0, 0), "right_child": (0, 0)},  # a loop: prediction never ends
+        {"left_child": (0, 10**9)},  # past the end: the process would crash
+        {"feature": (0, 10**6)},  # a feature the input does not have
+    ],
+    ids=["loop", "past-the-end", "feature"],
+)
+def test_a_forest_with_edited_tree_arrays_is_refused_before_it_runs(data, columns):
+    forest = fit_model(data, feature_params={"n_mels": 16}, model="forest", n_trees=3)
+    edited = _edited(forest, lambda p: _set_nodes(_first_tree(p), **columns))
+    with pytest.raises(ModelFileError, match="DecisionTreeClassifier whose fitted arrays"):
+        load_model(edited)
+
+
+def test_an_svm_with_inconsistent_arrays_is_refused(data):
+    svm = fit_model(data, feature_params={"n_mels": 16}, model="svm")
+
+    def shrink(pipeline):
+        pipeline.named_steps["model"]._dual_coef_ = np.ones((1, 1))
+
+    with pytest.raises(ModelFileError, match="SVC whose fitted arrays do not fit together"):
+        load_model(_edited(svm, shrink))
