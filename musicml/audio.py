@@ -176,7 +176,12 @@ def _read_mono(
     stream = None
     if sr is not None and sr != f.samplerate:
         stream = soxr.ResampleStream(f.samplerate, sr, 1, dtype="float32")
-    parts, total, invalid = [], 0, 0
+    # At the file's own rate, blocks go straight into one array of the declared
+    # length (at most ``limit``: longer files were refused unread), not into a
+    # list joined at the end, which would hold the audio twice.
+    declared = stream is None and limit is not None and f.frames < _UNKNOWN_FRAMES
+    out = np.empty(f.frames if declared else 0, dtype=np.float32)
+    parts, total, filled, invalid = [], 0, 0, 0
     while True:
         # Never ask for more than one frame past the limit: reaching it is enough.
         frames = block if limit is None else min(block, limit + 1 - total)
@@ -192,10 +197,17 @@ def _read_mono(
         total += len(mono)
         if limit is not None and total > limit:
             return None, total, invalid
-        parts.append(mono if stream is None else stream.resample_chunk(mono))
+        if stream is not None:
+            parts.append(stream.resample_chunk(mono))
+        elif not parts and filled + len(mono) <= len(out):
+            out[filled : filled + len(mono)] = mono
+            filled += len(mono)
+        else:  # more than the header declared
+            parts.append(mono)
     if stream is not None:
         parts.append(stream.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
-    audio = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    head = out[:filled] if filled == len(out) else out[:filled].copy()
+    audio = np.concatenate([head, *parts]) if parts else head
     return audio.astype(np.float32, copy=False), total, invalid
 
 

@@ -213,3 +213,31 @@ def test_block_by_block_resampling_matches_resampling_the_whole_file(
     clip = load_audio(stereo_44k_wav_bytes)
     assert clip.sr == DEFAULT_SR
     np.testing.assert_allclose(clip.audio, expected, atol=1e-6)
+
+
+def test_audio_at_its_own_rate_is_held_once_in_memory(monkeypatch):
+    import tracemalloc
+
+    import musicml.audio
+
+    monkeypatch.setattr(musicml.audio, "_BLOCK_SAMPLES", 8192)  # small blocks: the result dominates
+    data = _silent_flac(60, 8000)
+    output_bytes = 60 * 8000 * 4
+    tracemalloc.start()
+    try:
+        clip = load_audio(data, sr=None)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert clip.duration == pytest.approx(60.0)
+    assert peak < 1.5 * output_bytes  # not twice: no list of blocks joined at the end
+
+
+def test_a_file_shorter_than_its_header_says_gives_what_it_holds():
+    mp3 = encode(tone(440.0, seconds=2.0), 22050, fmt="MP3")
+    cut = mp3[: len(mp3) // 2]
+    declared = sf.info(io.BytesIO(cut)).frames
+    expected = sf.read(io.BytesIO(cut), dtype="float32")[0]
+    assert len(expected) < declared  # the header still counts the whole song
+    clip = load_audio(cut, sr=None)
+    np.testing.assert_allclose(clip.audio, np.clip(expected, -1, 1), atol=1e-6)
