@@ -57,6 +57,8 @@ class Clip:
     audio: np.ndarray
     sr: int
     name: str = ""
+    source_sr: int | None = None
+    """The file's own sample rate, for a clip decoded by :func:`load_audio`."""
 
     @property
     def duration(self) -> float:
@@ -91,6 +93,7 @@ def load_audio(
     max_seconds: float | None = MAX_SECONDS,
     min_seconds: float = MIN_SECONDS,
     name: str | None = None,
+    duration: float | None = None,
 ) -> Clip:
     """Decode audio into a mono float32 :class:`Clip`.
 
@@ -106,6 +109,9 @@ def load_audio(
         Shorter audio is refused.
     name : str, optional
         Display name; defaults to the file name.
+    duration : float or None, default None
+        Read only the first ``duration`` seconds (as ``librosa.load``): the
+        rest is never decoded, and a longer file is not refused.
 
     Returns
     -------
@@ -120,6 +126,8 @@ def load_audio(
     """
     if sr is not None and (not isinstance(sr, (int, np.integer)) or sr <= 0):
         raise ParameterError(f"sr must be a positive integer or None; got {sr!r}.")
+    if duration is not None and not (np.isfinite(duration) and duration > 0):
+        raise ParameterError(f"duration must be a positive number of seconds; got {duration!r}.")
     handle, default_name = _read_source(source)
     label = name or default_name
     try:
@@ -131,10 +139,13 @@ def load_audio(
                     f"to {MAX_SAMPLE_RATE:,} Hz. Please export it at 44,100 or 48,000 Hz."
                 )
             limit = None if max_seconds is None else int(max_seconds * file_sr)
+            stop = None if duration is None else max(1, round(duration * file_sr))
+            if stop is not None and (limit is None or stop <= limit):
+                limit = None  # only the first `duration` seconds are read: within the cap
             if limit is not None and limit < f.frames < _UNKNOWN_FRAMES:
                 audio, n_read, invalid = None, f.frames, 0  # too long: refused undecoded
             else:
-                audio, n_read, invalid = _read_mono(f, limit, sr)
+                audio, n_read, invalid = _read_mono(f, limit, sr, stop=stop)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, EOFError) as exc:
         raise AudioDecodeError(
             f"{label} could not be read as audio. Please use a WAV, MP3, FLAC or OGG file."
@@ -156,11 +167,11 @@ def load_audio(
             f"{label} is only {n_read / file_sr * 1000:.0f} ms long; musicml needs at "
             f"least {min_seconds * 1000:.0f} ms of audio."
         )
-    return Clip(audio=audio, sr=int(sr or file_sr), name=label)
+    return Clip(audio=audio, sr=int(sr or file_sr), name=label, source_sr=int(file_sr))
 
 
 def _read_mono(
-    f: sf.SoundFile, limit: int | None, sr: int | None
+    f: sf.SoundFile, limit: int | None, sr: int | None, *, stop: int | None = None
 ) -> tuple[np.ndarray | None, int, int]:
     """Decode ``f`` block by block into one clean mono float32 array at ``sr``.
 
@@ -170,7 +181,8 @@ def _read_mono(
     own rate. Returns ``None`` as soon as more than ``limit`` frames arrive (a
     hostile header cannot make us decode an unbounded stream, nor more than
     one frame past the limit), the number of frames read, and the number of
-    mono samples that were NaN or infinite (set to zero).
+    mono samples that were NaN or infinite (set to zero). Reading ends after
+    ``stop`` frames, when given.
     """
     block = max(4096, _BLOCK_SAMPLES // max(1, f.channels))
     stream = None
@@ -179,12 +191,15 @@ def _read_mono(
     # At the file's own rate, blocks go straight into one array of the declared
     # length (at most ``limit``: longer files were refused unread), not into a
     # list joined at the end, which would hold the audio twice.
-    declared = stream is None and limit is not None and f.frames < _UNKNOWN_FRAMES
-    out = np.empty(f.frames if declared else 0, dtype=np.float32)
+    bounded = limit is not None or stop is not None
+    declared = stream is None and bounded and f.frames < _UNKNOWN_FRAMES
+    out = np.empty(min(f.frames, stop or f.frames) if declared else 0, dtype=np.float32)
     parts, total, filled, invalid = [], 0, 0, 0
-    while True:
+    while stop is None or total < stop:
         # Never ask for more than one frame past the limit: reaching it is enough.
         frames = block if limit is None else min(block, limit + 1 - total)
+        if stop is not None:
+            frames = min(frames, stop - total)
         data = f.read(frames=frames, dtype="float32", always_2d=True)
         if not len(data):
             break

@@ -177,7 +177,12 @@ def _folder_entries(root: Path, notes: list[str], max_members: int = MAX_MEMBERS
             if path.is_symlink():
                 notes.append(f"skipped '{rel}': symbolic links are not followed")
                 continue
-            size = path.stat().st_size
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                # A pipe or a device named *.wav would block reading forever.
+                notes.append(f"skipped '{rel}': not a regular file")
+                continue
+            size = status.st_size
             if size > MAX_MEMBER_BYTES:
                 notes.append(f"skipped '{rel}': larger than {MAX_MEMBER_BYTES // 2**20} MB")
                 continue
@@ -228,7 +233,12 @@ def _csv_rows(entry: _Entry) -> list[tuple[str, str]]:
     except UnicodeDecodeError as exc:
         raise DataSetError(f"'{entry.path}' is not UTF-8 text ({exc}).") from exc
     reader = csv.reader(io.StringIO(text))
-    rows = [r for r in reader if any(cell.strip() for cell in r)]
+    try:
+        rows = [r for r in reader if any(cell.strip() for cell in r)]
+    except csv.Error as exc:
+        raise DataSetError(
+            f"'{entry.path}' is not a readable CSV file ({exc}); it needs lines 'file,label'."
+        ) from exc
     if not rows:
         raise DataSetError(f"'{entry.path}' is empty; it needs a header 'file,label'.")
     header = [c.strip().lower() for c in rows[0]]
@@ -380,8 +390,9 @@ def labelled_clips(
     max_total_seconds: float = 3600.0,
     max_seconds_per_file: float | None = None,
     max_file_seconds: float = MAX_FILE_SECONDS,
-) -> Iterator[tuple[np.ndarray, int, str, str]]:
-    """Decode the files one at a time, at their own sample rate.
+    sr: int | None = None,
+) -> Iterator[tuple[np.ndarray, int, str, str, int]]:
+    """Decode the files one at a time, at ``sr`` or at their own sample rate.
 
     Unreadable files are skipped with a note in ``files.notes``.
 
@@ -392,15 +403,19 @@ def labelled_clips(
     max_total_seconds : float, default 3600
         Stop with an error once the clips add up to more than this.
     max_seconds_per_file : float or None
-        Keep only the first seconds of each file.
+        Keep only the first seconds of each file (the rest is not decoded).
     max_file_seconds : float, default 3600
-        Skip, with a note, files longer than this (``max_seconds_per_file``
-        only trims the files that are kept).
+        Skip, with a note, files longer than this (with ``max_seconds_per_file``
+        only the part that is kept counts).
+    sr : int or None, default None
+        Resample while decoding (memory follows ``sr``, not the file's rate);
+        ``None`` keeps each file's rate.
 
     Yields
     ------
     tuple
-        ``(audio, sr, label, name)``; ``audio`` has shape ``(n_samples,)``, float32.
+        ``(audio, sr, label, name, file_sr)``; ``audio`` has shape
+        ``(n_samples,)``, float32; ``file_sr`` is the file's own rate.
 
     Raises
     ------
@@ -422,16 +437,17 @@ def labelled_clips(
         try:
             # min_seconds=0: a data set keeps short clips (drum hits) exactly as saved.
             clip = load_audio(
-                entry.read(), sr=None, max_seconds=max_file_seconds, min_seconds=0, name=name
+                entry.read(),
+                sr=sr,
+                max_seconds=max_file_seconds,
+                min_seconds=0,
+                name=name,
+                duration=max_seconds_per_file,
             )
         except AudioDecodeError as exc:
             files.notes.append(f"skipped '{name}': {exc}")
             continue
         audio = clip.audio
-        if max_seconds_per_file is not None:
-            keep = max(1, round(max_seconds_per_file * clip.sr))
-            # A copy, so the rest of a long file is not kept alive by the view.
-            audio = audio[:keep].copy() if keep < len(audio) else audio
         total_seconds += len(audio) / clip.sr
         if total_seconds > max_total_seconds:
             raise DataSetError(
@@ -440,7 +456,7 @@ def labelled_clips(
                 "command line's --seconds-per-file)."
             )
         decoded += 1
-        yield audio, clip.sr, label, name
+        yield audio, clip.sr, label, name, clip.source_sr or clip.sr
     if not decoded:
         raise DataSetError(
             f"none of the {len(files)} audio files in {files.source_name} could be read; "
@@ -498,13 +514,14 @@ def labelled_batches(
         max_total_seconds=max_total_seconds,
         max_seconds_per_file=max_seconds_per_file,
         max_file_seconds=min(max_total_seconds, MAX_FILE_SECONDS),
+        sr=int(sr),
     )
     rates: Counter = Counter()
     batch: list[tuple[np.ndarray, str, str]] = []
     seconds = 0.0
-    for audio, rate, label, name in clips:
-        rates[rate] += 1
-        batch.append((resample(audio, rate, sr), label, name))
+    for audio, rate, label, name, file_rate in clips:
+        rates[file_rate] += 1
+        batch.append((audio, label, name))
         seconds += len(audio) / rate
         if seconds >= batch_seconds:
             yield _batch_dataset(batch, sr)
@@ -575,26 +592,28 @@ def load_labelled_audio(
             max_total_seconds=max_total_seconds,
             max_seconds_per_file=max_seconds_per_file,
             max_file_seconds=max_total_seconds,
+            sr=sr,
         )
     )
-    rates = Counter(rate for _, rate, _, _ in decoded)
+    rates = Counter(file_rate for *_, file_rate in decoded)
     target = int(sr) if sr is not None else rates.most_common(1)[0][0]
     note = _resampling_note(rates, target)
     if note:
         notes.append(note)
-    clips = [resample(audio, rate, target) for audio, rate, _, _ in decoded]
-    labels = [label for _, _, label, _ in decoded]
-    names = [name for _, _, _, name in decoded]
+    clips = [resample(audio, rate, target) for audio, rate, *_ in decoded]
+    labels = [label for _, _, label, _, _ in decoded]
+    names = [name for _, _, _, name, _ in decoded]
 
     settings = {"kind": "user", "source": files.source_name, "sr": target}
     if files.settings_entry is not None:
         try:
             saved = json.loads(files.settings_entry.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             notes.append("ignored settings.json: it is not valid JSON")
         else:
             if isinstance(saved, dict) and isinstance(saved.get("settings"), dict):
-                settings = saved["settings"]
+                # What made the data set, as saved; the rate is the clips' own.
+                settings = {**saved["settings"], "sr": target}
     if len(set(labels)) < 2:
         notes.append(f"only one class was found ({labels[0]!r}); training needs two or more")
     return Dataset(

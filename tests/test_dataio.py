@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import stat
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -146,6 +148,7 @@ def test_unreadable_members_are_skipped_with_a_note():
         ({"/etc/x.wav": wav()}, "absolute path"),
         ({"loose.wav": wav()}, "no labelled audio"),
         ({"labels.csv": b"name,class\nx.wav,a\n", "x.wav": wav()}, "header"),
+        ({"labels.csv": b"file,label\nx.wav," + b"a" * 200_000, "x.wav": wav()}, "readable CSV"),
     ],
 )
 def test_bad_zips_are_refused_with_clear_messages(members, match):
@@ -236,3 +239,34 @@ def test_batches_keep_a_limit_of_their_own_and_need_readable_audio(class_folder)
     broken = labelled_files(make_zip({"a/x.wav": b"junk", "b/y.wav": b"more junk"}))
     with pytest.raises(DataSetError, match="none of the 2 audio files"):
         list(labelled_batches(broken))
+
+
+def test_pipes_in_a_folder_are_skipped_not_read(class_folder):
+    """A FIFO named like audio would block a read forever."""
+    os.mkfifo(class_folder / "high" / "pipe.wav")
+    loaded = load_labelled_audio(class_folder)
+    assert len(loaded) == 6
+    assert "skipped 'high/pipe.wav': not a regular file" in loaded.notes
+
+
+def test_a_hostile_settings_json_is_ignored_and_the_rate_is_the_clips_own(small_notes):
+    nested = b'{"settings": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    data = make_zip({"settings.json": nested, "a/x.wav": wav(), "b/y.wav": wav(880.0)})
+    assert "ignored settings.json: it is not valid JSON" in load_labelled_audio(data).notes
+    archive = dataset_to_zip(small_notes)
+    assert load_labelled_audio(archive, sr=16000).settings["sr"] == 16000
+
+
+def test_only_the_kept_seconds_of_each_file_are_decoded(tmp_path):
+    """Ten minutes at 192 kHz (a 0.5 MB FLAC) with 1 s per file kept: no 460 MB decode."""
+    for label in ("a", "b"):
+        (tmp_path / label).mkdir()
+        sf.write(tmp_path / label / "long.flac", np.zeros(192_000 * 600), 192_000)
+    tracemalloc.start()
+    try:
+        loaded = load_labelled_audio(tmp_path, max_seconds_per_file=1.0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert {len(c) for c in loaded.clips} == {SR}
+    assert peak < 20 * 2**20
