@@ -143,6 +143,22 @@ def print_notes(notes: Sequence[str]) -> None:
         sys.stderr.write(f"note: {note}\n")
 
 
+def load_dataset(args: argparse.Namespace, *, sr: int | None):
+    """The data set named by ``args.data`` (with ``--seed``, ``--per-class`` and
+    ``--seconds-per-file``), its notes printed on stderr."""
+    from musicml.builtin import dataset_from_source
+
+    dataset = dataset_from_source(
+        args.data,
+        sr=sr,
+        seed=args.seed,
+        per_class=args.per_class,
+        seconds_per_file=args.seconds_per_file,
+    )
+    print_notes(dataset.notes)
+    return dataset
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)

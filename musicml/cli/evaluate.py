@@ -58,19 +58,10 @@ def run(args) -> int:
 
 def _builtin_report(model, args) -> dict:
     """A builtin data set is generated in memory, as for training."""
-    from musicml.builtin import dataset_from_source
-    from musicml.cli import print_notes
+    from musicml.cli import load_dataset
     from musicml.evaluation import evaluate_model
 
-    dataset = dataset_from_source(
-        args.data,
-        sr=model.sr,
-        seed=args.seed,
-        per_class=args.per_class,
-        seconds_per_file=args.seconds_per_file,
-    )
-    print_notes(dataset.notes)
-    return evaluate_model(model, dataset)
+    return evaluate_model(model, load_dataset(args, sr=model.sr))
 
 
 def _streamed_report(model, args) -> dict:

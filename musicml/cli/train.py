@@ -72,8 +72,7 @@ def _gamma(text: str):
 def run(args) -> int:
     from pathlib import Path
 
-    from musicml.builtin import dataset_from_source
-    from musicml.cli import print_json, print_notes
+    from musicml.cli import load_dataset, print_json
     from musicml.errors import ParameterError
     from musicml.evaluation import classification_report
     from musicml.models import ModelSpec, train_classifier
@@ -96,14 +95,7 @@ def run(args) -> int:
         n_components=args.components,
         seed=args.seed,
     )
-    dataset = dataset_from_source(
-        args.data,
-        sr=args.sr,
-        seed=args.seed,
-        per_class=args.per_class,
-        seconds_per_file=args.seconds_per_file,
-    )
-    print_notes(dataset.notes)
+    dataset = load_dataset(args, sr=args.sr)
 
     def progress(fraction: float, message: str) -> None:
         if not args.json:

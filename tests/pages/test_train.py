@@ -97,17 +97,20 @@ def _wav_of(frequency: float, seconds: float = 3.0) -> bytes:
     return encode(audio.astype(np.float32), SR)
 
 
+def _add_example(at, label: str, frequency: float) -> None:
+    """Record a tone as an example of ``label`` and press Add."""
+    at.text_input(key="train.own_label").set_value(label).run()
+    at.audio_input(key="train.record").set_value(("rec.wav", _wav_of(frequency), "audio/wav")).run()
+    at.button(key="train.own_add").click().run()
+    assert not at.exception, at.exception
+
+
 def test_recorded_examples_train_a_model():
     at = _open()
     at.selectbox(key="train.data").set_value("Record or upload your own examples").run()
     assert not at.exception
     for label, frequency in (("hum", 150.0), ("whistle", 3000.0)):
-        at.text_input(key="train.own_label").set_value(label).run()
-        at.audio_input(key="train.record").set_value(
-            ("rec.wav", _wav_of(frequency), "audio/wav")
-        ).run()
-        at.button(key="train.own_add").click().run()
-        assert not at.exception, at.exception
+        _add_example(at, label, frequency)
     assert not at.error, [e.value for e in at.error]
     assert len(at.session_state["train.examples"]) == 2
     newest = list(at.session_state["models"].values())[-1]
@@ -194,12 +197,7 @@ def test_an_example_without_a_class_name_is_refused_and_the_others_are_kept():
     at = _open()
     at.selectbox(key="train.data").set_value("Record or upload your own examples").run()
     for label, frequency in (("hum", 150.0), ("   ", 3000.0), ("whistle", 3000.0)):
-        at.text_input(key="train.own_label").set_value(label).run()
-        at.audio_input(key="train.record").set_value(
-            ("rec.wav", _wav_of(frequency), "audio/wav")
-        ).run()
-        at.button(key="train.own_add").click().run()
-        assert not at.exception, at.exception
+        _add_example(at, label, frequency)
         if not label.strip():
             assert at.error and "class name is empty" in at.error[0].value
     assert not at.error, [e.value for e in at.error]
