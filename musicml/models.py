@@ -182,7 +182,11 @@ def build_estimator(spec: ModelSpec) -> object:
         # fit): confidences are a softmax of the margins, see class_probabilities.
         base = SVC(C=spec.C, kernel=spec.kernel, gamma=spec.gamma, class_weight=spec.class_weight)
     elif spec.model == "knn":
-        base = KNeighborsClassifier(n_neighbors=spec.n_neighbors, weights="distance")
+        # Brute force: a k-d or ball tree would be saved with types and index arrays
+        # that a model file from a stranger must not be trusted with.
+        base = KNeighborsClassifier(
+            n_neighbors=spec.n_neighbors, weights="distance", algorithm="brute"
+        )
     else:
         base = RandomForestClassifier(
             n_estimators=spec.n_trees, class_weight=spec.class_weight, random_state=spec.seed

@@ -35,6 +35,8 @@ def data():
         {"model": "logreg", "multiclass": "ovr"},
         {"model": "svm", "multiclass": "ovo", "reduce": "pca", "n_components": 3},
         {"model": "knn"},
+        # Two dimensions would make scikit-learn's default k-NN build a k-d tree.
+        {"model": "knn", "reduce": "pca", "n_components": 2},
         {"model": "forest", "n_trees": 5},
     ],
 )
