@@ -76,10 +76,18 @@ class Classification:
 
     @property
     def label(self) -> str:
-        """The label covering most of the clip (ties: the higher mean probability)."""
+        """The label covering most of the clip (ties: the higher mean probability).
+
+        For a notes model it is the note heard longest: silence is the summary
+        only when no note sounds at all. A recording of one note is mostly the
+        room after the note has died away, yet it is a recording of that note.
+        """
         shares = self.distribution
         probabilities = self.song_probabilities
-        return max(self.classes, key=lambda c: (shares[c], probabilities[c]))
+        candidates = self.classes
+        if is_note_model(self.classes):
+            candidates = [c for c in self.classes if c != "silence" and shares[c] > 0] or candidates
+        return max(candidates, key=lambda c: (shares[c], probabilities[c]))
 
     def summary(self) -> dict:
         """``{"label", "distribution"}`` as the command line prints it."""

@@ -82,7 +82,12 @@ if model.clip_seconds >= 5 or len(result.segments) == 1:
     verdict = max(probabilities, key=probabilities.get)
     st.metric("Predicted class for the whole song", f"{verdict} ({probabilities[verdict]:.0%})")
 share = shares[result.label]
-headline = "Mostly" if share > 0.5 else f"Most common ({share:.0%} of the time):"
+if share < shares.get("silence", 0.0):  # a notes model: the note heard longest, not the room
+    headline = f"Note heard longest ({share:.0%} of the time, silence {shares['silence']:.0%}):"
+elif share > 0.5:
+    headline = "Mostly"
+else:
+    headline = f"Most common ({share:.0%} of the time):"
 st.subheader(f"{headline} **{result.label}**", anchor=False)
 st.markdown(
     f"{len(result.segments)} segment{'' if len(result.segments) == 1 else 's'} over "

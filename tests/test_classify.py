@@ -120,6 +120,18 @@ def test_a_note_that_stops_ends_its_segment(notes_model):
     assert result.segments[-1].start_s == pytest.approx(0.8 + 0.03 * np.log(10**1.75), abs=0.04)
 
 
+def test_the_summary_of_a_notes_model_names_the_note_not_the_room(notes_model):
+    """One second of E4, then three of a quiet room: the summary is E, silence 75 %."""
+    audio, _ = example_melody(sr=SR, notes=("E4", "silence", "silence", "silence"))
+    result = classify_clip(Clip(audio, SR), notes_model, segment=1.0)
+    assert result.distribution["silence"] == pytest.approx(0.75)
+    assert result.summary()["label"] == "E"
+    quiet = classify_clip(Clip(audio[SR:], SR), notes_model, segment=1.0)
+    assert quiet.label == "silence"
+    rooms = classify_clip(Clip(audio, SR), builtin_model("builtin:sound-silence"), segment=1.0)
+    assert rooms.label == "silence"  # other models keep the plain majority
+
+
 def test_a_different_sample_rate_is_resampled(notes_model):
     audio, _truth = example_melody(sr=16000, notes=("G3", "silence", "E4"))
     result = classify_clip(Clip(audio, 16000), notes_model, segment=1.0)

@@ -73,7 +73,7 @@ def run(args) -> int:
     for document in documents:
         summary = document["summary"]
         print(
-            f"{document['file']} ({document['duration_s']:.1f} s): mostly {summary['label']} "
+            f"{document['file']} ({document['duration_s']:.1f} s): {summary['label']} "
             f"({summary['distribution'][summary['label']]:.0%} of the time)"
         )
         for s in document["segments"]:

@@ -50,6 +50,17 @@ def test_upload_is_classified():
     assert "Mostly **D**" in at.subheader[0].value
 
 
+def test_one_note_in_a_quiet_room_is_summarised_as_that_note():
+    audio, _ = example_melody(sr=SR, notes=("A4", "silence", "silence", "silence"))
+    at = _open()
+    at.segmented_control(key="classify.source").set_value("Upload a file").run()
+    at.file_uploader(key="classify.upload").set_value(("a.wav", encode(audio, SR), "audio/wav"))
+    at.run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value.startswith("Note heard longest (25% of the time, silence 75%)")
+    assert at.subheader[0].value.endswith("**A**")
+
+
 def test_recording_is_classified_with_the_sound_silence_model():
     audio, _ = example_melody(sr=SR, notes=("G4", "silence", "C5"))
     at = _open()
