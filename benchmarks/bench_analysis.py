@@ -16,18 +16,18 @@ Also: :func:`musicml.analysis.warm_up` (what the app runs in the background at
 start), the resident memory before the first request (imports, and warm-up
 where run) and the peak resident memory up to the end of the first request.
 
-Measured 2026-11-22 on the 2-core build machine while other jobs kept it busy
-(load average 3-4; the naive route took 3.5 s warm here, against 1.6 s on the
-idle machine the issue quotes, so divide by about two for an idle machine):
+Measured 2026-12-01 on the 2-core build machine (load average 1-2):
 
     route                   cold load+analyse   warm   peak MB   beats   BPM
-    shared                              5.6 s  1.16 s      318     367   123.0
-    naive                               7.5 s  3.47 s      416     367   123.0
-    shared after warm_up()              1.2 s  1.29 s      398     367   123.0
+    shared                             2.77 s  0.53 s      319     367   123.0
+    naive                              5.56 s  1.23 s      420     367   123.0
+    shared after warm_up()             0.53 s  0.55 s      319     367   123.0
 
-    load alone (decode + resample), warm: 0.42 s; warm_up() in a fresh process: 3.3 s.
-    With an empty numba cache the first analysis in a process took 49 s (librosa's
-    kernels compiling); with the cache filled, 3.7-6.4 s; after warm_up(), about 1 s.
+    load alone (decode + resample), warm: 0.26 s; warm_up() in a fresh process: 1.9 s.
+    With an EMPTY numba cache (a fresh install) warm_up() took 22.2 s: 14.0 s of it is
+    `import librosa.util`, whose guvectorize kernels compile for ten signatures on
+    import, 5.6 s onset peak picking and backtracking; the next fresh process, with
+    the cache filled, took 2.4 s.
 """
 
 from __future__ import annotations
