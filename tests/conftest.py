@@ -77,7 +77,7 @@ def chart_spec(at, index: int = 0) -> dict:
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
-def run_cli(*args: str, timeout: float = 120):
+def run_cli(*args: str, timeout: float = 120, env: dict | None = None):
     """``python -m musicml ARGS...`` from the project root, output captured as text."""
     import subprocess
     import sys
@@ -88,4 +88,5 @@ def run_cli(*args: str, timeout: float = 120):
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )

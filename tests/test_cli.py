@@ -35,6 +35,19 @@ def test_info_json_is_one_document(tmp_path, tone_wav_bytes, capsys):
     assert document == [{"file": str(path), "duration_s": 2.0, "sr": 22050}]
 
 
+@pytest.mark.slow
+def test_warm_up_fills_the_numba_cache_it_names(tmp_path):
+    """A fresh cache folder (a fresh install): the command compiles librosa's kernels into it."""
+    import os
+
+    result = run_cli("warm-up", "--json", env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["numba_cache"] == str(tmp_path)
+    assert document["seconds"] > 0
+    assert any(path.suffix == ".nbc" for path in tmp_path.rglob("*"))
+
+
 @pytest.mark.parametrize("content", [b"", b"not audio at all" * 10])
 def test_bad_audio_fails_with_one_line(tmp_path, capsys, content):
     path = tmp_path / "bad.wav"
