@@ -456,7 +456,7 @@ def labelled_clips(
                 "command line's --seconds-per-file)."
             )
         decoded += 1
-        yield audio, clip.sr, label, name, clip.source_sr or clip.sr
+        yield audio, clip.sr, label, name, clip.source_sr
     if not decoded:
         raise DataSetError(
             f"none of the {len(files)} audio files in {files.source_name} could be read; "
