@@ -237,7 +237,8 @@ def _csv_rows(entry: _Entry) -> list[tuple[str, str]]:
         rows = [r for r in reader if any(cell.strip() for cell in r)]
     except csv.Error as exc:
         raise DataSetError(
-            f"'{entry.path}' is not a readable CSV file ({exc}); it needs lines 'file,label'."
+            f"'{entry.path}' is not a readable CSV file: a line is too long or badly quoted. "
+            "It needs lines 'file,label'."
         ) from exc
     if not rows:
         raise DataSetError(f"'{entry.path}' is empty; it needs a header 'file,label'.")
