@@ -2,16 +2,7 @@
 
 import streamlit as st
 
-from musicml import synth
-from musicml.audio import DEFAULT_SR, Clip
-from musicml.builtin import example_melody
-from musicml.classify import is_note_model, resynthesize, segments_csv
-from musicml.figures.classify import distribution_figure, segments_over_spectrogram, song_figure
-from musicml.figures.signal import spectrogram_figure
-from musicml.ui.cache import wav_of
-from musicml.ui.layout import friendly_errors, page_setup
-from musicml.ui.models import classify_cached, model_picker, spectrogram_of
-from musicml.ui.widgets import audio_picker
+from musicml.ui.layout import page_setup
 
 page_setup(
     "Classify",
@@ -21,6 +12,18 @@ page_setup(
     "the instrument and octave; the **sound vs silence** model finds the quiet parts. Models you "
     "trained on the Train page, or downloaded earlier, work here too.",
 )
+
+# The title shows at once; the heavier imports below load while it is on screen.
+from musicml import synth
+from musicml.audio import DEFAULT_SR, Clip
+from musicml.builtin import example_melody
+from musicml.classify import is_note_model, resynthesize, segments_csv
+from musicml.figures.classify import distribution_figure, segments_over_spectrogram, song_figure
+from musicml.figures.signal import spectrogram_figure
+from musicml.ui.cache import play
+from musicml.ui.layout import friendly_errors
+from musicml.ui.models import classify_cached, model_picker, spectrogram_of
+from musicml.ui.widgets import audio_picker
 
 with friendly_errors():
     model = model_picker("classify")
@@ -116,9 +119,9 @@ st.plotly_chart(
 left, right = st.columns(2)
 with left:
     st.markdown("**Listen**: the song, then what the model heard.")
-    st.audio(wav_of(clip.audio, clip.sr), format="audio/wav")
+    play(clip.audio, clip.sr, alt=f"{clip.name}")
     if notes or "sound" in result.classes:
-        st.audio(wav_of(resynthesize(result, sr=clip.sr), clip.sr), format="audio/wav")
+        play(resynthesize(result, sr=clip.sr), clip.sr, alt="What the model heard, played back")
         st.caption(
             "The second player resynthesises the predictions: every segment labelled as a "
             "note is played as a soft tone of that note (in octave 4), silence stays silent."

@@ -1,14 +1,8 @@
 """Loss surface: logistic regression from the inside."""
 
-import math
-
 import streamlit as st
 
-from musicml.figures import loss as figures
-from musicml.lossdata import IRIS_FEATURES
-from musicml.ui import loss as lab
-from musicml.ui.layout import friendly_errors, page_setup
-from musicml.ui.state import session_datasets
+from musicml.ui.layout import page_setup
 
 page_setup(
     "Loss surface",
@@ -18,6 +12,15 @@ page_setup(
     "that surface for data with two features, watch gradient descent walk it, and check that "
     "it lands exactly where scikit-learn does.",
 )
+
+# The title shows at once; the heavier imports below load while it is on screen.
+import math
+
+from musicml.figures import loss as figures
+from musicml.lossdata import IRIS_FEATURES
+from musicml.ui import loss as lab
+from musicml.ui.layout import friendly_errors
+from musicml.ui.state import session_datasets
 
 # ----------------------------------------------------------------------------- data
 source = st.segmented_control(

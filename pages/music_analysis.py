@@ -2,6 +2,18 @@
 
 import streamlit as st
 
+from musicml.ui.layout import page_setup
+
+page_setup(
+    "Music analysis",
+    ":material/music_note:",
+    "An **onset** is the moment a note starts: the energy in some frequencies jumps. Beats are "
+    "the regular pulse you tap your foot to; the **tempo** counts them per minute (BPM). Below, "
+    "listen with clicks on the beats, split the sound into parts, change its speed and pitch, "
+    "and look at its harmony beat by beat.",
+)
+
+# The title shows at once; the heavier imports below load while it is on screen.
 from musicml.analysis import KEY_NAMES, PITCH_CLASSES, strongest_pitch_class
 from musicml.figures.analysis import (
     beats_figure,
@@ -13,20 +25,10 @@ from musicml.figures.analysis import (
 )
 from musicml.figures.signal import spectrogram_figure
 from musicml.ui import analysis as glue
-from musicml.ui.cache import wav_of
-from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.cache import play, wav_download
+from musicml.ui.layout import friendly_errors
 from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
-
-page_setup(
-    "Music analysis",
-    ":material/music_note:",
-    "An **onset** is the moment a note starts: the energy in some frequencies jumps. Beats are "
-    "the regular pulse you tap your foot to; the **tempo** counts them per minute (BPM). Below, "
-    "listen with clicks on the beats, split the sound into parts, change its speed and pitch, "
-    "and look at its harmony beat by beat.",
-)
-glue.start_warm_up()
 
 EXAMPLES = {
     "Example: drums and melody, 120 BPM": lambda: glue.example_clip(120.0),
@@ -70,18 +72,18 @@ click_on = st.segmented_control(
 )
 times = result.onset_times if click_on == "onsets" else result.beat_times
 with friendly_errors():
-    mixed_wav = glue.clicks_wav_of(key, clip.sr, click_on or "beats", clip.audio, times)
+    mixed = glue.clicks_of(key, clip.sr, click_on or "beats", clip.audio, times)
 CLICK_HINTS = {
     "beats": "a click on every detected beat: if the clicks sit on the pulse, the beat "
     "tracker got it right.",
     "onsets": "a click on every detected onset: each should land where a note starts.",
 }
 st.caption(f"Listen to **{clip.name or 'the sound'}** with {CLICK_HINTS[click_on or 'beats']}")
-st.audio(mixed_wav, format="audio/wav")
+play(mixed, clip.sr, alt=f"The music with clicks on the {click_on or 'beats'}")
 left, right = st.columns(2)
 left.download_button(
     "Download with clicks (WAV)",
-    mixed_wav,
+    wav_download(mixed, clip.sr),
     file_name="with_clicks.wav",
     mime="audio/wav",
     icon=":material/download:",
@@ -134,7 +136,7 @@ if view == "Harmonic / percussive":
     for column, name in zip(st.columns(2), ("harmonic", "percussive"), strict=True):
         with column:
             st.markdown(f"**{name.capitalize()} part**")
-            st.audio(wav_of(parts[name], clip.sr), format="audio/wav")
+            play(parts[name], clip.sr, alt=f"The {name} part")
             st.plotly_chart(
                 spectrogram_figure(
                     parts[f"{name}_db"],
@@ -206,7 +208,7 @@ elif view == "NMF":
     for i, sound in enumerate(nmf["parts"]):
         with columns[i % len(columns)]:
             st.caption(f"Component {i + 1}")
-            st.audio(wav_of(sound, clip.sr), format="audio/wav")
+            play(sound, clip.sr, alt=f"NMF component {i + 1}")
     chosen = st.multiselect(
         "Rebuild from components",
         list(range(1, n_components + 1)),

@@ -2,6 +2,18 @@
 
 import streamlit as st
 
+from musicml.ui.layout import page_setup
+
+page_setup(
+    "Signal lab",
+    ":material/waves:",
+    "The building blocks under every audio feature: **convolution** (sliding one signal along "
+    "another), the **Fourier transform** (which frequencies a signal contains), **filters** "
+    "that keep some frequencies and remove others, and **Gabor filters** that turn a sound "
+    "into a fixed-length feature vector.",
+)
+
+# The title shows at once; the heavier imports below load while it is on screen.
 from musicml.figures.signals import (
     convolution_spectra_figure,
     fir_response_figure,
@@ -15,19 +27,10 @@ from musicml.figures.signals import (
 )
 from musicml.gabor import GABOR_FEATURE_LENGTH
 from musicml.ui import analysis as glue
-from musicml.ui.cache import wav_of
-from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.cache import play, wav_of
+from musicml.ui.layout import friendly_errors
 from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
-
-page_setup(
-    "Signal lab",
-    ":material/waves:",
-    "The building blocks under every audio feature: **convolution** (sliding one signal along "
-    "another), the **Fourier transform** (which frequencies a signal contains), **filters** "
-    "that keep some frequencies and remove others, and **Gabor filters** that turn a sound "
-    "into a fixed-length feature vector.",
-)
 
 MAX_TAPS = 401
 VIEWS = ["Gaussian smoothing", "Power spectrum", "FIR low-pass", "Gabor filters"]
@@ -131,10 +134,12 @@ elif view == "FIR low-pass":
     )
     before, after = st.columns(2)
     before.caption("White noise")
-    before.audio(wav_of(fir["noise"], fir["sr"]), format="audio/wav")
+    with before:
+        play(fir["noise"], fir["sr"], alt="White noise")
     after.caption(glue.fir_label(fir["edge"]))
     filtered_wav = wav_of(fir["filtered"], fir["sr"])
-    after.audio(filtered_wav, format="audio/wav")
+    with after:
+        play(fir["filtered"], fir["sr"], alt="The filtered noise")
     left, right = st.columns(2)
     left.download_button(
         "Download filtered noise (WAV)",

@@ -2,21 +2,7 @@
 
 import streamlit as st
 
-from musicml import synth
-from musicml.audio import DEFAULT_SR, Clip
-from musicml.features import window_spectrum
-from musicml.figures.signal import representation_figure, spectrum_figure, waveform_figure
-from musicml.ui.cache import wav_of
-from musicml.ui.layout import friendly_errors, page_setup
-from musicml.ui.sound import (
-    KIND_LABELS,
-    cached_representation,
-    sines_demo,
-    synth_source,
-    view_window,
-)
-from musicml.ui.state import session_datasets
-from musicml.ui.widgets import audio_picker
+from musicml.ui.layout import page_setup
 
 page_setup(
     "Spectrograms",
@@ -26,6 +12,23 @@ page_setup(
     "pitch, and **decibels (dB)** relative to the loudest point show quiet detail: a pure tone "
     "is one bright line, silence is dark.",
 )
+
+# The title shows at once; the heavier imports below load while it is on screen.
+from musicml import synth
+from musicml.audio import DEFAULT_SR, Clip
+from musicml.features import window_spectrum
+from musicml.figures.signal import representation_figure, spectrum_figure, waveform_figure
+from musicml.ui.cache import play
+from musicml.ui.layout import friendly_errors
+from musicml.ui.sound import (
+    KIND_LABELS,
+    cached_representation,
+    sines_demo,
+    synth_source,
+    view_window,
+)
+from musicml.ui.state import session_datasets
+from musicml.ui.widgets import audio_picker
 
 
 def examples(key: str) -> dict:
@@ -147,7 +150,7 @@ st.caption(
     f"({n_fft / clip.sr * 1000:.0f} ms) every {hop} samples ({hop / clip.sr * 1000:.0f} ms) · "
     "colour = dB below the loudest point."
 )
-st.audio(wav_of(clip.audio, clip.sr), format="audio/wav")
+play(clip.audio, clip.sr, alt=f"{clip.name}")
 
 wave_col, spec_col = st.columns(2)
 last_start = round(clip.duration - 0.01, 2)

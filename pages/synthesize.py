@@ -1,14 +1,24 @@
 """Synthesize: tones with every parameter on a slider, and labelled data sets built from them."""
 
-import math
-
 import streamlit as st
+
+from musicml.ui.layout import page_setup
+
+page_setup(
+    "Synthesize",
+    ":material/graphic_eq:",
+    "A pure tone is a sine wave **y(t) = A·sin(2πft + φ)**: *A* is how loud it is, *f* how "
+    "high it sounds (cycles per second, Hz), *φ* where in its cycle it starts. The computer "
+    "stores it as samples: *sr* numbers per second.",
+)
+
+# The title shows at once; the heavier imports below load while it is on screen.
+import math
 
 from musicml import synth
 from musicml.audio import SAMPLE_RATES
 from musicml.figures.signal import representation_figure, thumbnail_figure, waveform_figure
-from musicml.ui.cache import wav_of
-from musicml.ui.layout import page_setup
+from musicml.ui.cache import play, wav_of
 from musicml.ui.sound import (
     DATASET_KINDS,
     build_dataset,
@@ -21,14 +31,6 @@ from musicml.ui.sound import (
     zip_download,
 )
 from musicml.ui.state import add_dataset, session_datasets
-
-page_setup(
-    "Synthesize",
-    ":material/graphic_eq:",
-    "A pure tone is a sine wave **y(t) = A·sin(2πft + φ)**: *A* is how loud it is, *f* how "
-    "high it sounds (cycles per second, Hz), *φ* where in its cycle it starts. The computer "
-    "stores it as samples: *sr* numbers per second.",
-)
 
 # ---------------------------------------------------------------- 1. a tone
 st.header("A tone", anchor=False)
@@ -103,11 +105,10 @@ with right, errors_shown_here():
         key="synth.whole",
         alt="Waveform of the whole signal",
     )
-    wav = wav_of(audio, sr)
-    st.audio(wav, format="audio/wav")
+    play(audio, sr, alt="The synthesized tone")
     st.download_button(
         "Download WAV",
-        wav,
+        wav_of(audio, sr),
         file_name=f"{timbre}_{frequency}Hz.wav",
         mime="audio/wav",
         icon=":material/download:",
@@ -153,7 +154,7 @@ with st.expander("Chords and random melodies", icon=":material/queue_music:"):
                 "Notes", pitches, default=["C4", "E4", "G4"], key="synth.chord_notes"
             )
             music = synth.chord(chord_notes, duration=2.0, sr=sr, timbre=timbre)
-        st.audio(wav_of(music, sr), format="audio/wav")
+        play(music, sr, alt="The chord or melody")
 
 # ---------------------------------------------------------------- 3. data-set builder
 st.header("Build a labelled data set", anchor=False)
@@ -275,7 +276,8 @@ for label, indices in dataset.examples(shown).items():
             key=f"synth.thumb.{index}",
             alt=f"Mel spectrogram of a clip labelled {label}",
         )
-        col.audio(wav_of(clip, dataset.sr), format="audio/wav")
+        with col:
+            play(clip, dataset.sr, alt=f"A clip labelled {label}")
 
 st.download_button(
     "Download the data set (zip: WAV + labels.csv + settings.json)",

@@ -2,6 +2,18 @@
 
 import streamlit as st
 
+from musicml.ui.layout import page_setup
+
+page_setup(
+    "Train",
+    ":material/model_training:",
+    "Turn every clip into numbers (its **features**), fit a classifier on most clips, and "
+    "test it on clips held back from training: the held-out score says how it does on sounds "
+    "it has never seen. Change the model, its regularisation **C** and the **multiclass "
+    "strategy**, and compare the models of this session side by side.",
+)
+
+# The title shows at once; the heavier imports below load while it is on screen.
 from musicml.audio import AUDIO_EXTENSIONS
 from musicml.evaluation import (
     LEAVE_ONE_OUT_LIMIT,
@@ -32,8 +44,8 @@ from musicml.models import (
     dataset_from_examples,
     take,
 )
-from musicml.ui.cache import load_uploaded, wav_of
-from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.cache import load_uploaded, play
+from musicml.ui.layout import friendly_errors
 from musicml.ui.models import (
     add_example,
     builtin_dataset,
@@ -46,15 +58,6 @@ from musicml.ui.models import (
     uploaded_dataset,
 )
 from musicml.ui.state import session_datasets
-
-page_setup(
-    "Train",
-    ":material/model_training:",
-    "Turn every clip into numbers (its **features**), fit a classifier on most clips, and "
-    "test it on clips held back from training: the held-out score says how it does on sounds "
-    "it has never seen. Change the model, its regularisation **C** and the **multiclass "
-    "strategy**, and compare the models of this session side by side.",
-)
 
 # ----------------------------------------------------------------------------- data set
 BUILTINS = {
@@ -386,7 +389,7 @@ for row in wrong[:4]:
             f"`{dataset.names[index]}`: really **{row['true']}**, predicted "
             f"**{row['predicted']}** ({row['confidence']:.0%} sure)"
         )
-        st.audio(wav_of(audio, dataset.sr), format="audio/wav")
+        play(audio, dataset.sr, alt="The misclassified clip")
         db = mel_spectrogram_db(audio, sr=dataset.sr, n_mels=64)
         figure = spectrogram_figure(
             db, sr=dataset.sr, hop_length=512, title=f"{row['true']} → {row['predicted']}"

@@ -8,10 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from musicml.figures._layout import finish
+from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap, pool_columns
 from musicml.figures.signal import MAGMA, waveform_figure
-
-MAX_COLUMNS = 1500
-"""Heat maps wider than this are max-pooled over time (a browser draws ~1500 columns)."""
 
 
 def beats_figure(
@@ -30,17 +28,6 @@ def beats_figure(
         title=f"Waveform with onsets and beats · tempo {tempo}",
         markers={"onsets": onset_times, "beats": beat_times},
     )
-
-
-def _pool_columns(matrix: np.ndarray, times: np.ndarray, max_columns: int):
-    n = matrix.shape[1]
-    if n <= max_columns:
-        return matrix, times
-    block = int(np.ceil(n / max_columns))
-    pad = (-n) % block
-    padded = np.pad(matrix, ((0, 0), (0, pad)), mode="edge")
-    pooled = padded.reshape(matrix.shape[0], -1, block).max(axis=2)
-    return pooled, times[::block][: pooled.shape[1]]
 
 
 def feature_figure(
@@ -66,26 +53,25 @@ def feature_figure(
         Shape ``(n_columns,)``: the time of each column (they may be uneven, e.g. beats).
     row_labels : sequence of str, optional
         A name per row (note names, pitch classes); numbers when omitted.
+    colorbar_title : str
+        ``"dB"`` sends whole decibels (see :func:`musicml.figures.heatmap.heatmap`).
     colorscale : str or list, default Magma as rgb() stops
         (Streamlit's chart theme replaces the hex black of plotly's named Magma.)
     """
     matrix = np.asarray(matrix, dtype=np.float32)
-    z, x = _pool_columns(matrix, np.asarray(times, dtype=float), max_columns)
     labels = list(row_labels) if row_labels is not None else list(range(matrix.shape[0]))
-    y = list(range(len(labels)))
-    heat = go.Heatmap(
-        x=x,
-        y=y,
-        z=z,
+    heat = heatmap(
+        matrix,
+        times=times,
+        rows=[str(v) for v in labels],
+        unit=colorbar_title,
         colorscale=colorscale,
         zmid=zmid,
-        colorbar={"title": {"text": colorbar_title}},
-        customdata=np.repeat(np.array(labels, dtype=object)[:, None], z.shape[1], axis=1),
-        hovertemplate="t=%{x:.2f} s<br>%{customdata}<br>%{z:.2f}<extra></extra>",
+        max_columns=max_columns,
     )
     fig = go.Figure(heat)
-    step = max(1, len(labels) // 12)
-    fig.update_yaxes(tickvals=y[::step], ticktext=[str(v) for v in labels[::step]], title=y_title)
+    every = max(1, len(heat.y) // 12)
+    fig.update_yaxes(title=y_title, **category_ticks(heat, lambda i, _: i % every == 0))
     return finish(fig, title=title, x="Time (s)", height=height)
 
 
@@ -153,9 +139,15 @@ def nmf_activations_figure(activations: np.ndarray, *, times: np.ndarray) -> go.
     """How loud each component is over time (the activations H), one line each."""
     fig = go.Figure()
     for i, row in enumerate(np.asarray(activations)):
-        pooled, t = _pool_columns(row[None, :], np.asarray(times, dtype=float), MAX_COLUMNS)
+        pooled, t = pool_columns(row[None, :], np.asarray(times, dtype=np.float32))
         fig.add_trace(
-            go.Scatter(x=t, y=pooled[0], mode="lines", name=f"component {i + 1}", line={"width": 1})
+            go.Scatter(
+                x=t,
+                y=pooled[0].astype(np.float32),
+                mode="lines",
+                name=f"component {i + 1}",
+                line={"width": 1},
+            )
         )
     return finish(
         fig,

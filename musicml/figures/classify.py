@@ -87,29 +87,37 @@ def song_figure(
     times, values = _envelope(np.asarray(audio), sr, 4000)
     fig.add_trace(
         go.Scatter(
-            x=times, y=values, mode="lines", name="waveform", line={"width": 1, "color": "#888"}
+            x=times.astype(np.float32),
+            y=np.asarray(values, dtype=np.float32),
+            mode="lines",
+            name="waveform",
+            line={"width": 1, "color": "#888"},
         ),
         row=1,
         col=1,
     )
     colors = {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(order)}
+    starts = np.array([s.start_s for s in result.segments], dtype=np.float32)
+    ends = np.array([s.end_s for s in result.segments], dtype=np.float32)
+    confidence = np.array([s.confidence for s in result.segments], dtype=np.float32)
+    labels = np.array([s.label for s in result.segments], dtype=object)
     for label in order:
-        mine = [s for s in result.segments if s.label == label]
-        if not mine:
+        mine = np.flatnonzero(labels == label)
+        if not mine.size:
             continue
         fig.add_trace(
             go.Bar(
-                base=[s.start_s for s in mine],
-                x=[s.end_s - s.start_s for s in mine],
-                y=[label] * len(mine),
+                base=starts[mine],
+                x=ends[mine] - starts[mine],
+                y=np.full(mine.size, label, dtype=object),
                 orientation="h",
                 name=label,
                 marker={
                     "color": colors[label],
-                    "opacity": [0.35 + 0.65 * s.confidence for s in mine],
+                    "opacity": 0.35 + 0.65 * confidence[mine],
                     "line": {"width": 0.5, "color": "white"},
                 },
-                customdata=[[s.start_s, s.end_s, s.confidence] for s in mine],
+                customdata=np.stack([starts[mine], ends[mine], confidence[mine]], axis=1),
                 hovertemplate=(
                     f"{label}<br>%{{customdata[0]:.2f}}–%{{customdata[1]:.2f}} s"
                     "<br>confidence %{customdata[2]:.0%}<extra></extra>"
@@ -138,21 +146,64 @@ def song_figure(
     )
 
 
+MAX_SEGMENT_LABELS = 80
+"""Above this many segments the labels over a spectrogram would overlap: hover shows them."""
+
+
+def boundary_lines(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of one line trace drawing a vertical line from 0 to 1 at each time.
+
+    Lines are separated by NaN (a gap), so any number of them is one trace.
+    """
+    times = np.asarray(times, dtype=np.float32)
+    xs = np.repeat(times, 3)
+    xs[2::3] = np.nan
+    ys = np.tile(np.array([0.0, 1.0, np.nan], dtype=np.float32), len(times))
+    return xs, ys
+
+
 def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figure:
-    """Mark segment boundaries and labels on a spectrogram figure (in place)."""
-    for segment in result.segments:
-        fig.add_vline(x=segment.start_s, line={"color": "white", "width": 1, "dash": "dot"})
-    if len(result.segments) <= 60:
-        for segment in result.segments:
-            fig.add_annotation(
-                x=(segment.start_s + segment.end_s) / 2,
-                y=1.0,
-                yref="paper",
-                text=segment.label,
-                showarrow=False,
-                font={"color": "white", "size": 11},
-                yanchor="top",
-            )
+    """Mark segment boundaries and labels on a spectrogram figure (in place).
+
+    Boundaries are one dotted line trace and labels one text trace, both on an
+    overlaid axis from 0 to 1 (``yaxis2``), so the cost does not grow with the
+    number of segments beyond the arrays themselves. Above
+    :data:`MAX_SEGMENT_LABELS` segments the labels are shown on hover only.
+    """
+    segments = result.segments
+    starts = np.array([s.start_s for s in segments], dtype=np.float32)
+    ends = np.array([s.end_s for s in segments], dtype=np.float32)
+    xs, ys = boundary_lines(starts[1:])
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            yaxis="y2",
+            mode="lines",
+            line={"color": "white", "width": 1, "dash": "dot"},
+            hoverinfo="skip",
+            showlegend=False,
+            name="boundaries",
+        )
+    )
+    few = len(segments) <= MAX_SEGMENT_LABELS
+    fig.add_trace(
+        go.Scatter(
+            x=(starts + ends) / 2,
+            y=np.full(len(segments), 0.97, dtype=np.float32),
+            yaxis="y2",
+            mode="text" if few else "markers",
+            text=[s.label for s in segments],
+            textfont={"color": "white", "size": 11},
+            marker={"size": 6, "color": "rgba(255,255,255,0.6)", "symbol": "triangle-down"},
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="labels",
+        )
+    )
+    fig.update_layout(
+        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+    )
     return fig
 
 

@@ -8,6 +8,8 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
+from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap
+
 MAX_POINTS = 4000
 
 MAGMA = [
@@ -97,29 +99,32 @@ def spectrogram_figure(
     times = librosa.frames_to_time(np.arange(n_frames), sr=sr, hop_length=hop_length)
     if scale == "mel":
         freqs = librosa.mel_frequencies(n_mels=n_rows, fmin=fmin, fmax=fmax or sr / 2)
+        heat = heatmap(
+            db,
+            times=times,
+            rows=[f"{f:.0f} Hz" for f in freqs],
+            unit="dB",
+            colorscale=MAGMA,
+            zmin=zmin,
+            zmax=zmax,
+            y_name="f≈",
+        )
+        every = max(1, len(heat.y) // 8)
+        yaxis = category_ticks(heat, lambda i, _: i % every == 0)
         y_title = "Frequency (Hz, mel scale)"
-        y = np.arange(n_rows)
-        ticks = np.linspace(0, n_rows - 1, 8).round().astype(int)
-        yaxis = {"tickvals": ticks, "ticktext": [f"{freqs[t]:.0f}" for t in ticks]}
-        hover = np.repeat(freqs[:, None], n_frames, axis=1).round(0)
-        template = "t=%{x:.2f} s<br>f≈%{customdata:.0f} Hz<br>%{z:.1f} dB<extra></extra>"
     else:
-        y = np.linspace(0, sr / 2, n_rows)
-        y_title = "Frequency (Hz)"
+        heat = heatmap(
+            db,
+            times=times,
+            rows=np.linspace(0, sr / 2, n_rows),
+            unit="dB",
+            colorscale=MAGMA,
+            zmin=zmin,
+            zmax=zmax,
+            y_name="f",
+        )
         yaxis = {}
-        hover = None
-        template = "t=%{x:.2f} s<br>f=%{y:.0f} Hz<br>%{z:.1f} dB<extra></extra>"
-    heat = go.Heatmap(
-        x=times,
-        y=y,
-        z=db,
-        customdata=hover,
-        colorscale=MAGMA,
-        zmin=zmin,
-        zmax=zmax,
-        colorbar={"title": {"text": "dB"}},
-        hovertemplate=template,
-    )
+        y_title = "Frequency (Hz)"
     fig = go.Figure(heat)
     fig.update_layout(
         title=title,
@@ -132,23 +137,8 @@ def spectrogram_figure(
     return fig
 
 
-MAX_FRAMES = 1200
-"""Heat maps wider than this are max-pooled over time (a browser draws them quickly)."""
-
-MAX_ROWS = 512
-"""STFT heat maps taller than this are max-pooled over neighbouring bins."""
-
-
-def _pool_frames(values: np.ndarray, times: np.ndarray, max_frames: int):
-    """Max-pool columns so at most ``max_frames`` remain (peaks stay visible)."""
-    n = values.shape[1]
-    if n <= max_frames:
-        return values, times
-    block = int(np.ceil(n / max_frames))
-    pad = (-n) % block
-    padded = np.pad(values, ((0, 0), (0, pad)), mode="edge")
-    pooled = padded.reshape(values.shape[0], -1, block).max(axis=2)
-    return pooled, times[::block][: pooled.shape[1]]
+MAX_FRAMES = MAX_COLUMNS
+"""Heat maps wider than this are max-pooled over time (see :mod:`musicml.figures.heatmap`)."""
 
 
 def representation_figure(
@@ -168,57 +158,42 @@ def representation_figure(
     (chroma) or coefficient numbers (MFCC). The colour bar is in the
     representation's unit (dB for spectrograms) between ``zmin`` and ``zmax``.
     """
-    values, times = _pool_frames(np.asarray(rep.values), np.asarray(rep.times), max_frames)
-    n_rows = values.shape[0]
-    unit = rep.unit or "value"
+    values = np.asarray(rep.values)
+    options = {
+        "times": np.asarray(rep.times),
+        "unit": rep.unit,
+        "colorscale": MAGMA,
+        "zmin": zmin,
+        "zmax": zmax,
+        "showscale": colorbar,
+        "max_columns": max_frames,
+    }
     yaxis: dict = {}
     if rep.axis in ("linear", "log"):
-        y = np.asarray(rep.frequencies)
-        names = np.asarray(rep.row_labels, dtype=object)
-        if n_rows > MAX_ROWS:
-            # Max-pool neighbouring FFT bins so the browser gets a manageable picture.
-            block = int(np.ceil(n_rows / MAX_ROWS))
-            pad = (-n_rows) % block
-            values = np.pad(values, ((0, pad), (0, 0)), mode="edge")
-            values = values.reshape(-1, block, values.shape[1]).max(axis=1)
-            y, names = y[::block], names[::block]
+        frequencies = np.asarray(rep.frequencies, dtype=float)
         if rep.axis == "log":
             # 0 Hz has no place on a log axis.
-            values, y, names = values[1:], y[1:], names[1:]
+            values, frequencies = values[1:], frequencies[1:]
             yaxis = {"type": "log"}
+        heat = heatmap(values, rows=frequencies, y_name="f", **options)
         y_title = "Frequency (Hz)" + (", log scale" if rep.axis == "log" else "")
-        customdata = np.repeat(names[:, None], len(times), axis=1)
-        hover = f"t=%{{x:.2f}} s<br>%{{customdata}}<br>%{{z:.1f}} {unit}<extra></extra>"
     else:
-        y = np.arange(n_rows)
-        labels = list(rep.row_labels)
+        heat = heatmap(values, rows=list(rep.row_labels), **options)
+        n_rows = len(heat.y)
         if rep.axis == "mel":
-            ticks = np.linspace(0, n_rows - 1, min(8, n_rows)).round().astype(int)
+            every = max(1, n_rows // 8)
+            yaxis = category_ticks(heat, lambda i, _: i % every == 0)
             y_title = "Frequency (Hz, mel scale)"
         elif rep.axis == "cqt":
-            ticks = [i for i, name in enumerate(labels) if name.startswith("C") and "#" not in name]
+            yaxis = category_ticks(heat, lambda _, name: name.startswith("C") and "#" not in name)
             y_title = "Note (constant-Q)"
         elif rep.axis == "chroma":
-            ticks = list(range(n_rows))
+            yaxis = category_ticks(heat, lambda *_: True)
             y_title = "Pitch class"
         else:
-            ticks = list(range(0, n_rows, max(1, n_rows // 10)))
+            every = max(1, n_rows // 10)
+            yaxis = category_ticks(heat, lambda i, _: i % every == 0)
             y_title = "MFCC coefficient"
-        yaxis = {"tickvals": list(ticks), "ticktext": [labels[t] for t in ticks]}
-        customdata = np.repeat(np.asarray(labels, dtype=object)[:, None], len(times), axis=1)
-        hover = f"t=%{{x:.2f}} s<br>%{{customdata}}<br>%{{z:.2f}} {unit}<extra></extra>"
-    heat = go.Heatmap(
-        x=times,
-        y=y,
-        z=values,
-        customdata=customdata,
-        colorscale=MAGMA,
-        zmin=zmin,
-        zmax=zmax,
-        showscale=colorbar,
-        colorbar={"title": {"text": rep.unit or ""}},
-        hovertemplate=hover,
-    )
     fig = go.Figure(heat)
     names = {"mel": "Mel", "stft": "STFT", "cqt": "Constant-Q", "chroma": "Chroma", "mfcc": "MFCC"}
     fig.update_layout(

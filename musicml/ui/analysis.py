@@ -7,18 +7,17 @@ Streamlit does not hash again on every rerun.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
 from musicml import analysis
-from musicml.audio import DEFAULT_SR, Clip, wav_bytes
-from musicml.ui.cache import wav_of
+from musicml.audio import DEFAULT_SR, Clip
+from musicml.ui.cache import digest as content_digest
+from musicml.ui.cache import play, wav_download
 
 if TYPE_CHECKING:
     from musicml.gabor import GaborBank
@@ -28,21 +27,9 @@ EXCERPT_SECONDS = 15.0
 """Separation, stretching, shifting, NMF and CQT work on an excerpt this long."""
 
 
-@st.cache_resource(show_spinner=False)
-def start_warm_up() -> threading.Thread:
-    """Start :func:`musicml.analysis.warm_up` in the background, once per server process.
-
-    Pays librosa's import and compile costs while the visitor is still reading,
-    so the first analysis of a song is as fast as later ones.
-    """
-    return analysis.start_warm_up()
-
-
 def digest(clip: Clip) -> str:
-    """A short content hash of a clip's samples and rate (the cache key)."""
-    h = hashlib.blake2b(np.ascontiguousarray(clip.audio).view(np.uint8), digest_size=16)
-    h.update(str(clip.sr).encode())
-    return h.hexdigest()
+    """The content key of a clip's samples and rate (see :func:`musicml.ui.cache.digest`)."""
+    return content_digest(clip.audio, clip.sr)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -85,10 +72,10 @@ def analysis_of(key: str, sr: int, _audio: np.ndarray) -> analysis.Analysis:
     return analysis.analyze(_audio, sr=sr)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def clicks_wav_of(key: str, sr: int, on: str, _audio: np.ndarray, _times: np.ndarray) -> bytes:
-    """WAV bytes of the music with clicks (bytes, so reruns never re-hash the long waveform)."""
-    return wav_bytes(analysis.click_track(_audio, _times, sr=sr), sr)
+@st.cache_data(max_entries=4, show_spinner=False)
+def clicks_of(key: str, sr: int, on: str, _audio: np.ndarray, _times: np.ndarray) -> np.ndarray:
+    """The music with a click at each of ``_times`` (keyed by content, never re-hashed)."""
+    return analysis.click_track(_audio, _times, sr=sr)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -165,7 +152,7 @@ def summary_json(result: analysis.Analysis, name: str) -> bytes:
 # --------------------------------------------------------------------------- signal lab
 # ``musicml.signals`` and ``musicml.gabor`` import scipy.signal and scipy.fft (about a
 # second): imported where used, so
-# that page_setup's call of start_warm_up stays instant on every page.
+# that page_setup's warm-up start stays instant on every page.
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -306,10 +293,14 @@ def play_with_download(
     caption: str | None = None,
 ) -> None:
     """A player for ``audio``, an optional caption under it, and a WAV download button."""
-    wav = wav_of(audio, sr)
-    st.audio(wav, format="audio/wav")
+    play(audio, sr, alt=label.removeprefix("Download ").removesuffix(" (WAV)"))
     if caption is not None:
         st.caption(caption)
     st.download_button(
-        label, wav, file_name=file_name, mime="audio/wav", icon=":material/download:", key=key
+        label,
+        wav_download(audio, sr),
+        file_name=file_name,
+        mime="audio/wav",
+        icon=":material/download:",
+        key=key,
     )

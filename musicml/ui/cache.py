@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+
 import numpy as np
 import streamlit as st
 
@@ -9,13 +12,88 @@ from musicml import audio as audio_io
 from musicml.audio import DEFAULT_SR, Clip
 
 
+def digest(audio: np.ndarray, sr: int | None = None) -> str:
+    """The content key of a waveform (and its rate): one hash for every cache of the app."""
+    h = hashlib.blake2b(np.ascontiguousarray(audio).view(np.uint8), digest_size=16)
+    if sr is not None:
+        h.update(str(int(sr)).encode())
+    return h.hexdigest()
+
+
 @st.cache_data(max_entries=16, show_spinner="Decoding audio…")
-def load_uploaded(data: bytes, name: str, sr: int = DEFAULT_SR) -> Clip:
-    """Decode uploaded bytes (cached per content)."""
+def _decode(data: bytes, name: str, sr: int) -> Clip:
     return audio_io.load_audio(data, sr=sr, name=name)
+
+
+COMPRESSED_TYPES = {"mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac"}
+"""Uploads already compressed for the web: their players play the file itself."""
+
+MAX_REPLAYED_BYTES = 8 * 2**20
+"""Compressed uploads up to this size are played as they are, not encoded again."""
+
+
+class Recent:
+    """A small thread-safe mapping that forgets its oldest entries past ``size``."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.pop(next(iter(self._items)))
+
+
+@st.cache_resource(show_spinner=False)
+def _originals() -> Recent:
+    """Content digest of decoded audio → its compressed upload, for all sessions."""
+    return Recent(16)
+
+
+def load_uploaded(data: bytes, name: str, sr: int = DEFAULT_SR) -> Clip:
+    """Decode uploaded bytes (cached per content).
+
+    A compressed upload (MP3, OGG, FLAC) of at most :data:`MAX_REPLAYED_BYTES` is
+    remembered, so :func:`play` plays the file itself instead of encoding the song again.
+    """
+    clip = _decode(data, name, sr)
+    mime = COMPRESSED_TYPES.get(name.rsplit(".", 1)[-1].lower())
+    if mime and len(data) <= MAX_REPLAYED_BYTES:
+        _originals().put(digest(clip.audio, clip.sr), (data, mime))
+    return clip
 
 
 @st.cache_data(max_entries=32)
 def wav_of(audio: np.ndarray, sr: int) -> bytes:
-    """WAV bytes of a waveform, for players and downloads."""
+    """WAV bytes of a waveform, for downloads of short sounds."""
     return audio_io.wav_bytes(audio, sr)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _player_of(key: str, sr: int, _audio: np.ndarray) -> tuple[bytes, str]:
+    return audio_io.player_bytes(_audio, sr)
+
+
+def play(audio: np.ndarray, sr: int, *, alt: str | None = None) -> None:
+    """A player for ``audio``: WAV when short, compact OGG/Vorbis when long.
+
+    The encoding is cached by content, so a rerun sends the same small file
+    again (the browser already has it) instead of a new multi-megabyte WAV; a
+    compressed upload is played as it came (see :func:`load_uploaded`).
+    """
+    key = digest(audio, sr)
+    data, mime = _originals().get(key) or _player_of(key, int(sr), audio)
+    st.audio(data, format=mime, alt=alt)
+
+
+def wav_download(audio: np.ndarray, sr: int):
+    """A callable for ``st.download_button``: the WAV is made only when clicked."""
+    return lambda: audio_io.wav_bytes(audio, sr)

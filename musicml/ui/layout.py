@@ -92,6 +92,7 @@ def _start_warm_up() -> threading.Thread:
     """
 
     def run() -> None:
+        # Imported here, in the thread: librosa's import is part of the cost paid.
         from musicml.analysis import warm_up
 
         warm_up()

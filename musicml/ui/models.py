@@ -20,6 +20,7 @@ from musicml.datasets import Dataset
 from musicml.errors import ParameterError
 from musicml.features import mel_spectrogram_db
 from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier
+from musicml.ui.cache import digest
 from musicml.ui.state import MODELS
 
 MAX_MODELS = 4
@@ -102,10 +103,6 @@ def model_key(model: TrainedModel) -> str:
     return f"{model.name}@{id(model):x}"
 
 
-def _digest(audio) -> str:
-    return hashlib.sha1(np.ascontiguousarray(audio).view(np.uint8)).hexdigest()
-
-
 @st.cache_data(max_entries=16, show_spinner="Classifying…")
 def _classify(key: str, digest: str, segment, _model: TrainedModel, _clip: Clip) -> Classification:
     return classify_clip(_clip, _model, segment=segment)
@@ -113,7 +110,7 @@ def _classify(key: str, digest: str, segment, _model: TrainedModel, _clip: Clip)
 
 def classify_cached(model: TrainedModel, clip: Clip, *, segment) -> Classification:
     """:func:`musicml.classify.classify_clip`, cached per model, audio content and segmentation."""
-    return _classify(model_key(model), _digest(clip.audio), segment, model, clip)
+    return _classify(model_key(model), digest(clip.audio), segment, model, clip)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -125,7 +122,7 @@ def song_spectrogram(digest: str, _audio: np.ndarray, sr: int, hop_length: int) 
 def spectrogram_of(clip: Clip) -> tuple[np.ndarray, int]:
     """A display spectrogram and its hop (coarser for long songs, so the figure stays light)."""
     hop = 512 * max(1, int(np.ceil(clip.duration / 30.0)))
-    return song_spectrogram(_digest(clip.audio), clip.audio, clip.sr, hop), hop
+    return song_spectrogram(digest(clip.audio), clip.audio, clip.sr, hop), hop
 
 
 SHARED_RESULTS = 16
@@ -303,9 +300,9 @@ def add_example(label: str, clip: Clip) -> bool:
     label = str(label).strip()
     if not label:
         raise ParameterError("the class name is empty; type a name for these examples first.")
-    digest = _digest(clip.audio)
+    key = digest(clip.audio)
     store = example_store()
-    if any(d == digest and lab == label for lab, _, _, d in store):
+    if any(d == key and lab == label for lab, _, _, d in store):
         return False
-    store.append((label, clip.audio, clip.sr, digest))
+    store.append((label, clip.audio, clip.sr, key))
     return True

@@ -87,8 +87,10 @@ def test_log_frequency_stft_and_colour_range():
     assert spec["data"][0]["zmin"] == -60 and spec["data"][0]["zmax"] == -10
     heat = spec["data"][0]
     n_rows = len(array(heat["y"]))
-    assert len(heat["customdata"]) == n_rows <= 512  # tall STFTs are pooled for the browser
-    assert any("(A4)" in row[0] for row in heat["customdata"])  # hover names the note
+    assert n_rows <= 512  # tall STFTs are pooled for the browser
+    # Whole decibels in one byte each, no per-cell hover matrix: light for the browser.
+    assert heat["z"]["dtype"] == "i1" and "customdata" not in heat
+    assert "Hz" in heat["hovertemplate"]
 
 
 def test_synthesizer_source_puts_the_spectrum_peak_at_the_note():
