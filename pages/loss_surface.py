@@ -133,8 +133,11 @@ if sigmoid_tab.open:
             "a straight line: logistic regression is a linear classifier."
         )
 
-if slices_tab.open:
-    with slices_tab, friendly_errors():
+
+@st.fragment
+def slices_view() -> None:
+    """J along θ1 and along θ2: the window slider redraws only this tab."""
+    with friendly_errors():
         half = st.slider("Window ± around the optimum", 0.1, 3.0, 0.6, 0.1, key="loss.slice_half")
         t1, j1, t2, j2 = lab.slices(spec, positive, C, tuple(theta), half, dataset)
         st.plotly_chart(
@@ -148,8 +151,16 @@ if slices_tab.open:
             "one bottom and no local traps."
         )
 
-if surface_tab.open:
-    with surface_tab, friendly_errors():
+
+if slices_tab.open:
+    with slices_tab:
+        slices_view()
+
+
+@st.fragment
+def surface_view() -> None:
+    """The contour and 3-D surface: their sliders redraw only this tab."""
+    with friendly_errors():
         left, right = st.columns(2)
         half = left.slider(
             "Window ± around the optimum", 0.1, 3.0, 0.6, 0.1, key="loss.surface_half"
@@ -194,8 +205,16 @@ if surface_tab.open:
             key="loss.download_surface",
         )
 
-if descent_tab.open:
-    with descent_tab, friendly_errors():
+
+if surface_tab.open:
+    with surface_tab:
+        surface_view()
+
+
+@st.fragment
+def descent_view() -> None:
+    """Gradient descent step by step: its controls redraw only this tab."""
+    with friendly_errors():
         st.latex(
             r"\theta \leftarrow \theta - \alpha\,\nabla J(\theta),\qquad "
             r"\frac{\partial J}{\partial \theta_j} = \frac{1}{m}\sum_{i=1}^m "
@@ -282,6 +301,12 @@ if descent_tab.open:
             mime="text/csv",
             key="loss.download_path",
         )
+
+
+if descent_tab.open:
+    with descent_tab:
+        descent_view()
+
 
 if boundary_tab.open:
     with boundary_tab, friendly_errors():

@@ -152,39 +152,46 @@ st.caption(
 )
 play(clip.audio, clip.sr, alt=f"{clip.name}")
 
-wave_col, spec_col = st.columns(2)
-last_start = round(clip.duration - 0.01, 2)
-with spec_col:
-    start = 0.0
-    if last_start > 0:
-        start = st.slider(
-            "Window start (s)",
-            0.0,
-            last_start,
-            min(0.25, last_start),
-            step=0.01,
-            key="spec.window_start",
+
+@st.fragment
+def one_window(clip: Clip, n_fft: int) -> None:
+    """The waveform and the spectrum of one window: its slider redraws only these two."""
+    wave_col, spec_col = st.columns(2)
+    last_start = round(clip.duration - 0.01, 2)
+    with spec_col:
+        start = 0.0
+        if last_start > 0:
+            start = st.slider(
+                "Window start (s)",
+                0.0,
+                last_start,
+                min(0.25, last_start),
+                step=0.01,
+                key="spec.window_start",
+            )
+    with wave_col:
+        st.plotly_chart(
+            waveform_figure(clip.audio, clip.sr, title="Waveform", markers={"window": [start]}),
+            key="spec.wave",
+            alt="Waveform of the sound with the analysed window marked",
         )
-with wave_col:
-    st.plotly_chart(
-        waveform_figure(clip.audio, clip.sr, title="Waveform", markers={"window": [start]}),
-        key="spec.wave",
-        alt="Waveform of the sound with the analysed window marked",
-    )
-with spec_col:
-    with friendly_errors():
-        freqs, magnitude = window_spectrum(clip.audio, sr=clip.sr, start=start, n_fft=n_fft)
-    log_axis = st.toggle("Log frequency", key="spec.spectrum_log")
-    st.plotly_chart(
-        spectrum_figure(
-            freqs,
-            magnitude,
-            title=f"FFT of the {n_fft}-sample window at {start:.2f} s",
-            log_frequency=log_axis,
-        ),
-        key="spec.spectrum",
-        alt="Magnitude spectrum of one window",
-    )
+    with spec_col:
+        with friendly_errors():
+            freqs, magnitude = window_spectrum(clip.audio, sr=clip.sr, start=start, n_fft=n_fft)
+        log_axis = st.toggle("Log frequency", key="spec.spectrum_log")
+        st.plotly_chart(
+            spectrum_figure(
+                freqs,
+                magnitude,
+                title=f"FFT of the {n_fft}-sample window at {start:.2f} s",
+                log_frequency=log_axis,
+            ),
+            key="spec.spectrum",
+            alt="Magnitude spectrum of one window",
+        )
+
+
+one_window(clip, n_fft)
 st.markdown(
     "The spectrum is one column of the spectrogram seen from the side: the Fourier "
     "transform of one Hann-windowed frame. Bins are sr/n_fft Hz apart, so a longer frame "

@@ -32,271 +32,293 @@ from musicml.ui.sound import (
 )
 from musicml.ui.state import add_dataset, session_datasets
 
-# ---------------------------------------------------------------- 1. a tone
-st.header("A tone", anchor=False)
-left, right = st.columns([1, 2])
-with left:
-    frequency = st.slider("Frequency f (Hz)", 20, 8000, 1000, step=10, key="synth.freq")
-    amplitude = st.slider("Amplitude A", 0.0, 1.0, 0.8, step=0.05, key="synth.amp")
-    phase = st.slider(
-        "Phase φ (radians)", 0.0, round(2 * math.pi, 2), 0.0, step=0.05, key="synth.phase"
-    )
-    duration = st.slider("Duration (s)", 0.1, 5.0, 1.0, step=0.1, key="synth.duration")
-    sr = st.selectbox(
-        "Sample rate sr (Hz)", SAMPLE_RATES, index=SAMPLE_RATES.index(22050), key="synth.sr"
-    )
-    silence = st.toggle(
-        "Follow with 1 s of silence (as in the tutorial)", value=True, key="synth.silence"
-    )
-    timbre = st.selectbox(
-        "Timbre",
-        list(synth.TIMBRES),
-        index=0,
-        key="synth.timbre",
-        help="'pure' is a single sine; the others add overtones (the bell's are inharmonic).",
-    )
-    envelope = st.selectbox(
-        "Envelope (attack, decay, sustain, release)",
-        list(synth.ENVELOPES),
-        index=0,
-        key="synth.envelope",
-        help="'none' keeps the level constant, as in the tutorial.",
-    )
-    with st.expander("Vibrato, detuning, noise and room"):
-        vibrato = st.slider("Vibrato depth (cents)", 0, 100, 0, step=5, key="synth.vibrato")
-        vibrato_rate = st.slider("Vibrato rate (Hz)", 1.0, 10.0, 5.5, key="synth.vibrato_rate")
-        detune = st.slider("Detune (cents)", -50, 50, 0, key="synth.detune")
-        noisy = st.toggle("Add noise", value=False, key="synth.noise")
-        snr = st.slider("Signal-to-noise ratio (dB)", -10, 60, 20, key="synth.snr")
-        color = st.selectbox("Noise colour", ["white", "pink", "brown"], key="synth.color")
-        room = st.slider("Reverberation time RT60 (s)", 0.0, 3.0, 0.0, step=0.1, key="synth.rt60")
 
-options = {
-    "duration": duration,
-    "sr": sr,
-    "timbre": timbre,
-    "amplitude": amplitude,
-    "phase": phase,
-    "envelope": envelope,
-    "vibrato_rate": vibrato_rate,
-    "vibrato_cents": float(vibrato),
-    "detune_cents": float(detune),
-    "snr_db": float(snr) if noisy else None,
-    "noise_color": color,
-    "reverb_seconds": room,
-}
-with right, errors_shown_here():
-    tone = synthesized(float(frequency), **options)
-    audio = synthesized(float(frequency), **options, silence_seconds=1.0) if silence else tone
-    first_ms = tone[: max(2, round(sr / 1000))]
-    st.plotly_chart(
-        waveform_figure(first_ms, sr, title="The first millisecond", time_unit="ms"),
-        key="synth.first_ms",
-        alt="Waveform of the first millisecond of the tone",
-    )
-    st.caption(
-        f"In one millisecond a {frequency} Hz tone goes through {frequency / 1000:g} cycles; "
-        f"at {sr} samples per second that is {sr / 1000:g} samples. The nearest note is "
-        f"**{synth.note_name(frequency)}** "
-        f"({synth.note_frequency(synth.note_name(frequency)):.2f} Hz)."
-    )
-    st.plotly_chart(
-        waveform_figure(audio, sr, title="The whole signal"),
-        key="synth.whole",
-        alt="Waveform of the whole signal",
-    )
-    play(audio, sr, alt="The synthesized tone")
-    st.download_button(
-        "Download WAV",
-        wav_of(audio, sr),
-        file_name=f"{timbre}_{frequency}Hz.wav",
-        mime="audio/wav",
-        icon=":material/download:",
-        key="synth.download",
-    )
-
-st.markdown(
-    "A real instrument adds **overtones**: partials at (nearly) whole multiples of f, whose "
-    "mix is the timbre. An **envelope** shapes the loudness over time: a fast attack and a "
-    "falling decay sound plucked, a slow attack sounds bowed."
-)
-st.latex(r"y(t) = \mathrm{env}(t)\sum_k a_k \sin\!\left(2\pi r_k f t + \varphi_k\right)")
-
-# ---------------------------------------------------------------- 2. chords and melodies
-with st.expander("Chords and random melodies", icon=":material/queue_music:"):
-    pitches = [synth.midi_to_note(m) for m in range(48, 85)]
-    mode = st.segmented_control(
-        "Make", ["Chord", "Melody"], default="Chord", key="synth.music_mode"
-    )
-    with errors_shown_here():
-        if mode == "Melody":
-            note_set = st.multiselect(
-                "Notes to draw from",
-                pitches,
-                default=[f"{p}4" for p in synth.NATURAL_PITCH_CLASSES],
-                key="synth.melody_notes",
-            )
-            cols = st.columns(3)
-            n_notes = cols[0].slider("Notes", 2, 32, 8, key="synth.melody_n")
-            note_seconds = cols[1].slider("Note length (s)", 0.1, 1.0, 0.4, key="synth.melody_len")
-            seed = cols[2].number_input("Seed", 0, 10_000, 0, key="synth.melody_seed")
-            music, names = synth.random_melody(
-                note_set,
-                n_notes=n_notes,
-                note_seconds=note_seconds,
-                sr=sr,
-                timbre=timbre,
-                seed=int(seed),
-            )
-            st.caption("Melody: " + " ".join(names))
-        else:
-            chord_notes = st.multiselect(
-                "Notes", pitches, default=["C4", "E4", "G4"], key="synth.chord_notes"
-            )
-            music = synth.chord(chord_notes, duration=2.0, sr=sr, timbre=timbre)
-        play(music, sr, alt="The chord or melody")
-
-# ---------------------------------------------------------------- 3. data-set builder
-st.header("Build a labelled data set", anchor=False)
-st.markdown(
-    "A model learns from many labelled examples. The **notes** set varies timbre, octave, "
-    "envelope, loudness, tuning, vibrato, room and noise, so a model has to learn the pitch "
-    "class itself rather than one waveform; the tutorial's **sound vs silence** set is the "
-    "easy warm-up. The same seed always gives the same clips."
-)
-kind = st.radio(
-    "Kind",
-    list(DATASET_KINDS),
-    format_func=DATASET_KINDS.get,
-    horizontal=True,
-    key="synth.ds_kind",
-)
-cols = st.columns(4)
-per_class = cols[0].slider("Clips per class", 2, 200, 30, key="synth.ds_per_class")
-seed = cols[1].number_input("Seed", 0, 1_000_000, 0, key="synth.ds_seed")
-clip_seconds = cols[2].slider("Clip length (s)", 0.25, 3.0, 1.0, step=0.25, key="synth.ds_len")
-ds_sr = cols[3].selectbox("Sample rate", (16000, 22050, 44100), index=1, key="synth.ds_sr")
-build_options = {
-    "per_class": per_class,
-    "seed": int(seed),
-    "clip_seconds": clip_seconds,
-    "sr": ds_sr,
-}
-if kind == "notes":
-    cols = st.columns(4)
-    chromatic = cols[0].toggle("All twelve pitch classes", value=False, key="synth.ds_chromatic")
-    octaves = cols[1].slider("Octaves", 1, 7, (2, 6), key="synth.ds_octaves")
-    include_silence = cols[2].toggle("Add a silence class", value=True, key="synth.ds_silence")
-    variation = cols[3].toggle("Realistic variation", value=True, key="synth.ds_variation")
-    timbres = st.multiselect(
-        "Timbres", list(synth.TIMBRES), default=list(synth.TIMBRES), key="synth.ds_timbres"
-    )
-    build_options |= {
-        "pitch_classes": "chromatic" if chromatic else "natural",
-        "octaves": octaves,
-        "include_silence": include_silence,
-        "variation": variation,
-        "timbres": timbres,
-    }
-elif kind == "timbre":
-    timbres = st.multiselect(
-        "Timbres",
-        list(synth.TIMBRES),
-        default=["flute", "clarinet", "string", "organ", "bell", "piano"],
-        key="synth.ds_timbres_t",
-    )
-    variation = st.toggle("Realistic variation", value=True, key="synth.ds_variation_t")
-    build_options |= {"timbres": timbres, "variation": variation}
-else:
-    noisy_silence = st.toggle("Put quiet noise in the silences", value=False, key="synth.ds_hiss")
-    build_options["silence_noise_db"] = -40.0 if noisy_silence else None
-
-if st.button("Build data set", type="primary", icon=":material/build:", key="synth.build"):
-    bar = st.progress(0.0, text="Synthesizing clips…")
-    with errors_shown_here():
-        built = build_dataset(kind, build_options, lambda done: bar.progress(done))
-        bar.progress(1.0, text=f"Made {len(built)} clips.")
-        name = dataset_name(kind, built)
-        add_dataset(name, built)
-        st.session_state["synth.last_dataset"] = name
-
-# ---------------------------------------------------------------- 4. preview, download, upload
-st.header("Preview, download, upload", anchor=False)
-up_left, up_right = st.columns([3, 1])
-upload = up_left.file_uploader(
-    "Upload a labelled data set (zip: one folder per class, or files + labels.csv)",
-    type=["zip"],
-    key="synth.upload",
-)
-keep = up_right.selectbox(
-    "Use of each file",
-    [None, 1.0, 5.0, 10.0, 30.0],
-    format_func=lambda s: "the whole file" if s is None else f"the first {s:g} s",
-    key="synth.upload_seconds",
-    help="Long songs (GTZAN clips are 30 s) fill memory quickly; a few seconds each is "
-    "often enough to learn from.",
-)
-if upload is not None:
-    with errors_shown_here():
-        uploaded_name, loaded = dataset_from_upload(upload, seconds_per_file=keep)
-        if uploaded_name not in session_datasets():
-            add_dataset(uploaded_name, loaded)
-            st.session_state["synth.last_dataset"] = uploaded_name
-        for note in loaded.notes[:10]:
-            st.caption(f":material/info: {note}")
-
-datasets = session_datasets()
-if datasets:
-    names = list(datasets)
-    last = st.session_state.get("synth.last_dataset")
-    index = names.index(last) if last in names else len(names) - 1
-    chosen = st.selectbox("Data set", names, index=index, key="synth.preview_name")
-    dataset = datasets[chosen]
-else:
-    st.info(
-        "Nothing built yet: here is a small example notes data set. Build your own above; "
-        "the Train page can use every data set you make or upload here.",
-        icon=":material/info:",
-    )
-    chosen, dataset = "example notes", example_dataset()
-
-counts = ", ".join(f"{label} {n}" for label, n in dataset.counts.items())
-st.caption(
-    f"**{chosen}** · {len(dataset)} clips at {dataset.sr} Hz, "
-    f"{dataset.durations.sum():.0f} s in all · {counts}"
-)
-shown = st.slider("Clips shown per class", 1, 4, 2, key="synth.preview_n")
-for label, indices in dataset.examples(shown).items():
-    row = st.columns(shown)
-    for col, index in zip(row, indices, strict=False):
-        clip = dataset.clips[index]
-        rep = cached_representation(clip, dataset.sr, "mel", n_mels=64)
-        col.plotly_chart(
-            thumbnail_figure(rep, title=label),
-            key=f"synth.thumb.{index}",
-            alt=f"Mel spectrogram of a clip labelled {label}",
+@st.fragment
+def tone_lab() -> None:
+    """A tone and its chords and melodies: moving a slider here redraws only this part."""
+    # ---------------------------------------------------------------- 1. a tone
+    st.header("A tone", anchor=False)
+    left, right = st.columns([1, 2])
+    with left:
+        frequency = st.slider("Frequency f (Hz)", 20, 8000, 1000, step=10, key="synth.freq")
+        amplitude = st.slider("Amplitude A", 0.0, 1.0, 0.8, step=0.05, key="synth.amp")
+        phase = st.slider(
+            "Phase φ (radians)", 0.0, round(2 * math.pi, 2), 0.0, step=0.05, key="synth.phase"
         )
-        with col:
-            play(clip, dataset.sr, alt=f"A clip labelled {label}")
+        duration = st.slider("Duration (s)", 0.1, 5.0, 1.0, step=0.1, key="synth.duration")
+        sr = st.selectbox(
+            "Sample rate sr (Hz)", SAMPLE_RATES, index=SAMPLE_RATES.index(22050), key="synth.sr"
+        )
+        silence = st.toggle(
+            "Follow with 1 s of silence (as in the tutorial)", value=True, key="synth.silence"
+        )
+        timbre = st.selectbox(
+            "Timbre",
+            list(synth.TIMBRES),
+            index=0,
+            key="synth.timbre",
+            help="'pure' is a single sine; the others add overtones (the bell's are inharmonic).",
+        )
+        envelope = st.selectbox(
+            "Envelope (attack, decay, sustain, release)",
+            list(synth.ENVELOPES),
+            index=0,
+            key="synth.envelope",
+            help="'none' keeps the level constant, as in the tutorial.",
+        )
+        with st.expander("Vibrato, detuning, noise and room"):
+            vibrato = st.slider("Vibrato depth (cents)", 0, 100, 0, step=5, key="synth.vibrato")
+            vibrato_rate = st.slider("Vibrato rate (Hz)", 1.0, 10.0, 5.5, key="synth.vibrato_rate")
+            detune = st.slider("Detune (cents)", -50, 50, 0, key="synth.detune")
+            noisy = st.toggle("Add noise", value=False, key="synth.noise")
+            snr = st.slider("Signal-to-noise ratio (dB)", -10, 60, 20, key="synth.snr")
+            color = st.selectbox("Noise colour", ["white", "pink", "brown"], key="synth.color")
+            room = st.slider(
+                "Reverberation time RT60 (s)", 0.0, 3.0, 0.0, step=0.1, key="synth.rt60"
+            )
 
-st.download_button(
-    "Download the data set (zip: WAV + labels.csv + settings.json)",
-    zip_download(dataset),
-    file_name=f"{chosen.split(':')[0].strip().replace(' ', '_')}_dataset.zip",
-    mime="application/zip",
-    icon=":material/download:",
-    key="synth.download_zip",
-)
-with st.expander("Look closer at one clip"):
-    index = st.selectbox(
-        "Clip",
-        range(len(dataset)),
-        format_func=lambda i: f"{dataset.names[i]} ({dataset.labels[i]})",
-        key="synth.closer",
+    options = {
+        "duration": duration,
+        "sr": sr,
+        "timbre": timbre,
+        "amplitude": amplitude,
+        "phase": phase,
+        "envelope": envelope,
+        "vibrato_rate": vibrato_rate,
+        "vibrato_cents": float(vibrato),
+        "detune_cents": float(detune),
+        "snr_db": float(snr) if noisy else None,
+        "noise_color": color,
+        "reverb_seconds": room,
+    }
+    with right, errors_shown_here():
+        tone = synthesized(float(frequency), **options)
+        audio = synthesized(float(frequency), **options, silence_seconds=1.0) if silence else tone
+        first_ms = tone[: max(2, round(sr / 1000))]
+        st.plotly_chart(
+            waveform_figure(first_ms, sr, title="The first millisecond", time_unit="ms"),
+            key="synth.first_ms",
+            alt="Waveform of the first millisecond of the tone",
+        )
+        st.caption(
+            f"In one millisecond a {frequency} Hz tone goes through {frequency / 1000:g} cycles; "
+            f"at {sr} samples per second that is {sr / 1000:g} samples. The nearest note is "
+            f"**{synth.note_name(frequency)}** "
+            f"({synth.note_frequency(synth.note_name(frequency)):.2f} Hz)."
+        )
+        st.plotly_chart(
+            waveform_figure(audio, sr, title="The whole signal"),
+            key="synth.whole",
+            alt="Waveform of the whole signal",
+        )
+        play(audio, sr, alt="The synthesized tone")
+        st.download_button(
+            "Download WAV",
+            wav_of(audio, sr),
+            file_name=f"{timbre}_{frequency}Hz.wav",
+            mime="audio/wav",
+            icon=":material/download:",
+            key="synth.download",
+        )
+
+    st.markdown(
+        "A real instrument adds **overtones**: partials at (nearly) whole multiples of f, whose "
+        "mix is the timbre. An **envelope** shapes the loudness over time: a fast attack and a "
+        "falling decay sound plucked, a slow attack sounds bowed."
     )
-    rep = cached_representation(dataset.clips[index], dataset.sr, "mel")
-    st.plotly_chart(
-        representation_figure(rep, zmin=-80, zmax=0, title=f"Labelled {dataset.labels[index]}"),
-        key="synth.closer_fig",
-        alt="Mel spectrogram of the chosen clip",
+    st.latex(r"y(t) = \mathrm{env}(t)\sum_k a_k \sin\!\left(2\pi r_k f t + \varphi_k\right)")
+
+    # ---------------------------------------------------------------- 2. chords and melodies
+    with st.expander("Chords and random melodies", icon=":material/queue_music:"):
+        pitches = [synth.midi_to_note(m) for m in range(48, 85)]
+        mode = st.segmented_control(
+            "Make", ["Chord", "Melody"], default="Chord", key="synth.music_mode"
+        )
+        with errors_shown_here():
+            if mode == "Melody":
+                note_set = st.multiselect(
+                    "Notes to draw from",
+                    pitches,
+                    default=[f"{p}4" for p in synth.NATURAL_PITCH_CLASSES],
+                    key="synth.melody_notes",
+                )
+                cols = st.columns(3)
+                n_notes = cols[0].slider("Notes", 2, 32, 8, key="synth.melody_n")
+                note_seconds = cols[1].slider(
+                    "Note length (s)", 0.1, 1.0, 0.4, key="synth.melody_len"
+                )
+                seed = cols[2].number_input("Seed", 0, 10_000, 0, key="synth.melody_seed")
+                music, names = synth.random_melody(
+                    note_set,
+                    n_notes=n_notes,
+                    note_seconds=note_seconds,
+                    sr=sr,
+                    timbre=timbre,
+                    seed=int(seed),
+                )
+                st.caption("Melody: " + " ".join(names))
+            else:
+                chord_notes = st.multiselect(
+                    "Notes", pitches, default=["C4", "E4", "G4"], key="synth.chord_notes"
+                )
+                music = synth.chord(chord_notes, duration=2.0, sr=sr, timbre=timbre)
+            play(music, sr, alt="The chord or melody")
+
+
+tone_lab()
+
+
+@st.fragment
+def dataset_lab() -> None:
+    """Build, upload and preview data sets: reruns only this part."""
+    # ---------------------------------------------------------------- 3. data-set builder
+    st.header("Build a labelled data set", anchor=False)
+    st.markdown(
+        "A model learns from many labelled examples. The **notes** set varies timbre, octave, "
+        "envelope, loudness, tuning, vibrato, room and noise, so a model has to learn the pitch "
+        "class itself rather than one waveform; the tutorial's **sound vs silence** set is the "
+        "easy warm-up. The same seed always gives the same clips."
     )
+    kind = st.radio(
+        "Kind",
+        list(DATASET_KINDS),
+        format_func=DATASET_KINDS.get,
+        horizontal=True,
+        key="synth.ds_kind",
+    )
+    cols = st.columns(4)
+    per_class = cols[0].slider("Clips per class", 2, 200, 30, key="synth.ds_per_class")
+    seed = cols[1].number_input("Seed", 0, 1_000_000, 0, key="synth.ds_seed")
+    clip_seconds = cols[2].slider("Clip length (s)", 0.25, 3.0, 1.0, step=0.25, key="synth.ds_len")
+    ds_sr = cols[3].selectbox("Sample rate", (16000, 22050, 44100), index=1, key="synth.ds_sr")
+    build_options = {
+        "per_class": per_class,
+        "seed": int(seed),
+        "clip_seconds": clip_seconds,
+        "sr": ds_sr,
+    }
+    if kind == "notes":
+        cols = st.columns(4)
+        chromatic = cols[0].toggle(
+            "All twelve pitch classes", value=False, key="synth.ds_chromatic"
+        )
+        octaves = cols[1].slider("Octaves", 1, 7, (2, 6), key="synth.ds_octaves")
+        include_silence = cols[2].toggle("Add a silence class", value=True, key="synth.ds_silence")
+        variation = cols[3].toggle("Realistic variation", value=True, key="synth.ds_variation")
+        timbres = st.multiselect(
+            "Timbres", list(synth.TIMBRES), default=list(synth.TIMBRES), key="synth.ds_timbres"
+        )
+        build_options |= {
+            "pitch_classes": "chromatic" if chromatic else "natural",
+            "octaves": octaves,
+            "include_silence": include_silence,
+            "variation": variation,
+            "timbres": timbres,
+        }
+    elif kind == "timbre":
+        timbres = st.multiselect(
+            "Timbres",
+            list(synth.TIMBRES),
+            default=["flute", "clarinet", "string", "organ", "bell", "piano"],
+            key="synth.ds_timbres_t",
+        )
+        variation = st.toggle("Realistic variation", value=True, key="synth.ds_variation_t")
+        build_options |= {"timbres": timbres, "variation": variation}
+    else:
+        noisy_silence = st.toggle(
+            "Put quiet noise in the silences", value=False, key="synth.ds_hiss"
+        )
+        build_options["silence_noise_db"] = -40.0 if noisy_silence else None
+
+    if st.button("Build data set", type="primary", icon=":material/build:", key="synth.build"):
+        bar = st.progress(0.0, text="Synthesizing clips…")
+        with errors_shown_here():
+            built = build_dataset(kind, build_options, lambda done: bar.progress(done))
+            bar.progress(1.0, text=f"Made {len(built)} clips.")
+            name = dataset_name(kind, built)
+            add_dataset(name, built)
+            st.session_state["synth.last_dataset"] = name
+
+    # ---------------------------------------------------------------- 4. preview, download, upload
+    st.header("Preview, download, upload", anchor=False)
+    up_left, up_right = st.columns([3, 1])
+    upload = up_left.file_uploader(
+        "Upload a labelled data set (zip: one folder per class, or files + labels.csv)",
+        type=["zip"],
+        key="synth.upload",
+    )
+    keep = up_right.selectbox(
+        "Use of each file",
+        [None, 1.0, 5.0, 10.0, 30.0],
+        format_func=lambda s: "the whole file" if s is None else f"the first {s:g} s",
+        key="synth.upload_seconds",
+        help="Long songs (GTZAN clips are 30 s) fill memory quickly; a few seconds each is "
+        "often enough to learn from.",
+    )
+    if upload is not None:
+        with errors_shown_here():
+            uploaded_name, loaded = dataset_from_upload(upload, seconds_per_file=keep)
+            if uploaded_name not in session_datasets():
+                add_dataset(uploaded_name, loaded)
+                st.session_state["synth.last_dataset"] = uploaded_name
+            for note in loaded.notes[:10]:
+                st.caption(f":material/info: {note}")
+
+    datasets = session_datasets()
+    if datasets:
+        names = list(datasets)
+        last = st.session_state.get("synth.last_dataset")
+        index = names.index(last) if last in names else len(names) - 1
+        chosen = st.selectbox("Data set", names, index=index, key="synth.preview_name")
+        dataset = datasets[chosen]
+    else:
+        st.info(
+            "Nothing built yet: here is a small example notes data set. Build your own above; "
+            "the Train page can use every data set you make or upload here.",
+            icon=":material/info:",
+        )
+        chosen, dataset = "example notes", example_dataset()
+
+    counts = ", ".join(f"{label} {n}" for label, n in dataset.counts.items())
+    st.caption(
+        f"**{chosen}** · {len(dataset)} clips at {dataset.sr} Hz, "
+        f"{dataset.durations.sum():.0f} s in all · {counts}"
+    )
+    shown = st.slider("Clips shown per class", 1, 4, 2, key="synth.preview_n")
+    for label, indices in dataset.examples(shown).items():
+        row = st.columns(shown)
+        for col, index in zip(row, indices, strict=False):
+            clip = dataset.clips[index]
+            rep = cached_representation(clip, dataset.sr, "mel", n_mels=64)
+            col.plotly_chart(
+                thumbnail_figure(rep, title=label),
+                key=f"synth.thumb.{index}",
+                alt=f"Mel spectrogram of a clip labelled {label}",
+            )
+            with col:
+                play(clip, dataset.sr, alt=f"A clip labelled {label}")
+
+    st.download_button(
+        "Download the data set (zip: WAV + labels.csv + settings.json)",
+        zip_download(dataset),
+        file_name=f"{chosen.split(':')[0].strip().replace(' ', '_')}_dataset.zip",
+        mime="application/zip",
+        icon=":material/download:",
+        key="synth.download_zip",
+    )
+    with st.expander("Look closer at one clip"):
+        index = st.selectbox(
+            "Clip",
+            range(len(dataset)),
+            format_func=lambda i: f"{dataset.names[i]} ({dataset.labels[i]})",
+            key="synth.closer",
+        )
+        rep = cached_representation(dataset.clips[index], dataset.sr, "mel")
+        st.plotly_chart(
+            representation_figure(rep, zmin=-80, zmax=0, title=f"Labelled {dataset.labels[index]}"),
+            key="synth.closer_fig",
+            alt="Mel spectrogram of the chosen clip",
+        )
+
+
+dataset_lab()

@@ -241,3 +241,22 @@ def test_a_file_shorter_than_its_header_says_gives_what_it_holds():
     assert len(expected) < declared  # the header still counts the whole song
     clip = load_audio(cut, sr=None)
     np.testing.assert_allclose(clip.audio, np.clip(expected, -1, 1), atol=1e-6)
+
+
+def test_players_of_long_audio_are_compact_ogg_and_short_ones_wav():
+    from musicml.audio import PLAYER_WAV_SECONDS, player_bytes
+
+    short = tone(440.0, seconds=2.0)
+    data, mime = player_bytes(short, 22050)
+    assert mime == "audio/wav" and data[:4] == b"RIFF"
+    # Three minutes in one piece: libsndfile 1.2.2 crashes the process if this is encoded in
+    # one call, so it must be written block by block; it comes back whole and a tenth the size.
+    long = np.tile(tone(440.0, seconds=1.0), 180)
+    assert len(long) / 22050 > PLAYER_WAV_SECONDS
+    data, mime = player_bytes(long, 22050)
+    assert mime == "audio/ogg" and data[:4] == b"OggS"
+    assert len(data) < len(wav_bytes(long, 22050)) / 5
+    back = load_audio(data, sr=22050)
+    assert back.duration == pytest.approx(180.0, abs=0.01)
+    spectrum = np.abs(np.fft.rfft(back.audio[22050 * 90 : 22050 * 91]))
+    assert np.argmax(spectrum) == pytest.approx(440, abs=1)  # 1 Hz bins: still the same tone
