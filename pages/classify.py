@@ -17,12 +17,12 @@ page_setup(
 from musicml import synth
 from musicml.audio import DEFAULT_SR, Clip
 from musicml.builtin import example_melody
-from musicml.classify import is_note_model, resynthesize, segments_csv
+from musicml.classify import is_note_model, segments_csv
 from musicml.figures.classify import distribution_figure, segments_over_spectrogram, song_figure
 from musicml.figures.signal import spectrogram_figure
 from musicml.ui.cache import play
 from musicml.ui.layout import friendly_errors
-from musicml.ui.models import classify_cached, model_picker, spectrogram_of
+from musicml.ui.models import classify_cached, model_picker, resynthesis_cached, spectrogram_of
 from musicml.ui.widgets import audio_picker
 
 with friendly_errors():
@@ -121,7 +121,9 @@ with left:
     st.markdown("**Listen**: the song, then what the model heard.")
     play(clip.audio, clip.sr, alt=f"{clip.name}")
     if notes or "sound" in result.classes:
-        play(resynthesize(result, sr=clip.sr), clip.sr, alt="What the model heard, played back")
+        with friendly_errors():
+            played, played_sr = resynthesis_cached(model, clip, result, segment=segment)
+        play(played, played_sr, alt="What the model heard, played back")
         st.caption(
             "The second player resynthesises the predictions: every segment labelled as a "
             "note is played as a soft tone of that note (in octave 4), silence stays silent."

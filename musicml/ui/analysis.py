@@ -16,8 +16,9 @@ import streamlit as st
 
 from musicml import analysis
 from musicml.audio import DEFAULT_SR, Clip
+from musicml.resources import HEAVY_WORK
+from musicml.ui.cache import SONG_ENTRIES, SONG_TTL, play, wav_download
 from musicml.ui.cache import digest as content_digest
-from musicml.ui.cache import play, wav_download
 
 if TYPE_CHECKING:
     from musicml.gabor import GaborBank
@@ -67,12 +68,16 @@ def melody_source(key: str, *, sr: int = DEFAULT_SR) -> Clip:
     return melody_clip(float(bpm), timbre, int(seed), sr)
 
 
-@st.cache_data(max_entries=8, show_spinner="Finding onsets, beats and key…")
+@st.cache_data(
+    max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Finding onsets, beats and key…"
+)
+@HEAVY_WORK
 def analysis_of(key: str, sr: int, _audio: np.ndarray) -> analysis.Analysis:
     return analysis.analyze(_audio, sr=sr)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@HEAVY_WORK
 def clicks_of(key: str, sr: int, on: str, _audio: np.ndarray, _times: np.ndarray) -> np.ndarray:
     """The music with a click at each of ``_times`` (keyed by content, never re-hashed)."""
     return analysis.click_track(_audio, _times, sr=sr)
@@ -88,7 +93,10 @@ def excerpt_of(key: str, sr: int, start: float, _audio: np.ndarray) -> np.ndarra
     return analysis.excerpt(_audio, sr=sr, start=start, duration=EXCERPT_SECONDS)
 
 
-@st.cache_data(max_entries=6, show_spinner="Separating harmonic and percussive parts…")
+@st.cache_data(
+    max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Separating harmonic and percussive parts…"
+)
+@HEAVY_WORK
 def hpss_of(key: str, sr: int, margin: float, _audio: np.ndarray) -> dict[str, np.ndarray]:
     harmonic, percussive = analysis.harmonic_percussive(_audio, margin=margin)
     return {
@@ -109,7 +117,8 @@ def shifted_of(key: str, sr: int, n_steps: float, _audio: np.ndarray) -> np.ndar
     return analysis.pitch_shift(_audio, sr=sr, n_steps=n_steps)
 
 
-@st.cache_data(max_entries=6, show_spinner="Factorising the spectrogram…")
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Factorising the spectrogram…")
+@HEAVY_WORK
 def nmf_of(key: str, sr: int, n_components: int, _audio: np.ndarray) -> dict:
     decomposition = analysis.nmf_decompose(_audio, sr=sr, n_components=n_components, seed=0)
     return {
@@ -129,7 +138,10 @@ def nmf_mix_of(key: str, n_components: int, chosen: tuple[int, ...], _nmf: dict)
     return analysis.nmf_resynthesize(_nmf["decomposition"], components=list(chosen))
 
 
-@st.cache_data(max_entries=6, show_spinner="Computing the constant-Q transform…")
+@st.cache_data(
+    max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Computing the constant-Q transform…"
+)
+@HEAVY_WORK
 def cqt_of(key: str, sr: int, _audio: np.ndarray) -> dict:
     db = analysis.cqt_db(_audio, sr=sr)
     return {

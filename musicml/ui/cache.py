@@ -10,6 +10,14 @@ import streamlit as st
 
 from musicml import audio as audio_io
 from musicml.audio import DEFAULT_SR, Clip
+from musicml.resources import HEAVY_WORK, cache_entries
+
+SONG_ENTRIES = cache_entries(50 * 2**20)
+"""Entries a song-sized cache keeps: a share of this machine's memory over 50 MB (ten
+minutes of audio at 22,050 Hz), between 2 and 64."""
+
+SONG_TTL = "1h"
+"""Song-sized results leave memory an hour after their last use (the class has gone)."""
 
 
 def digest(audio: np.ndarray, sr: int | None = None) -> str:
@@ -20,7 +28,8 @@ def digest(audio: np.ndarray, sr: int | None = None) -> str:
     return h.hexdigest()
 
 
-@st.cache_data(max_entries=16, show_spinner="Decoding audio…")
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Decoding audio…")
+@HEAVY_WORK
 def _decode(data: bytes, name: str, sr: int) -> Clip:
     return audio_io.load_audio(data, sr=sr, name=name)
 
@@ -77,7 +86,8 @@ def wav_of(audio: np.ndarray, sr: int) -> bytes:
     return audio_io.wav_bytes(audio, sr)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@HEAVY_WORK
 def _player_of(key: str, sr: int, _audio: np.ndarray) -> tuple[bytes, str]:
     return audio_io.player_bytes(_audio, sr)
 

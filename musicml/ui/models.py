@@ -15,12 +15,13 @@ import streamlit as st
 
 from musicml import builtin, persistence
 from musicml.audio import DEFAULT_SR, Clip
-from musicml.classify import Classification, classify_clip
+from musicml.classify import Classification, classify_clip, resynthesize
 from musicml.datasets import Dataset
 from musicml.errors import ParameterError
 from musicml.features import mel_spectrogram_db
 from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier
-from musicml.ui.cache import digest
+from musicml.resources import HEAVY_WORK
+from musicml.ui.cache import SONG_ENTRIES, SONG_TTL, digest
 from musicml.ui.state import MODELS
 
 MAX_MODELS = 4
@@ -36,6 +37,7 @@ def builtin_model(name: str) -> TrainedModel:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Checking and loading the model file…")
+@HEAVY_WORK
 def _uploaded_model(digest: str, data: bytes, name: str) -> TrainedModel:
     return persistence.load_model(data, name=name)
 
@@ -103,17 +105,38 @@ def model_key(model: TrainedModel) -> str:
     return f"{model.name}@{id(model):x}"
 
 
-@st.cache_data(max_entries=16, show_spinner="Classifying…")
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Classifying…")
+@HEAVY_WORK
 def _classify(key: str, digest: str, segment, _model: TrainedModel, _clip: Clip) -> Classification:
     return classify_clip(_clip, _model, segment=segment)
 
 
 def classify_cached(model: TrainedModel, clip: Clip, *, segment) -> Classification:
     """:func:`musicml.classify.classify_clip`, cached per model, audio content and segmentation."""
-    return _classify(model_key(model), digest(clip.audio), segment, model, clip)
+    return _classify(model_key(model), digest(clip.audio, clip.sr), segment, model, clip)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+PLAYBACK_SR = 16000
+"""Rate of the resynthesised notes: their tones and few harmonics need no more, and the
+player's file is smaller and quicker to make than at the song's rate."""
+
+
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@HEAVY_WORK
+def _resynthesis(key: str, digest: str, segment, _result: Classification) -> np.ndarray:
+    return resynthesize(_result, sr=PLAYBACK_SR)
+
+
+def resynthesis_cached(
+    model: TrainedModel, clip: Clip, result: Classification, *, segment
+) -> tuple[np.ndarray, int]:
+    """(audio, sr) of :func:`musicml.classify.resynthesize`, cached like the classification."""
+    audio = _resynthesis(model_key(model), digest(clip.audio, clip.sr), segment, result)
+    return audio, PLAYBACK_SR
+
+
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@HEAVY_WORK
 def song_spectrogram(digest: str, _audio: np.ndarray, sr: int, hop_length: int) -> np.ndarray:
     """Mel spectrogram (dB, 64 bands) of a whole song for display."""
     return mel_spectrogram_db(_audio, sr=sr, n_mels=64, hop_length=hop_length)
@@ -183,16 +206,17 @@ def train_with_progress(
         bar.progress(min(1.0, max(0.0, fraction)), text=message)
 
     try:
-        result = train_classifier(
-            dataset,
-            features=features,
-            feature_params=feature_params,
-            spec=spec,
-            test_size=test_size,
-            seed=seed,
-            name=name,
-            progress=report,
-        )
+        with HEAVY_WORK:
+            result = train_classifier(
+                dataset,
+                features=features,
+                feature_params=feature_params,
+                spec=spec,
+                test_size=test_size,
+                seed=seed,
+                name=name,
+                progress=report,
+            )
     finally:
         bar.empty()
     results[key] = result
@@ -270,7 +294,8 @@ def builtin_dataset(kind: str, per_class: int, seed: int, sr: int = DEFAULT_SR) 
     return slot["dataset"]
 
 
-@st.cache_resource(max_entries=4, show_spinner="Reading the labelled audio…")
+@st.cache_resource(max_entries=4, ttl=SONG_TTL, show_spinner="Reading the labelled audio…")
+@HEAVY_WORK
 def _uploaded_dataset(digest: str, data: bytes, name: str, sr: int) -> Dataset:
     from musicml import dataio
 

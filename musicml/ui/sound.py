@@ -19,6 +19,8 @@ from musicml.dataio import dataset_to_zip, load_labelled_audio
 from musicml.datasets import Dataset, notes_dataset, sound_silence_dataset, timbre_dataset
 from musicml.errors import MusicMLError
 from musicml.features import Representation, representation
+from musicml.resources import HEAVY_WORK
+from musicml.ui.cache import SONG_TTL
 
 DATASET_KINDS = {
     "notes": "Notes (pitch classes + silence)",
@@ -69,13 +71,15 @@ def sines_demo(sr: int = DEFAULT_SR) -> np.ndarray:
     return np.concatenate([low, high, low + high])
 
 
-@st.cache_data(max_entries=12, show_spinner="Computing the spectrogram…")
+@st.cache_data(max_entries=12, ttl=SONG_TTL, show_spinner="Computing the spectrogram…")
+@HEAVY_WORK
 def cached_representation(audio: np.ndarray, sr: int, kind: str, **params) -> Representation:
     """:func:`musicml.features.representation`, cached per audio content and parameters."""
     return representation(audio, sr=sr, kind=kind, **params)
 
 
-@st.cache_data(max_entries=4, show_spinner="Reading the data set…")
+@st.cache_data(max_entries=4, ttl=SONG_TTL, show_spinner="Reading the data set…")
+@HEAVY_WORK
 def load_dataset_upload(
     data: bytes, name: str, sr: int = DEFAULT_SR, seconds_per_file: float | None = None
 ) -> Dataset:

@@ -1,0 +1,134 @@
+"""What this machine (or container) can afford: memory, cores, and cache sizes from them.
+
+A hosted server is shared by a whole class: caches of songs must fit the memory the
+server really has (a container's cgroup limit, not the host's RAM), and heavy work must
+not start on more songs at once than there are cores to run it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+from pathlib import Path
+
+CGROUP_FILES = (
+    Path("/sys/fs/cgroup/memory.max"),  # cgroup v2
+    Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),  # cgroup v1
+)
+
+FALLBACK_MEMORY = 4 * 2**30
+"""Assumed memory when neither the cgroup nor the system tells (4 GiB)."""
+
+CACHE_SHARE = 0.25
+"""Share of the machine's memory that song-sized caches may hold together."""
+
+
+def machine_memory() -> int:
+    """Bytes of memory this process may use: the cgroup limit if any, else physical RAM."""
+    physical = FALLBACK_MEMORY
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for path in CGROUP_FILES:
+        try:
+            text = path.read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and 0 < int(text) < physical:
+            return int(text)
+    return int(physical)
+
+
+def cores() -> int:
+    """CPU cores this process may run on (its affinity, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def cache_entries(
+    entry_bytes: int,
+    *,
+    caches: int = 8,
+    low: int = 2,
+    high: int = 64,
+    memory: int | None = None,
+) -> int:
+    """How many entries of ``entry_bytes`` one of ``caches`` song-sized caches may keep.
+
+    Together the caches hold at most :data:`CACHE_SHARE` of :func:`machine_memory`,
+    and each keeps between ``low`` and ``high`` entries.
+
+    Examples
+    --------
+    >>> cache_entries(50 * 2**20, memory=24 * 2**30)  # 50 MB songs on a 24 GB machine
+    15
+    >>> cache_entries(50 * 2**20, memory=1 * 2**30)  # a 1 GB container
+    2
+    """
+    if entry_bytes < 1 or caches < 1 or not 1 <= low <= high:
+        raise ValueError(
+            f"need entry_bytes >= 1, caches >= 1 and 1 <= low <= high; got {entry_bytes}, "
+            f"{caches}, {low}, {high}."
+        )
+    memory = machine_memory() if memory is None else int(memory)
+    share = memory * CACHE_SHARE / caches
+    return int(min(high, max(low, share // entry_bytes)))
+
+
+class WorkGate:
+    """At most ``slots`` heavy jobs at once in this process; the others wait their turn.
+
+    Forty visitors uploading songs at the same moment then decode and analyse two at a
+    time on two cores, instead of forty at once: each finishes sooner than in a forty-way
+    scramble, peak memory holds two songs' work, and the server keeps answering. A thread
+    that already holds a slot (nested heavy work) never waits for a second one.
+    """
+
+    def __init__(self, slots: int):
+        if slots < 1:
+            raise ValueError(f"slots must be at least 1; got {slots!r}.")
+        self.slots = slots
+        self._semaphore = threading.BoundedSemaphore(slots)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self.busy = 0
+        self.waiting = 0
+
+    def __enter__(self) -> WorkGate:
+        depth = getattr(self._local, "depth", 0)
+        if depth == 0:
+            with self._lock:
+                self.waiting += 1
+            try:
+                self._semaphore.acquire()
+            finally:
+                with self._lock:
+                    self.waiting -= 1
+            with self._lock:
+                self.busy += 1
+        self._local.depth = depth + 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._local.depth -= 1
+        if self._local.depth == 0:
+            with self._lock:
+                self.busy -= 1
+            self._semaphore.release()
+
+    def __call__(self, function):
+        """Use the gate as a decorator: ``function`` runs while holding a slot."""
+
+        @functools.wraps(function)
+        def gated(*args, **kwargs):
+            with self:
+                return function(*args, **kwargs)
+
+        return gated
+
+
+HEAVY_WORK = WorkGate(cores())
+"""The process's gate for decoding, features, training, analysis and model loading."""

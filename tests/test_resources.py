@@ -1,0 +1,55 @@
+"""Budgets from the machine: cache sizes from its memory, heavy work gated by its cores."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from musicml.resources import WorkGate, cache_entries, cores, machine_memory
+
+
+def test_machine_memory_and_cores_are_positive():
+    assert machine_memory() > 256 * 2**20
+    assert cores() >= 1
+
+
+def test_cache_entries_follow_the_memory_within_bounds():
+    song = 50 * 2**20
+    assert cache_entries(song, memory=24 * 2**30) == 15  # a quarter of 24 GB over 8 caches
+    assert cache_entries(song, memory=1 * 2**30) == 2  # a small container keeps the minimum
+    assert cache_entries(song, memory=2**40) == 64  # never more than the maximum
+    with pytest.raises(ValueError, match="entry_bytes"):
+        cache_entries(0)
+
+
+def test_the_gate_runs_at_most_its_slots_at_once_and_lets_every_job_finish():
+    gate = WorkGate(2)
+    running, peak, done = [0], [0], []
+    lock = threading.Lock()
+
+    @gate
+    def job(i: int) -> None:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        done.append(i)
+
+    threads = [threading.Thread(target=job, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sorted(done) == list(range(8))
+    assert peak[0] == 2 and gate.busy == 0 and gate.waiting == 0
+
+
+def test_nested_heavy_work_in_one_thread_takes_one_slot():
+    gate = WorkGate(1)
+    with gate, gate:  # would deadlock if the inner one waited for a second slot
+        assert gate.busy == 1
+    assert gate.busy == 0
