@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.ensemble import RandomForestClassifier
@@ -647,11 +646,6 @@ def _json_safe(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
-
-
-def fresh_copy(pipeline: Pipeline) -> Pipeline:
-    """An unfitted copy of ``pipeline`` (same settings)."""
-    return clone(pipeline)
 
 
 def dataset_from_examples(

@@ -26,10 +26,6 @@ EXIT_USAGE = 2
 EXIT_FAILURE = 1
 
 
-class CommandError(MusicMLError):
-    """A command cannot do what was asked (bad arguments, missing files)."""
-
-
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line on stderr, not usage text."""
 

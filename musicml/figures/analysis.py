@@ -156,15 +156,3 @@ def nmf_activations_figure(activations: np.ndarray, *, times: np.ndarray) -> go.
         y="Gain",
         height=300,
     )
-
-
-def error_figure(n_components: Sequence[int], errors: Sequence[float]) -> go.Figure:
-    """Relative reconstruction error against the number of components."""
-    fig = go.Figure(go.Scatter(x=list(n_components), y=list(errors), mode="lines+markers"))
-    return finish(
-        fig,
-        title="Reconstruction error ‖V − WH‖ / ‖V‖",
-        x="Components",
-        y="Relative error",
-        height=280,
-    )

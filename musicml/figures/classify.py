@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from musicml.classify import Classification, Segment
+from musicml.classify import Classification
 from musicml.figures._layout import finish
 
 PALETTE = [
@@ -23,33 +23,6 @@ PALETTE = [
     "#1f77b4",
     "#2ca02c",
 ]
-
-
-def timeline_figure(segments: list[Segment], *, title: str = "Timeline") -> go.Figure:
-    """One bar per segment, coloured by label, bar height = confidence."""
-    labels = sorted({s.label for s in segments})
-    fig = go.Figure()
-    for i, label in enumerate(labels):
-        mine = [s for s in segments if s.label == label]
-        fig.add_trace(
-            go.Bar(
-                x=[(s.start_s + s.end_s) / 2 for s in mine],
-                y=[s.confidence for s in mine],
-                width=[s.end_s - s.start_s for s in mine],
-                name=label,
-                marker_color=PALETTE[i % len(PALETTE)],
-                hovertemplate=f"{label}<br>%{{x:.2f}} s<br>confidence %{{y:.0%}}<extra></extra>",
-            )
-        )
-    return finish(
-        fig,
-        title=title,
-        x="Time (s)",
-        y="Confidence",
-        yaxis_range=[0, 1],
-        height=260,
-        bargap=0,
-    )
 
 
 def _label_order(classes: list[str]) -> list[str]:

@@ -152,10 +152,6 @@ def cqt_of(key: str, sr: int, _audio: np.ndarray) -> dict:
     }
 
 
-def frame_times(n_frames: int, *, sr: int, hop_length: int = analysis.HOP_LENGTH) -> np.ndarray:
-    return np.arange(n_frames) * hop_length / sr
-
-
 def summary_json(result: analysis.Analysis, name: str) -> bytes:
     """The command line's JSON object for this clip, as bytes for a download."""
     return json.dumps({"file": name, **analysis.summary(result)}, indent=2).encode()
