@@ -16,6 +16,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from musicml import validation as _validation
 from musicml.errors import AudioDecodeError, ParameterError
 
 DEFAULT_SR = 22050
@@ -32,9 +33,14 @@ MAX_INVALID_SHARE = 0.01
 """Files with more than this share of NaN or infinite samples are refused as damaged;
 fewer are repaired by setting those samples to zero."""
 
-MAX_SAMPLE_RATE = 192_000
-"""Highest sample rate accepted (studio masters). Refusing higher rates before decoding
-keeps the memory of the longest accepted file bounded, whatever its header claims."""
+MAX_SAMPLE_RATE = _validation.MAX_SAMPLE_RATE
+"""Highest sample rate accepted (studio masters), of a file or asked for. Refusing higher
+rates before decoding keeps the memory of the longest accepted file bounded, whatever its
+header claims."""
+
+MAX_DURATION_SECONDS = _validation.MAX_AUDIO_SECONDS
+"""Largest ``max_seconds`` or ``duration`` :func:`load_audio` takes (a day): a bigger
+number could not size any read, and 1e308 seconds would overflow ``int(seconds * sr)``."""
 
 _BLOCK_SAMPLES = 1 << 22
 """Samples (frames × channels) decoded per read: about 16 MB of float32."""
@@ -124,10 +130,16 @@ def load_audio(
         If the data is not audio, is empty, too short or too long, or is
         damaged (more than 1 % of its samples are NaN or infinite).
     """
-    if sr is not None and (not isinstance(sr, (int, np.integer)) or sr <= 0):
+    if sr is not None and (
+        isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0
+    ):
         raise ParameterError(f"sr must be a positive integer or None; got {sr!r}.")
-    if duration is not None and not (np.isfinite(duration) and duration > 0):
-        raise ParameterError(f"duration must be a positive number of seconds; got {duration!r}.")
+    if sr is not None and sr > MAX_SAMPLE_RATE:
+        raise ParameterError(f"sr must be at most {MAX_SAMPLE_RATE:,} Hz; got {sr:,}.")
+    if duration is not None:
+        _validation.check_seconds("duration", duration, maximum=MAX_DURATION_SECONDS)
+    if max_seconds is not None:
+        _validation.check_seconds("max_seconds", max_seconds, maximum=MAX_DURATION_SECONDS)
     handle, default_name = _read_source(source)
     label = name or default_name
     try:

@@ -369,6 +369,10 @@ def load_any_model(source: str | Path) -> TrainedModel:
 
 BUILTIN_DATASETS = ("builtin:notes", "builtin:sound-silence")
 
+MAX_PER_CLASS = 2000
+"""Most clips per class of a built-in data set (the synthetic set is also bounded to an
+hour of audio in all, see :data:`musicml.datasets.MAX_SYNTH_SECONDS`)."""
+
 
 def dataset_from_source(
     source: str | Path,
@@ -393,7 +397,11 @@ def dataset_from_source(
         For the user's audio: keep only the first seconds of each file, so a
         collection of whole songs fits the one-hour limit.
     """
-    sr = sr or DEFAULT_SR
+    from musicml.validation import check_int, check_sr
+
+    sr = DEFAULT_SR if sr is None else check_sr(sr)
+    if per_class is not None:
+        per_class = check_int("per_class", per_class, maximum=MAX_PER_CLASS)
     text = str(source)
     if text == "builtin:notes":
         return _notes_dataset(per_class=per_class or 40, sr=sr, seed=seed)
@@ -404,9 +412,12 @@ def dataset_from_source(
             f"unknown built-in data set {text!r}; choose one of {', '.join(BUILTIN_DATASETS)}."
         )
     from musicml import dataio
+    from musicml.validation import check_seconds
 
-    if seconds_per_file is not None and not seconds_per_file > 0:
-        raise ParameterError(f"seconds per file must be positive; got {seconds_per_file!r}.")
+    if seconds_per_file is not None:
+        seconds_per_file = check_seconds(
+            "seconds_per_file", seconds_per_file, maximum=dataio.MAX_FILE_SECONDS
+        )
     return dataio.load_labelled_audio(text, sr=sr, max_seconds_per_file=seconds_per_file)
 
 

@@ -24,11 +24,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import lzma
 import os
 import posixpath
 import stat
 import struct
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ import numpy as np
 from musicml.audio import AUDIO_EXTENSIONS, DEFAULT_SR, load_audio, resample, wav_bytes
 from musicml.datasets import Dataset
 from musicml.errors import AudioDecodeError, DataSetError, ParameterError
+from musicml.validation import check_int, check_seconds, check_sr
 
 LABELS_CSV = "labels.csv"
 SETTINGS_JSON = "settings.json"
@@ -64,6 +67,47 @@ STREAM_MAX_FILES = 20_000
 STREAM_MAX_SECONDS = 24 * 3600.0
 """Most audio in total, in seconds, that :func:`labelled_batches` decodes by default."""
 
+MAX_LOAD_BYTES = 1024 * 1024 * 1024
+"""Most audio, in bytes as the zip's headers or the folder declare, that
+:func:`load_labelled_audio` accepts when it decodes whole files: an hour of 48 kHz
+24-bit stereo WAV is 1.04 GB, and :func:`load_labelled_audio` holds an hour at most, so
+more is refused before anything is decoded (with ``max_seconds_per_file`` only the
+start of each file is decoded and :data:`MAX_TOTAL_BYTES` applies)."""
+
+MAX_CSV_BYTES = 8 * 1024 * 1024
+"""Largest ``labels.csv`` read, in bytes, checked from the zip's header (or the file's
+size) before it is unpacked: 20,000 files with 400-character paths."""
+
+CSV_ROWS_PER_FILE = 4
+"""``labels.csv`` may have at most this many rows per audio file the data set may hold
+(``max_files``); rows are counted while the file is parsed, which stops at the limit."""
+
+MAX_CSV_LINE_CHARS = 4096
+"""Longest line of ``labels.csv``, in characters (a path and a label, plus extra columns)."""
+
+MAX_SETTINGS_BYTES = 1024 * 1024
+"""Largest ``settings.json`` read; a bigger one is ignored with a note, unread."""
+
+UNREADABLE_LIMIT = 50
+"""Decoding a data set stops with an error once this many of its audio files could not
+be read and they outnumber the ones that could: a zip of junk named ``.mp3`` is refused
+after a few seconds instead of being tried file by file to the end."""
+
+_READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+"""Compression methods Python's zipfile unpacks; others are refused from the header."""
+
+_UNPACK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    NotImplementedError,
+    OSError,
+    ValueError,
+)
+"""What unpacking a damaged zip member raises: a bad checksum, corrupt deflate, bz2 or
+lzma data, a truncated archive."""
+
 _IGNORED_PARTS = ("__MACOSX",)
 
 
@@ -73,6 +117,8 @@ class _Entry:
 
     path: str
     read: object  # () -> bytes
+    size: int = 0
+    """Declared size in bytes (the zip header's, or the file's on disk)."""
 
 
 def _is_junk(path: str) -> bool:
@@ -98,8 +144,15 @@ def _zip_entries(
     # A zip on disk is read member by member when asked, never whole into memory.
     try:
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DataSetError(f"{label} is not a readable zip file ({exc}).") from exc
+    except UnicodeDecodeError as exc:
+        raise DataSetError(
+            f"{label} names a file in a way that is not valid UTF-8 text, so it cannot be "
+            "read; make the zip again with a current zip tool."
+        ) from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+        raise DataSetError(
+            f"{label} is not a readable zip file (it is damaged or not a zip at all)."
+        ) from exc
     infos = archive.infolist()
     if len(infos) > max_members:
         raise DataSetError(
@@ -129,6 +182,12 @@ def _zip_entries(
         if info.flag_bits & 0x1:
             notes.append(f"skipped '{name}': it is encrypted")
             continue
+        if info.compress_type not in _READABLE_METHODS:
+            raise DataSetError(
+                f"'{name}' in {label} is compressed with a method musicml cannot unpack "
+                f"(number {info.compress_type}); make the zip again with ordinary (deflate) "
+                "compression."
+            )
         if info.file_size > MAX_MEMBER_BYTES:
             raise DataSetError(
                 f"'{name}' in {label} is {info.file_size / 2**20:.0f} MB uncompressed; the "
@@ -145,16 +204,23 @@ def _zip_entries(
                 f"{label} unpacks to more than {MAX_TOTAL_BYTES // 2**30} GB; use a smaller "
                 "data set."
             )
-        entries.append(_Entry(name, _member_reader(archive, info)))
+        entries.append(_Entry(name, _member_reader(archive, info, label), info.file_size))
     return entries
 
 
-def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str):
     def read() -> bytes:
         # Read at most one byte past the declared size: a lying header cannot
         # make us inflate an unbounded stream.
-        with archive.open(info) as handle:
-            data = handle.read(info.file_size + 1)
+        try:
+            with archive.open(info) as handle:
+                data = handle.read(info.file_size + 1)
+        except _UNPACK_ERRORS as exc:
+            what = "its checksum does not match" if "CRC" in str(exc) else "its data is corrupt"
+            raise DataSetError(
+                f"'{info.filename}' in {label} is damaged and cannot be unpacked ({what}); "
+                "make the zip again."
+            ) from exc
         if len(data) > info.file_size:
             raise DataSetError(
                 f"'{info.filename}' holds more data than its header declares; the zip is "
@@ -167,6 +233,7 @@ def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
 
 def _folder_entries(root: Path, notes: list[str], max_members: int = MAX_MEMBERS) -> list[_Entry]:
     entries = []
+    total = 0
     for directory, subdirs, files in os.walk(root, followlinks=False):
         subdirs[:] = sorted(d for d in subdirs if d not in _IGNORED_PARTS)
         for name in sorted(files):
@@ -186,7 +253,13 @@ def _folder_entries(root: Path, notes: list[str], max_members: int = MAX_MEMBERS
             if size > MAX_MEMBER_BYTES:
                 notes.append(f"skipped '{rel}': larger than {MAX_MEMBER_BYTES // 2**20} MB")
                 continue
-            entries.append(_Entry(rel, path.read_bytes))
+            total += size
+            if total > MAX_TOTAL_BYTES:
+                raise DataSetError(
+                    f"the folder '{root}' holds more than {MAX_TOTAL_BYTES // 2**30} GB; use a "
+                    "smaller data set."
+                )
+            entries.append(_Entry(rel, path.read_bytes, size))
         if len(entries) > max_members:
             raise DataSetError(
                 f"the folder '{root}' has more than {max_members} files; use a smaller data set."
@@ -227,14 +300,48 @@ def _find_labels_csv(entries: list[_Entry]) -> _Entry | None:
     return min(found, key=lambda e: e.path.count("/")) if found else None
 
 
-def _csv_rows(entry: _Entry) -> list[tuple[str, str]]:
+def _bounded_lines(text: str, path: str) -> Iterator[str]:
+    """The lines of ``text``, refusing one longer than :data:`MAX_CSV_LINE_CHARS`."""
+    for line in io.StringIO(text):
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise DataSetError(
+                f"'{path}' has a line of {len(line):,} characters; at most "
+                f"{MAX_CSV_LINE_CHARS:,} are accepted. It needs lines 'file,label'."
+            )
+        yield line
+
+
+def _csv_rows(entry: _Entry, *, max_rows: int) -> list[tuple[str, str]]:
+    if entry.size > MAX_CSV_BYTES:
+        raise DataSetError(
+            f"'{entry.path}' is {entry.size / 2**20:.1f} MB; at most "
+            f"{MAX_CSV_BYTES // 2**20} MB are read (one line 'file,label' per audio file)."
+        )
+    data = entry.read()
+    if len(data) > MAX_CSV_BYTES:  # a folder's file that grew since it was listed
+        raise DataSetError(
+            f"'{entry.path}' is larger than {MAX_CSV_BYTES // 2**20} MB; it needs one line "
+            "'file,label' per audio file."
+        )
     try:
-        text = entry.read().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataSetError(f"'{entry.path}' is not UTF-8 text ({exc}).") from exc
-    reader = csv.reader(io.StringIO(text))
+        raise DataSetError(
+            f"'{entry.path}' is not UTF-8 text (byte {exc.start:,} is not valid); save it as UTF-8."
+        ) from exc
+    del data
+    reader = csv.reader(_bounded_lines(text, entry.path))
+    rows = []
     try:
-        rows = [r for r in reader if any(cell.strip() for cell in r)]
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(rows) > max_rows:  # the header plus max_rows rows are allowed
+                raise DataSetError(
+                    f"'{entry.path}' has more than {max_rows:,} rows; at most {max_rows:,} are "
+                    "accepted for this data set. Use fewer files."
+                )
+            rows.append(row)
     except csv.Error as exc:
         raise DataSetError(
             f"'{entry.path}' is not a readable CSV file: a line is too long or badly quoted. "
@@ -257,12 +364,13 @@ def _csv_rows(entry: _Entry) -> list[tuple[str, str]]:
     return out
 
 
-def _labelled_from_csv(entries, csv_entry, notes) -> list[tuple[_Entry, str, str]]:
+def _labelled_from_csv(entries, csv_entry, notes, *, max_rows) -> list[tuple[_Entry, str, str]]:
     base = posixpath.dirname(csv_entry.path)
+    rows = _csv_rows(csv_entry, max_rows=max_rows)
     by_path = {e.path: e for e in entries}
     chosen = []
     listed = set()
-    for file, label in _csv_rows(csv_entry):
+    for file, label in rows:
         rel = posixpath.normpath(posixpath.join(base, file.replace("\\", "/")))
         if rel.startswith("../") or rel == ".." or file.startswith("/"):
             raise DataSetError(f"labels.csv names a file outside the data set: '{file}'.")
@@ -349,14 +457,15 @@ def labelled_files(source, *, max_files: int = 2000) -> LabelledFiles:
     DataSetError
         Unsafe or malformed archives, no labelled audio, too many files.
     """
-    if not max_files >= 1:
-        raise ParameterError(f"max_files must be at least 1; got {max_files!r}.")
+    max_files = check_int("max_files", max_files, maximum=STREAM_MAX_FILES)
     notes: list[str] = []
-    entries, source_name = _entries(source, notes, max(MAX_MEMBERS, int(max_files)))
+    entries, source_name = _entries(source, notes, max(MAX_MEMBERS, max_files))
     csv_entry = _find_labels_csv(entries)
     settings_entry = next((e for e in entries if e.path == SETTINGS_JSON), None)
     if csv_entry is not None:
-        labelled = _labelled_from_csv(entries, csv_entry, notes)
+        labelled = _labelled_from_csv(
+            entries, csv_entry, notes, max_rows=CSV_ROWS_PER_FILE * max_files
+        )
     else:
         audio_entries = []
         skipped = []
@@ -423,18 +532,24 @@ def labelled_clips(
     DataSetError
         Too much audio in total, or none of the files could be read.
     """
-    if not max_total_seconds > 0 or not max_file_seconds > 0:
-        raise ParameterError(
-            f"max_total_seconds and max_file_seconds must be positive; got "
-            f"{max_total_seconds!r} and {max_file_seconds!r}."
+    max_total_seconds = check_seconds(
+        "max_total_seconds", max_total_seconds, maximum=STREAM_MAX_SECONDS
+    )
+    max_file_seconds = check_seconds("max_file_seconds", max_file_seconds, maximum=MAX_FILE_SECONDS)
+    if max_seconds_per_file is not None:
+        max_seconds_per_file = check_seconds(
+            "max_seconds_per_file", max_seconds_per_file, maximum=MAX_FILE_SECONDS
         )
-    if max_seconds_per_file is not None and not max_seconds_per_file > 0:
-        raise ParameterError(
-            f"max_seconds_per_file must be positive or None; got {max_seconds_per_file!r}."
-        )
+    if sr is not None:
+        sr = check_sr(sr)
     total_seconds = 0.0
-    decoded = 0
+    decoded = failed = 0
     for entry, label, name in files.files:
+        if failed >= UNREADABLE_LIMIT and failed > decoded:
+            raise DataSetError(
+                f"{failed} of the first {failed + decoded} audio files in {files.source_name} "
+                "could not be read, so the rest were not tried; use WAV, MP3, FLAC or OGG files."
+            )
         try:
             # min_seconds=0: a data set keeps short clips (drum hits) exactly as saved.
             clip = load_audio(
@@ -447,6 +562,7 @@ def labelled_clips(
             )
         except AudioDecodeError as exc:
             files.notes.append(f"skipped '{name}': {exc}")
+            failed += 1
             continue
         audio = clip.audio
         total_seconds += len(audio) / clip.sr
@@ -506,10 +622,8 @@ def labelled_batches(
     DataSetError
         Too much audio in total, or none of the files could be read.
     """
-    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0:
-        raise ParameterError(f"sr must be a positive integer; got {sr!r}.")
-    if not batch_seconds > 0:
-        raise ParameterError(f"batch_seconds must be positive; got {batch_seconds!r}.")
+    sr = check_sr(sr)
+    batch_seconds = check_seconds("batch_seconds", batch_seconds, maximum=STREAM_MAX_SECONDS)
     clips = labelled_clips(
         files,
         max_total_seconds=max_total_seconds,
@@ -576,17 +690,28 @@ def load_labelled_audio(
     DataSetError
         Unsafe or malformed archives, no usable audio, too much audio.
     """
-    if sr is not None and (
-        isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0
-    ):
-        raise ParameterError(f"sr must be a positive integer or None; got {sr!r}.")
-    if max_files < 1 or not max_total_seconds > 0:
-        raise ParameterError(
-            f"max_files and max_total_seconds must be positive; got {max_files!r} and "
-            f"{max_total_seconds!r}."
+    if sr is not None:
+        sr = check_sr(sr)
+    max_total_seconds = check_seconds(
+        "max_total_seconds", max_total_seconds, maximum=STREAM_MAX_SECONDS
+    )
+    if max_seconds_per_file is not None:
+        max_seconds_per_file = check_seconds(
+            "max_seconds_per_file", max_seconds_per_file, maximum=MAX_FILE_SECONDS
         )
     files = labelled_files(source, max_files=max_files)
     notes = files.notes
+    if max_seconds_per_file is None:
+        # Whole files are decoded: refuse more bytes of audio than an hour can take,
+        # from the declared sizes, before decoding any.
+        declared = sum(entry.size for entry, _, _ in files.files)
+        if declared > MAX_LOAD_BYTES:
+            raise DataSetError(
+                f"the audio files in {files.source_name} add up to {declared / 2**20:,.0f} MB; "
+                f"at most {MAX_LOAD_BYTES // 2**20:,} MB (about an hour of audio) are loaded. "
+                "Use fewer files, or keep only the first seconds of each (the command "
+                "line's --seconds-per-file)."
+            )
     decoded = list(
         labelled_clips(
             files,
@@ -606,7 +731,9 @@ def load_labelled_audio(
     names = [name for _, _, _, name, _ in decoded]
 
     settings = {"kind": "user", "source": files.source_name, "sr": target}
-    if files.settings_entry is not None:
+    if files.settings_entry is not None and files.settings_entry.size > MAX_SETTINGS_BYTES:
+        notes.append(f"ignored settings.json: it is larger than {MAX_SETTINGS_BYTES // 2**20} MB")
+    elif files.settings_entry is not None:
         try:
             saved = json.loads(files.settings_entry.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):

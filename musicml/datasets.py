@@ -17,6 +17,13 @@ from musicml import synth
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
 from musicml.synth import NATURAL_PITCH_CLASSES, NOTE_NAMES, TIMBRES, TUTORIAL_FREQUENCIES
+from musicml.validation import check_seconds, check_sr
+
+MAX_CLIP_SECONDS = 60.0
+"""Longest clip of a synthetic data set, in seconds."""
+
+MAX_SYNTH_SECONDS = 3600.0
+"""Most audio a synthetic data set holds, in seconds (an hour, as a loaded one)."""
 
 NOTE_TIMBRES = (
     "pure",
@@ -156,6 +163,23 @@ def _check_count(name: str, value, low: int = 1) -> int:
     return int(value)
 
 
+def _check_size(sr, clip_seconds, *, n_clips: int) -> tuple[int, float]:
+    """The checked ``(sr, clip_seconds)`` of a synthetic data set of ``n_clips`` clips.
+
+    The rate, the clip length and the whole set's length are bounded before any
+    array is allocated (see :data:`MAX_SYNTH_SECONDS`).
+    """
+    sr = check_sr(sr)
+    clip_seconds = check_seconds("clip_seconds", clip_seconds, maximum=MAX_CLIP_SECONDS)
+    if n_clips * clip_seconds > MAX_SYNTH_SECONDS:
+        raise ParameterError(
+            f"the data set would hold {n_clips:,} clips of {clip_seconds:g} s, "
+            f"{n_clips * clip_seconds:,.0f} s of audio; at most {MAX_SYNTH_SECONDS:,.0f} s are "
+            "made. Use fewer clips per class or shorter clips."
+        )
+    return sr, clip_seconds
+
+
 def _check_range(name: str, pair, *, low: float = -np.inf, high: float = np.inf):
     try:
         a, b = (float(v) for v in pair)
@@ -198,8 +222,7 @@ def sound_silence_dataset(
         ``2 * per_class`` clips, balanced, in a seeded random order.
     """
     per_class = _check_count("per_class", per_class)
-    if not clip_seconds > 0:
-        raise ParameterError(f"clip_seconds must be positive; got {clip_seconds!r}.")
+    sr, clip_seconds = _check_size(sr, clip_seconds, n_clips=2 * per_class)
     if len(frequencies) == 0:
         raise ParameterError("frequencies must name at least one frequency; got none.")
     rng = np.random.default_rng(seed)
@@ -443,8 +466,9 @@ def notes_dataset(
     classes = _pitch_classes(pitch_classes)
     low, high = (int(o) for o in _check_range("octaves", octaves, low=0, high=8))
     chosen = _timbres(timbres, NOTE_TIMBRES)
-    if not clip_seconds > 0:
-        raise ParameterError(f"clip_seconds must be positive; got {clip_seconds!r}.")
+    sr, clip_seconds = _check_size(
+        sr, clip_seconds, n_clips=per_class * (len(classes) + bool(include_silence))
+    )
     if not 0 <= detune_cents < 50:
         raise ParameterError(f"detune_cents must be between 0 and 50; got {detune_cents!r}.")
     top = synth.midi_to_frequency(12 * (high + 1) + 11)
@@ -537,8 +561,7 @@ def timbre_dataset(
         raise ParameterError(f"notes must be (lowest, highest); got {notes!r}.")
     if synth.midi_to_frequency(high) >= 0.4 * sr:
         raise ParameterError(f"the highest note {notes[1]} is too high for sr={sr}.")
-    if not clip_seconds > 0:
-        raise ParameterError(f"clip_seconds must be positive; got {clip_seconds!r}.")
+    sr, clip_seconds = _check_size(sr, clip_seconds, n_clips=per_class * len(chosen))
     var = Variation(snr_db=(20.0, 50.0), detune_cents=15.0) if variation else None
     rng = np.random.default_rng(seed)
     n = round(clip_seconds * sr)

@@ -36,6 +36,7 @@ from musicml.audio import DEFAULT_SR
 from musicml.datasets import Dataset
 from musicml.errors import ParameterError
 from musicml.features import FEATURE_KINDS, FeatureExtractor
+from musicml.validation import check_int
 
 MODEL_KINDS = ("logreg", "svm", "knn", "forest")
 """Names of the classifiers in the registry."""
@@ -59,6 +60,15 @@ MULTICLASS_NAMES = {
 
 REDUCERS = ("pca", "lda")
 """Optional projections between scaling and the model; ``None`` for none."""
+
+MAX_TREES = 2000
+"""Most trees of a random forest (training and prediction time grow with each tree)."""
+
+MAX_NEIGHBORS = 1000
+"""Largest k of k-nearest neighbours."""
+
+MAX_COMPONENTS = 1024
+"""Most dimensions kept by PCA or LDA (more than any feature kind has)."""
 
 Progress = Callable[[float, str], None]
 
@@ -124,13 +134,17 @@ class ModelSpec:
             )
         if not (self.gamma == "scale" or (np.isfinite(self.gamma) and self.gamma > 0)):
             raise ParameterError(f"gamma must be a positive number or 'scale'; got {self.gamma!r}.")
-        if self.n_neighbors < 1 or self.n_trees < 1:
-            raise ParameterError(
-                "n_neighbors and n_trees must be at least 1; got "
-                f"{self.n_neighbors!r} and {self.n_trees!r}."
+        # Frozen: store the checked plain ints (a numpy integer becomes an int).
+        object.__setattr__(
+            self, "n_neighbors", check_int("n_neighbors", self.n_neighbors, maximum=MAX_NEIGHBORS)
+        )
+        object.__setattr__(self, "n_trees", check_int("n_trees", self.n_trees, maximum=MAX_TREES))
+        if self.n_components is not None:
+            object.__setattr__(
+                self,
+                "n_components",
+                check_int("n_components", self.n_components, maximum=MAX_COMPONENTS),
             )
-        if self.n_components is not None and self.n_components < 1:
-            raise ParameterError(f"n_components must be at least 1; got {self.n_components!r}.")
         if self.multiclass == "multinomial" and self.model != "logreg":
             raise ParameterError(
                 f"multiclass='multinomial' (softmax) only applies to logistic regression; "

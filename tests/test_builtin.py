@@ -112,7 +112,7 @@ def test_whole_songs_can_be_cut_to_their_first_seconds(tmp_path):
     assert [len(c) for c in whole.clips] == [3 * SR] * 4
     assert [len(c) for c in cut.clips] == [int(1.5 * SR)] * 4
     assert sorted(cut.labels) == ["high", "high", "low", "low"]
-    with pytest.raises(ParameterError, match="seconds per file must be positive"):
+    with pytest.raises(ParameterError, match="seconds_per_file must be a number above 0"):
         dataset_from_source(tmp_path, seconds_per_file=0)
 
 

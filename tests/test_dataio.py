@@ -148,7 +148,7 @@ def test_unreadable_members_are_skipped_with_a_note():
         ({"/etc/x.wav": wav()}, "absolute path"),
         ({"loose.wav": wav()}, "no labelled audio"),
         ({"labels.csv": b"name,class\nx.wav,a\n", "x.wav": wav()}, "header"),
-        ({"labels.csv": b"file,label\nx.wav," + b"a" * 200_000, "x.wav": wav()}, "readable CSV"),
+        ({"labels.csv": b"file,label\nx.wav," + b"a" * 200_000, "x.wav": wav()}, "line of 200,006"),
     ],
 )
 def test_bad_zips_are_refused_with_clear_messages(members, match):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 
 def add_parser(subparsers) -> None:
-    from musicml.cli import positive_float, positive_int, seed
+    from musicml.builtin import MAX_PER_CLASS
+    from musicml.cli import seed
+    from musicml.dataio import MAX_FILE_SECONDS
+    from musicml.validation import float_type, int_type
 
     parser = subparsers.add_parser(
         "evaluate",
@@ -19,11 +22,14 @@ def add_parser(subparsers) -> None:
     parser.add_argument("data", metavar="DATA", help="labelled audio")
     parser.add_argument("--seed", type=seed, default=2024, help="seed of builtin data sets")
     parser.add_argument(
-        "--per-class", type=positive_int, default=None, help="clips per class for builtin data sets"
+        "--per-class",
+        type=int_type("--per-class", maximum=MAX_PER_CLASS),
+        default=None,
+        help="clips per class for builtin data sets",
     )
     parser.add_argument(
         "--seconds-per-file",
-        type=positive_float,
+        type=float_type("--seconds-per-file", maximum=MAX_FILE_SECONDS),
         default=None,
         metavar="S",
         help="use only the first S seconds of each file",

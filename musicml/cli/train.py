@@ -5,11 +5,21 @@ from __future__ import annotations
 import sys
 
 from musicml.features import FEATURE_KINDS
-from musicml.models import MODEL_KINDS, MULTICLASS_STRATEGIES, REDUCERS
+from musicml.models import (
+    MAX_COMPONENTS,
+    MAX_NEIGHBORS,
+    MAX_TREES,
+    MODEL_KINDS,
+    MULTICLASS_STRATEGIES,
+    REDUCERS,
+)
 
 
 def add_parser(subparsers) -> None:
-    from musicml.cli import positive_float, positive_int, seed
+    from musicml.builtin import MAX_PER_CLASS
+    from musicml.cli import seed
+    from musicml.dataio import MAX_FILE_SECONDS
+    from musicml.validation import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, float_type, int_type
 
     parser = subparsers.add_parser(
         "train",
@@ -36,23 +46,46 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--class-weight", choices=("balanced",), default=None)
     parser.add_argument("--kernel", choices=("rbf", "linear"), default="rbf", help="svm kernel")
     parser.add_argument("--gamma", default="scale", help="svm RBF width: a number or 'scale'")
-    parser.add_argument("--neighbors", type=int, default=5, help="k of k-nearest neighbours")
-    parser.add_argument("--trees", type=int, default=100, help="trees of the random forest")
+    parser.add_argument(
+        "--neighbors",
+        type=int_type("--neighbors", maximum=MAX_NEIGHBORS),
+        default=5,
+        help=f"k of k-nearest neighbours (at most {MAX_NEIGHBORS})",
+    )
+    parser.add_argument(
+        "--trees",
+        type=int_type("--trees", maximum=MAX_TREES),
+        default=100,
+        help=f"trees of the random forest (at most {MAX_TREES})",
+    )
     parser.add_argument("--reduce", choices=REDUCERS, default=None, help="PCA or LDA first")
-    parser.add_argument("--components", type=int, default=None, help="dimensions kept")
+    parser.add_argument(
+        "--components",
+        type=int_type("--components", maximum=MAX_COMPONENTS),
+        default=None,
+        help="dimensions kept",
+    )
     parser.add_argument("--test-size", type=float, default=0.25, help="held-out share")
     parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument(
-        "--per-class", type=positive_int, default=None, help="clips per class for builtin data sets"
+        "--per-class",
+        type=int_type("--per-class", maximum=MAX_PER_CLASS),
+        default=None,
+        help="clips per class for builtin data sets",
     )
     parser.add_argument(
         "--seconds-per-file",
-        type=positive_float,
+        type=float_type("--seconds-per-file", maximum=MAX_FILE_SECONDS),
         default=None,
         metavar="S",
         help="use only the first S seconds of each file (whole songs fill memory fast)",
     )
-    parser.add_argument("--sr", type=positive_int, default=None, help="analysis sample rate")
+    parser.add_argument(
+        "--sr",
+        type=int_type("--sr", minimum=MIN_SAMPLE_RATE, maximum=MAX_SAMPLE_RATE),
+        default=None,
+        help=f"analysis sample rate ({MIN_SAMPLE_RATE} to {MAX_SAMPLE_RATE} Hz)",
+    )
     parser.add_argument("--out", required=True, metavar="MODEL.skops", help="where to save")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(func=run)
@@ -81,6 +114,13 @@ def run(args) -> int:
     out = Path(args.out)
     if out.suffix != ".skops":
         raise ParameterError(f"--out must name a .skops file; got '{args.out}'.")
+    # Checked before any work: a model trained for minutes must have somewhere to go.
+    if out.is_dir():
+        raise ParameterError(f"--out names a folder, not a file: '{args.out}'.")
+    if not out.parent.is_dir():
+        raise ParameterError(
+            f"--out must be in an existing folder; there is no folder '{out.parent}'."
+        )
     spec = ModelSpec(
         model=args.model,
         C=args.C,

@@ -1,0 +1,144 @@
+"""One rule for numeric parameters: their type, their range, and a message that gives both.
+
+Every user-supplied number that sizes work (a sample rate, a number of trees,
+seconds of audio) passes through :func:`check_int` or :func:`check_float`
+before any work is sized from it, so nothing reaches ``int(x * sr)`` or an
+allocation unchecked. A bool is never a number here (``True`` is not 1 tree).
+The command line's argparse types (:func:`int_type`, :func:`float_type`) use
+the same checks, so a flag and the library refuse a value in the same words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import numbers
+
+from musicml.errors import ParameterError
+
+MAX_SAMPLE_RATE = 192_000
+"""Highest sample rate accepted anywhere (studio masters)."""
+
+MIN_SAMPLE_RATE = 1000
+"""Lowest analysis sample rate accepted (a model, a data set, ``--sr``)."""
+
+MAX_AUDIO_SECONDS = 24 * 3600.0
+"""Longest duration, in seconds, any parameter may ask for (a day of audio)."""
+
+
+def check_int(name: str, value, *, minimum: int = 1, maximum: int) -> int:
+    """``value`` as an ``int`` if it is a whole number in ``[minimum, maximum]``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message (``"n_trees"``, ``"--trees"``).
+    value : int
+        Any integral number (numpy integers too); bools and floats are refused.
+    minimum, maximum : int
+        Inclusive bounds.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter, the range and the value given.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ParameterError(
+            f"{name} must be a whole number from {minimum:,} to {maximum:,}; got {value!r}."
+        )
+    value = int(value)
+    if not minimum <= value <= maximum:
+        raise ParameterError(
+            f"{name} must be a whole number from {minimum:,} to {maximum:,}; got {value:,}."
+        )
+    return value
+
+
+def check_float(
+    name: str, value, *, minimum: float = 0.0, maximum: float, inclusive_minimum: bool = False
+) -> float:
+    """``value`` as a ``float`` if it is a finite number in ``(minimum, maximum]``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message.
+    value : float
+        Any real number (ints and numpy numbers too); bools, NaN and infinities are refused.
+    minimum : float, default 0
+        Lower bound, excluded unless ``inclusive_minimum``.
+    maximum : float
+        Upper bound (inclusive).
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter, the range and the value given.
+    """
+    above = "at least" if inclusive_minimum else "above"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(
+            f"{name} must be a number {above} {minimum:g} and at most {maximum:g}; got {value!r}."
+        )
+    number = float(value)
+    low_ok = number >= minimum if inclusive_minimum else number > minimum
+    if not (math.isfinite(number) and low_ok and number <= maximum):
+        raise ParameterError(
+            f"{name} must be a number {above} {minimum:g} and at most {maximum:g}; got {value!r}."
+        )
+    return number
+
+
+def check_sr(sr, *, name: str = "sr") -> int:
+    """A sample rate from :data:`MIN_SAMPLE_RATE` to :data:`MAX_SAMPLE_RATE` Hz."""
+    return check_int(name, sr, minimum=MIN_SAMPLE_RATE, maximum=MAX_SAMPLE_RATE)
+
+
+def check_seconds(name: str, value, *, maximum: float = MAX_AUDIO_SECONDS) -> float:
+    """A positive, finite number of seconds, at most ``maximum``."""
+    return check_float(name, value, maximum=maximum)
+
+
+def int_type(name: str, *, minimum: int = 1, maximum: int):
+    """An argparse ``type`` for a whole number in ``[minimum, maximum]``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {minimum:,} to {maximum:,}; got {text!r}"
+            ) from None
+        try:
+            return check_int(name, value, minimum=minimum, maximum=maximum)
+        except ParameterError as exc:
+            # argparse names the flag itself: "argument --sr: must be ...".
+            raise argparse.ArgumentTypeError(
+                str(exc).removeprefix(f"{name} ").rstrip(".")
+            ) from None
+
+    parse.__name__ = name.lstrip("-").replace("-", "_")
+    return parse
+
+
+def float_type(name: str, *, minimum: float = 0.0, maximum: float):
+    """An argparse ``type`` for a finite number in ``(minimum, maximum]``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a number above {minimum:g} and at most {maximum:g}; got {text!r}"
+            ) from None
+        try:
+            return check_float(name, value, minimum=minimum, maximum=maximum)
+        except ParameterError as exc:
+            # argparse names the flag itself: "argument --sr: must be ...".
+            raise argparse.ArgumentTypeError(
+                str(exc).removeprefix(f"{name} ").rstrip(".")
+            ) from None
+
+    parse.__name__ = name.lstrip("-").replace("-", "_")
+    return parse
