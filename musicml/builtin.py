@@ -367,7 +367,14 @@ def load_any_model(source: str | Path) -> TrainedModel:
     return load_model(Path(text))
 
 
-BUILTIN_DATASETS = ("builtin:notes", "builtin:sound-silence")
+def _builtin_datasets() -> tuple[str, ...]:
+    from musicml.datasets import DATASET_KINDS
+
+    return tuple(f"builtin:{name}" for name in DATASET_KINDS)
+
+
+BUILTIN_DATASETS = _builtin_datasets()
+"""Every synthetic data-set kind by its command-line name (``builtin:notes`` …)."""
 
 MAX_PER_CLASS = 2000
 """Most clips per class of a built-in data set (the synthetic set is also bounded to an
@@ -387,8 +394,9 @@ def dataset_from_source(
     Parameters
     ----------
     source : str or Path
-        ``builtin:notes``, ``builtin:sound-silence``, a folder with one
-        sub-folder per class, or a folder / zip with ``labels.csv``.
+        A built-in kind (``builtin:notes``, ``builtin:sound-silence``,
+        ``builtin:timbre``), a folder with one sub-folder per class, or a
+        folder / zip with ``labels.csv``.
     sr : int, optional
         Sample rate to load at (default 22050).
     seed, per_class : int
@@ -403,14 +411,14 @@ def dataset_from_source(
     if per_class is not None:
         per_class = check_int("per_class", per_class, maximum=MAX_PER_CLASS)
     text = str(source)
-    if text == "builtin:notes":
-        return _notes_dataset(per_class=per_class or 40, sr=sr, seed=seed)
-    if text == "builtin:sound-silence":
-        return _sound_silence_dataset(per_class=per_class or 40, sr=sr, seed=seed)
     if text.startswith("builtin:"):
-        raise ParameterError(
-            f"unknown built-in data set {text!r}; choose one of {', '.join(BUILTIN_DATASETS)}."
-        )
+        if text not in BUILTIN_DATASETS:
+            raise ParameterError(
+                f"unknown built-in data set {text!r}; choose one of {', '.join(BUILTIN_DATASETS)}."
+            )
+        from musicml.datasets import build_dataset
+
+        return build_dataset(text, per_class=per_class or 40, sr=sr, seed=seed)
     from musicml import dataio
     from musicml.validation import check_seconds
 
@@ -419,18 +427,6 @@ def dataset_from_source(
             "seconds_per_file", seconds_per_file, maximum=dataio.MAX_FILE_SECONDS
         )
     return dataio.load_labelled_audio(text, sr=sr, max_seconds_per_file=seconds_per_file)
-
-
-def _notes_dataset(*, per_class: int, sr: int, seed: int) -> Dataset:
-    from musicml.datasets import notes_dataset
-
-    return notes_dataset(per_class=per_class, sr=sr, seed=seed)
-
-
-def _sound_silence_dataset(*, per_class: int, sr: int, seed: int) -> Dataset:
-    from musicml.datasets import sound_silence_dataset
-
-    return sound_silence_dataset(per_class=per_class, sr=sr, seed=seed)
 
 
 # --------------------------------------------------------------------------- examples

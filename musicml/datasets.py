@@ -41,6 +41,9 @@ NOTE_TIMBRES = (
 
 SILENCE = "silence"
 
+TIMBRE_CLASSES = tuple(t for t in TIMBRES if t != "pure")
+"""The timbre data set's default classes: every preset but the pure sine."""
+
 Progress = Callable[[float], None] | None
 """An optional callback told the fraction done (0–1) while a data set is built."""
 
@@ -555,7 +558,7 @@ def timbre_dataset(
         ``per_class`` clips per timbre, in a seeded random order.
     """
     per_class = _check_count("per_class", per_class)
-    chosen = _timbres(timbres, [t for t in TIMBRES if t != "pure"])
+    chosen = _timbres(timbres, TIMBRE_CLASSES)
     low, high = (synth.note_to_midi(n) for n in notes)
     if low > high:
         raise ParameterError(f"notes must be (lowest, highest); got {notes!r}.")
@@ -583,3 +586,77 @@ def timbre_dataset(
         "variation": bool(variation),
     }
     return _finish(clips, labels, sr=sr, settings=settings, rng=rng)
+
+
+# --------------------------------------------------------------------------- the kinds
+
+
+@dataclass(frozen=True)
+class DatasetKind:
+    """One kind of synthetic data set, as every page, the builtins and the CLI know it.
+
+    Attributes
+    ----------
+    name : str
+        The kind's name: ``builtin:<name>`` on the command line.
+    title : str
+        How a page lists it ("Notes (pitch classes + silence)").
+    short : str
+        What a page says it is making ("notes C–B and silence").
+    build : callable
+        ``build(**options) -> Dataset`` (``per_class``, ``seed``, ``sr``, …).
+    """
+
+    name: str
+    title: str
+    short: str
+    build: Callable[..., Dataset]
+
+    def n_classes(self, **options) -> int:
+        """How many classes ``build(**options)`` makes (without making anything)."""
+        if self.name == "sound-silence":
+            return 2
+        if self.name == "notes":
+            classes = _pitch_classes(options.get("pitch_classes", "natural"))
+            return len(classes) + bool(options.get("include_silence", True))
+        return len(_timbres(options.get("timbres"), TIMBRE_CLASSES))
+
+
+DATASET_KINDS: dict[str, DatasetKind] = {
+    kind.name: kind
+    for kind in (
+        DatasetKind(
+            "notes", "Notes (pitch classes + silence)", "notes C–B and silence", notes_dataset
+        ),
+        DatasetKind(
+            "sound-silence",
+            "Sound vs silence (the tutorial's)",
+            "sound vs silence",
+            sound_silence_dataset,
+        ),
+        DatasetKind("timbre", "Timbres (which instrument?)", "timbres", timbre_dataset),
+    )
+}
+"""The one list of synthetic data-set kinds (pages, built-in data sets, command line)."""
+
+
+def dataset_kind(name: str) -> DatasetKind:
+    """The :class:`DatasetKind` called ``name`` (``"notes"``, ``"builtin:notes"``)."""
+    kind = DATASET_KINDS.get(str(name).removeprefix("builtin:"))
+    if kind is None:
+        raise ParameterError(
+            f"unknown data-set kind {name!r}; choose one of {', '.join(DATASET_KINDS)}."
+        )
+    return kind
+
+
+def build_dataset(kind: str, **options) -> Dataset:
+    """Make a synthetic data set of ``kind`` (see :data:`DATASET_KINDS`) with ``options``.
+
+    Examples
+    --------
+    >>> data = build_dataset("sound-silence", per_class=2, seed=0)
+    >>> sorted(data.counts.items())
+    [('silence', 2), ('sound', 2)]
+    """
+    return dataset_kind(kind).build(**options)

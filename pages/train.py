@@ -47,6 +47,7 @@ from musicml.models import (
 from musicml.ui.cache import load_uploaded, play
 from musicml.ui.layout import friendly_errors
 from musicml.ui.models import (
+    BUILTIN_CHOICES,
     add_example,
     builtin_dataset,
     content_key,
@@ -60,11 +61,7 @@ from musicml.ui.models import (
 from musicml.ui.state import session_datasets
 
 # ----------------------------------------------------------------------------- data set
-BUILTINS = {
-    "Built-in: sound vs silence": "sound-silence",
-    "Built-in: notes C–B and silence": "notes",
-    "Built-in: timbres": "timbre",
-}
+BUILTINS = BUILTIN_CHOICES
 UPLOAD = "Upload a labelled zip"
 OWN = "Record or upload your own examples"
 sessions = session_datasets()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-KINDS = ("sound-silence", "notes", "timbre")
+
+def _kinds() -> tuple[str, ...]:
+    from musicml.datasets import DATASET_KINDS
+
+    return tuple(DATASET_KINDS)
 
 
 MAX_TOTAL_SECONDS = 3600.0
@@ -25,7 +29,7 @@ def add_parser(subparsers) -> None:
             "are timbre presets, pitch varied)."
         ),
     )
-    parser.add_argument("--kind", choices=KINDS, required=True)
+    parser.add_argument("--kind", choices=_kinds(), required=True)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--per-class", type=positive_int, default=20, help="clips per label (20)")
     parser.add_argument("--seed", type=seed, default=0, help="random seed (0)")
@@ -74,8 +78,8 @@ def _check(args, timbres: list[str] | None) -> None:
     """Refuse settings that make no sense or would not fit in memory."""
     import math
 
+    from musicml.datasets import dataset_kind
     from musicml.errors import ParameterError
-    from musicml.synth import TIMBRES
 
     if args.clip_seconds > MAX_CLIP_SECONDS:
         raise ParameterError(
@@ -88,14 +92,11 @@ def _check(args, timbres: list[str] | None) -> None:
         raise ParameterError(
             f"--silence-noise-db must be a level below 0 dB (e.g. -60); got {db:g}."
         )
-    if args.kind == "sound-silence":
-        n_classes = 2
-    elif args.kind == "notes":
-        n_classes = (7 if args.pitch_classes == "natural" else 12) + (not args.no_silence)
-    else:
-        n_classes = len(timbres if timbres is not None else [t for t in TIMBRES if t != "pure"])
-        if n_classes < 2:
-            raise ParameterError("--timbres must name at least two presets to tell apart.")
+    n_classes = dataset_kind(args.kind).n_classes(
+        pitch_classes=args.pitch_classes, include_silence=not args.no_silence, timbres=timbres
+    )
+    if args.kind == "timbre" and n_classes < 2:
+        raise ParameterError("--timbres must name at least two presets to tell apart.")
     total = n_classes * args.per_class * args.clip_seconds
     if total > MAX_TOTAL_SECONDS:
         raise ParameterError(

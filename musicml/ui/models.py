@@ -16,7 +16,7 @@ import streamlit as st
 from musicml import builtin, persistence
 from musicml.audio import DEFAULT_SR, Clip
 from musicml.classify import Classification, classify_clip, resynthesize
-from musicml.datasets import Dataset
+from musicml.datasets import DATASET_KINDS, Dataset, dataset_kind
 from musicml.errors import ParameterError
 from musicml.features import mel_spectrogram_db
 from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier
@@ -239,11 +239,13 @@ def derived(result: TrainResult, name: str, compute: Callable[[], object]):
 
 
 BUILTIN_DATASETS = {
-    "sound-silence": "sound vs silence",
-    "notes": "notes C–B and silence",
-    "timbre": "timbres",
+    name: kind.short
+    for name, kind in sorted(DATASET_KINDS.items(), key=lambda item: item[0] != "sound-silence")
 }
-"""Built-in data sets by kind, with the words a page shows while making one."""
+"""Built-in data sets by kind (the tutorial's first), with the words a page shows."""
+
+BUILTIN_CHOICES = {f"Built-in: {short}": name for name, short in BUILTIN_DATASETS.items()}
+"""The Train page's built-in data-set options → kind."""
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
@@ -256,38 +258,26 @@ def _dataset_slot(kind: str, per_class: int, seed: int, sr: int) -> dict:
     return {}
 
 
-def _make_builtin(kind: str, per_class: int, seed: int, sr: int, progress) -> Dataset:
-    from musicml import datasets
-
-    if kind == "sound-silence":
-        return datasets.sound_silence_dataset(
-            per_class=per_class, sr=sr, seed=seed, progress=progress
-        )
-    if kind == "notes":
-        return datasets.notes_dataset(per_class=per_class, sr=sr, seed=seed, progress=progress)
-    if kind == "timbre":
-        return datasets.timbre_dataset(per_class=per_class, sr=sr, seed=seed, progress=progress)
-    raise ParameterError(f"kind must be one of {sorted(BUILTIN_DATASETS)}; got {kind!r}.")
-
-
 def builtin_dataset(kind: str, per_class: int, seed: int, sr: int = DEFAULT_SR) -> Dataset:
     """A generated data set, made once per recipe for all sessions (read-only).
 
     While it is being made the page shows a progress bar saying what is happening.
     """
-    if kind not in BUILTIN_DATASETS:
-        raise ParameterError(f"kind must be one of {sorted(BUILTIN_DATASETS)}; got {kind!r}.")
+    maker = dataset_kind(kind)
     slot = _dataset_slot(kind, per_class, seed, sr)
     if "dataset" not in slot:
-        n = per_class * {"sound-silence": 2, "notes": 8, "timbre": 9}[kind]
+        n = per_class * maker.n_classes()
         text = (
             f"Making the built-in data set “{BUILTIN_DATASETS[kind]}”: synthesising about "
             f"{n} clips. This takes a few seconds the first time, then it is kept."
         )
         bar = st.progress(0.0, text=text)
         try:
-            slot["dataset"] = _make_builtin(
-                kind, per_class, seed, sr, lambda f: bar.progress(min(1.0, f), text=text)
+            slot["dataset"] = maker.build(
+                per_class=per_class,
+                seed=seed,
+                sr=sr,
+                progress=lambda f: bar.progress(min(1.0, f), text=text),
             )
         finally:
             bar.empty()

@@ -13,20 +13,17 @@ from contextlib import contextmanager
 import numpy as np
 import streamlit as st
 
-from musicml import synth
+from musicml import datasets, synth
 from musicml.audio import DEFAULT_SR, Clip
 from musicml.dataio import dataset_to_zip, load_labelled_audio
-from musicml.datasets import Dataset, notes_dataset, sound_silence_dataset, timbre_dataset
+from musicml.datasets import Dataset, notes_dataset
 from musicml.errors import MusicMLError
 from musicml.features import Representation, representation
 from musicml.resources import HEAVY_WORK
 from musicml.ui.cache import SONG_TTL
 
-DATASET_KINDS = {
-    "notes": "Notes (pitch classes + silence)",
-    "sound-silence": "Sound vs silence (the tutorial's)",
-    "timbre": "Timbres (which instrument?)",
-}
+DATASET_KINDS = {name: kind.title for name, kind in datasets.DATASET_KINDS.items()}
+"""The synthetic data-set kinds by name, with how the Synthesize page lists them."""
 
 KIND_LABELS = {
     "mel": "Mel spectrogram",
@@ -105,12 +102,7 @@ def example_dataset() -> Dataset:
 
 def build_dataset(kind: str, options: dict, progress) -> Dataset:
     """Build a synthetic data set of ``kind``, reporting progress (0–1) to ``progress``."""
-    makers = {
-        "notes": notes_dataset,
-        "sound-silence": sound_silence_dataset,
-        "timbre": timbre_dataset,
-    }
-    return makers[kind](**options, progress=progress)
+    return datasets.build_dataset(kind, **options, progress=progress)
 
 
 def dataset_name(kind: str, dataset: Dataset) -> str:
