@@ -191,3 +191,196 @@ def wait_for_run(
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=timeout_ms)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
+# --------------------------------------------------------------------------- measuring runs
+
+FINISHED = {"FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"}
+"""script_finished statuses that end a run (an interrupted run ends FINISHED_EARLY_FOR_RERUN)."""
+
+RUN_QUIET_S = 1.0
+"""A run counts as the last one when no new run starts within this long after it ends."""
+
+_H1_OBSERVER = """
+window.__musicml = {h1: null};
+new MutationObserver(() => {
+  if (window.__musicml.h1 === null && document.querySelector('h1')) {
+    window.__musicml.h1 = performance.now();
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+_CHARTS_DRAWN = """
+(timeoutMs) => new Promise(resolve => {
+  const start = performance.now();
+  let good = 0;
+  const check = () => {
+    const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+    const drawn = [...charts].filter(c => c.querySelector('.main-svg')).length;
+    good = drawn === charts.length ? good + 1 : 0;
+    if (good >= 2 || performance.now() - start > timeoutMs) resolve(charts.length);
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})
+"""
+
+
+@dataclass
+class Frame:
+    """One websocket frame the browser received, decoded as a Streamlit ForwardMsg."""
+
+    t: float
+    nbytes: int
+    kind: str
+    """ForwardMsg type (``delta``, ``script_finished``, ...) or ``text``."""
+    detail: str = ""
+    """For deltas: the element type; for script_finished: its status."""
+    figure_bytes: int = 0
+    """For a plotly chart: the length of its JSON spec."""
+    media_url: str = ""
+    """For an audio element: its media URL."""
+    running: bool | None = None
+    """For session_status_changed: whether a script is running."""
+
+
+def decode_frame(t: float, data: bytes) -> Frame:
+    """What a websocket frame from the Streamlit server says (see ForwardMsg.proto)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(data)
+    except Exception:  # anything that is not a ForwardMsg
+        return Frame(t, len(data), "unknown")
+    kind = msg.WhichOneof("type") or "none"
+    frame = Frame(t, len(data), kind)
+    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        element = msg.delta.new_element
+        frame.detail = element.WhichOneof("type") or ""
+        if frame.detail == "plotly_chart":
+            frame.figure_bytes = len(element.plotly_chart.spec)
+        elif frame.detail == "audio":
+            frame.media_url = element.audio.url
+    elif kind == "script_finished":
+        frame.detail = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
+    elif kind == "session_status_changed":
+        frame.running = msg.session_status_changed.script_is_running
+    return frame
+
+
+@dataclass
+class HttpResponse:
+    t: float
+    url: str
+    status: int
+    nbytes: int
+    """Content-Length (the bytes of this response's body; 0 when not stated)."""
+
+
+@dataclass
+class RunMeasure:
+    """One action on a page, measured from the action to the end of the last run it caused."""
+
+    run_s: float
+    """To the script_finished frame of the last run (the server has sent everything)."""
+    drawn_s: float
+    """To the browser having drawn every plotly chart after that run (two quiet frames)."""
+    title_s: float | None
+    """For a page load: to the first ``h1`` in the document."""
+    ws_bytes: int
+    figure_bytes: int
+    media_urls: list[str]
+    http_bytes: int
+    frames: int
+
+
+class RunWatcher:
+    """Records what one page receives: websocket frames (decoded) and HTTP responses.
+
+    End of a run: Streamlit sends a ``script_finished`` ForwardMsg when a script
+    run ends. An action has ended when the last such frame (finished
+    successfully, not interrupted for a rerun) was followed by ``RUN_QUIET_S`` of
+    no new run (no delta, no "script running" status). Times are taken in this
+    process when Playwright delivers the frame, a few ms after the browser got it.
+    """
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.frames: list[Frame] = []
+        self.responses: list[HttpResponse] = []
+        page.add_init_script(_H1_OBSERVER)
+        page.on("websocket", self._on_websocket)
+        page.on("response", self._on_response)
+
+    def _on_websocket(self, ws) -> None:
+        if "_stcore/stream" in ws.url:
+            ws.on("framereceived", self._on_frame)
+
+    def _on_frame(self, payload) -> None:
+        t = time.monotonic()
+        if isinstance(payload, str):
+            self.frames.append(Frame(t, len(payload.encode()), "text"))
+        else:
+            self.frames.append(decode_frame(t, payload))
+
+    def _on_response(self, response) -> None:
+        t = time.monotonic()
+        headers = response.headers
+        size = headers.get("content-length")
+        self.responses.append(
+            HttpResponse(t, response.url, response.status, int(size) if size else 0)
+        )
+
+    def measure(
+        self,
+        action,
+        *,
+        timeout_s: float = 600.0,
+        quiet_s: float = RUN_QUIET_S,
+        page_load: bool = False,
+    ) -> RunMeasure:
+        """Do ``action()`` and wait until the runs it causes have ended; see the class doc."""
+        t0 = time.monotonic()
+        first = len(self.frames)
+        first_response = len(self.responses)
+        action()
+        deadline = t0 + timeout_s
+        handled = None
+        drawn = None
+        while True:
+            self.page.wait_for_timeout(50)
+            now = time.monotonic()
+            frames = self.frames[first:]
+            ends = [i for i, f in enumerate(frames) if f.kind == "script_finished"]
+            done = [i for i in ends if frames[i].detail in FINISHED]
+            if done:
+                last = done[-1]
+                started_again = any(
+                    f.kind == "delta" or f.kind == "new_session" or f.running
+                    for f in frames[last + 1 :]
+                )
+                if last != handled:
+                    handled = last
+                    self.page.evaluate(_CHARTS_DRAWN, 30_000)
+                    drawn = time.monotonic()
+                    continue
+                if not started_again and now - frames[last].t >= quiet_s:
+                    break
+            if now > deadline:
+                raise TimeoutError(f"the run had not ended after {timeout_s:.0f} s")
+        frames = self.frames[first : first + last + 1]
+        title_s = None
+        if page_load:
+            h1 = self.page.evaluate("() => window.__musicml && window.__musicml.h1")
+            title_s = None if h1 is None else h1 / 1000
+        return RunMeasure(
+            run_s=frames[-1].t - t0,
+            drawn_s=drawn - t0,
+            title_s=title_s,
+            ws_bytes=sum(f.nbytes for f in frames),
+            figure_bytes=sum(f.figure_bytes for f in frames),
+            media_urls=[f.media_url for f in frames if f.media_url],
+            http_bytes=sum(r.nbytes for r in self.responses[first_response:]),
+            frames=len(frames),
+        )
