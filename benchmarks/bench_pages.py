@@ -56,6 +56,8 @@ from songs import long_song, ogg_bytes  # noqa: E402
 from musicml.ui.layout import PAGES  # noqa: E402
 
 MB = 1e6
+ACTION_TIMEOUT_MS = 600_000
+"""Playwright's own waits (navigation, clicks) on a busy machine."""
 SLUGS = {url_path(p.path) or "home": p for p in PAGES}
 SLIDERS = {
     "synthesize": "Frequency f (Hz)",
@@ -101,6 +103,7 @@ class Visitor:
     def __init__(self, browser, base: str) -> None:
         self.base = base
         self.page = new_page(browser, height=1400)
+        self.page.set_default_timeout(ACTION_TIMEOUT_MS)
         self.watcher = RunWatcher(self.page)
         self.seen_media: set[str] = set()
 

@@ -384,3 +384,51 @@ class RunWatcher:
             http_bytes=sum(r.nbytes for r in self.responses[first_response:]),
             frames=len(frames),
         )
+
+
+class AsyncRunWatcher:
+    """:class:`RunWatcher` for Playwright's async API (many sessions in one process).
+
+    Only the end of the run is detected (no drawing, no HTTP bytes): the load
+    test checks what the page shows itself.
+    """
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.frames: list[Frame] = []
+        page.on("websocket", self._on_websocket)
+
+    def _on_websocket(self, ws) -> None:
+        if "_stcore/stream" in ws.url:
+            ws.on("framereceived", self._on_frame)
+
+    def _on_frame(self, payload) -> None:
+        t = time.monotonic()
+        if isinstance(payload, str):
+            self.frames.append(Frame(t, len(payload.encode()), "text"))
+        else:
+            self.frames.append(decode_frame(t, payload))
+
+    async def measure(self, action, *, timeout_s: float, quiet_s: float = RUN_QUIET_S) -> float:
+        """Await ``action()``, then the end of the runs it caused; returns the seconds taken."""
+        t0 = time.monotonic()
+        first = len(self.frames)
+        await action()
+        while True:
+            await self.page.wait_for_timeout(100)
+            now = time.monotonic()
+            frames = self.frames[first:]
+            done = [
+                i
+                for i, f in enumerate(frames)
+                if f.kind == "script_finished" and f.detail in FINISHED
+            ]
+            if done:
+                last = done[-1]
+                started_again = any(
+                    f.kind in ("delta", "new_session") or f.running for f in frames[last + 1 :]
+                )
+                if not started_again and now - frames[last].t >= quiet_s:
+                    return frames[last].t - t0
+            if now - t0 > timeout_s:
+                raise TimeoutError(f"the run had not ended after {timeout_s:.0f} s")
