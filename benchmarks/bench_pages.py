@@ -36,6 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -117,7 +118,12 @@ class Visitor:
             if url in self.seen_media:
                 continue
             self.seen_media.add(url)
-            total += media_size(self.base + url)
+            try:
+                total += media_size(self.base + url)
+            except urllib.error.HTTPError:
+                # Gone already: a later run of the same action replaced it. Count
+                # what the browser fetched of it, if anything.
+                total += sum(r.nbytes for r in self.watcher.responses if r.url.endswith(url))
         return total
 
     def row(self, flow: str, page: str, measure: RunMeasure, **extra) -> Row:
