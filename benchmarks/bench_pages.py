@@ -497,8 +497,8 @@ def main(argv: list[str] | None = None) -> int:
         with streamlit_process() as server:
             browser = launch_chromium(p)
             try:
-                # Warm the server: every page once, so imports and built-ins are loaded.
-                for slug in SLUGS:
+                # Warm the server: each page once, so imports and built-ins are loaded.
+                for slug in dict.fromkeys(["home", *args.pages]):
                     warm = Visitor(browser, server.url)
                     try:
                         warm.open(slug, timeout_s=args.timeout)
