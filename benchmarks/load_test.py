@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import io
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -72,10 +73,30 @@ class Report:
     health_failures: int = 0
     rss_mb: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
+    round_cpu_s: list[float] = field(default_factory=list)
+    """Server CPU seconds per round (all visitors of the round together)."""
+    round_wall_s: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
 
 # ----------------------------------------------------------------------------- monitoring
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live children."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -314,6 +335,7 @@ async def run_load(
                 report.rss_mb["after warm-up"] = tree_rss_mb(server.pid)
                 for r in range(rounds):
                     monitor.recording.set()
+                    cpu0, wall0 = tree_cpu_s(server.pid), time.monotonic()
                     tasks = [
                         classify_visitor(browser, server.url, timeout_s, report, path, note)
                         for path, note in melodies[r]
@@ -327,6 +349,8 @@ async def run_load(
                     except TimeoutError:
                         report.errors.append(f"round {r + 1}: not over after {6 * timeout_s:.0f} s")
                     monitor.recording.clear()
+                    report.round_cpu_s.append(tree_cpu_s(server.pid) - cpu0)
+                    report.round_wall_s.append(time.monotonic() - wall0)
                     await asyncio.sleep(settle_s)
                     report.rss_mb[f"after round {r + 1}"] = tree_rss_mb(server.pid)
                 await browser.close()
@@ -364,6 +388,16 @@ def print_report(report: Report) -> None:
             f"{k}: {100 * (v / warm - 1):+.0f} %" for k, v in report.rss_mb.items() if "round" in k
         ]
         print("memory against after warm-up: " + ", ".join(growth))
+    if report.round_cpu_s:
+        per_visitor = statistics.median(report.round_cpu_s) / (report.sessions + 2)
+        print(
+            "server CPU s per round: "
+            + ", ".join(
+                f"{c:.0f} (in {w:.0f} s)"
+                for c, w in zip(report.round_cpu_s, report.round_wall_s, strict=True)
+            )
+            + f"; about {per_visitor:.1f} CPU s per visitor"
+        )
     print(f"errors: {len(report.errors)}; cross-talk: {len(report.cross_talk)}")
     for line in report.errors[:20] + report.cross_talk[:20]:
         print(f"  {line}")
