@@ -6,21 +6,19 @@ Run alone with ``python -m pytest -m browser``. Screenshots land in
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
 import numpy as np
 import pytest
-from conftest import ROOT, encode, tone
+from browser.harness import (
+    ARTIFACTS,
+    RUN_TIMEOUT_MS,
+    chromium_available,
+    launch_chromium,
+    new_page,
+    streamlit_server,
+    url_path,
+    wait_for_run,
+)
+from conftest import encode, tone
 
 from musicml.ui.layout import PAGES
 
@@ -29,122 +27,16 @@ pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-]
-RUN_TIMEOUT_MS = 90_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def streamlit_server() -> Iterator[str]:
-    """A fresh `streamlit run app.py` on a free port; yields its base URL."""
-    port = _free_port()
-    log = open(ARTIFACTS / f"server-{port}.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.read().decode() == "ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: see {log.name}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
-
-
-def url_path(page_path: str) -> str:
-    return "" if page_path == "app.py" else Path(page_path).stem
-
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
+    if not chromium_available():
         pytest.skip("Chromium is not installed (tests/run.sh installs it)")
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
-
-
-def new_page(browser):
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, permissions=["microphone"]
-    )
-    return context.new_page()
-
-
-def wait_for_run(page, title: str, *, charts: bool = True) -> None:
-    """Wait until the page shows its title and its script run has finished.
-
-    The status widget appears only once a run has lasted a moment, so "absent"
-    must hold for a while; pages other than Home must also draw a plotly chart.
-    """
-    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=RUN_TIMEOUT_MS)
-    status = page.get_by_test_id("stStatusWidget")
-    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
-    quiet_since = None
-    while time.monotonic() < deadline:
-        if status.count():
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 1.5:
-            break
-        page.wait_for_timeout(250)
-    if charts:
-        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_text("Page not found")).to_have_count(0)
 
 
 @pytest.mark.parametrize("page_info", PAGES, ids=[url_path(p.path) or "home" for p in PAGES])
