@@ -39,6 +39,7 @@ from pathlib import Path
 import librosa
 import numpy as np
 
+from musicml.analysis import onset_strength
 from musicml.audio import Clip, resample
 from musicml.errors import ParameterError
 from musicml.features import FeatureExtractor, cqt_magnitude
@@ -394,30 +395,52 @@ def smooth_path(
     )
 
 
-def attack_frames(
-    audio: np.ndarray,
-    *,
-    sr: int,
-    hop_length: int = HOP_LENGTH,
-    cqt: np.ndarray | None = None,
+def _two_level_path(
+    probabilities: np.ndarray, silence: int, *, switch_probability: float
 ) -> np.ndarray:
-    """Frames where notes are attacked (peaks of the onset strength).
+    """Viterbi first over sound / rest, then over the notes within each sounding stretch.
 
-    With the audio's CQT magnitude given, the onset strength is the spectral
-    flux of its log magnitude (semitone bands see a new note of the same
-    loudness too); otherwise librosa's mel flux.
+    Deciding *whether* something sounds apart from *which* note it is keeps a
+    note's start where the sound starts, even while the model (whose window
+    still hears the rest before it) is unsure of its pitch.
     """
-    if cqt is not None:
-        envelope = librosa.onset.onset_strength(
-            S=librosa.amplitude_to_db(cqt, ref=np.max), sr=sr, hop_length=hop_length
-        )
-    else:
-        envelope = librosa.onset.onset_strength(y=audio, sr=sr, hop_length=hop_length)
-    if not np.any(envelope):
-        return np.zeros(0, dtype=int)
-    return librosa.onset.onset_detect(
-        onset_envelope=envelope, sr=sr, hop_length=hop_length, units="frames"
+    sound = 1.0 - probabilities[:, silence]
+    path = np.full(len(probabilities), silence)
+    sounding = smooth_path(np.stack([1.0 - sound, sound], axis=1), switch_probability=0.05) == 1
+    notes = np.delete(np.arange(probabilities.shape[1]), silence)
+    for start, stop, state in _runs(sounding.astype(int)):
+        if state:
+            chunk = probabilities[start:stop][:, notes]
+            chunk = chunk / np.maximum(chunk.sum(axis=1, keepdims=True), 1e-12)
+            path[start:stop] = notes[smooth_path(chunk, switch_probability=switch_probability)]
+    return path
+
+
+def attack_frames(
+    audio: np.ndarray, *, sr: int, hop_length: int = HOP_LENGTH
+) -> tuple[np.ndarray, np.ndarray]:
+    """Frames where notes are attacked and how strongly.
+
+    Peaks of the spectral-flux onset strength
+    (:func:`musicml.analysis.onset_strength`), each with its height relative to
+    the recording's strongest attack (0–1).
+
+    Returns
+    -------
+    frames : np.ndarray
+        Shape ``(n_attacks,)``, int.
+    strengths : np.ndarray
+        Shape ``(n_attacks,)``, float.
+    """
+    envelope = onset_strength(audio, sr=sr, hop_length=hop_length)
+    peak = float(envelope.max()) if envelope.size else 0.0
+    if peak <= 0:
+        return np.zeros(0, dtype=int), np.zeros(0)
+    envelope = envelope / peak
+    frames = librosa.onset.onset_detect(
+        onset_envelope=envelope, sr=sr, hop_length=hop_length, units="frames", normalize=False
     ).astype(int)
+    return frames, envelope[frames]
 
 
 # --------------------------------------------------------------------------- pitch
@@ -532,8 +555,10 @@ def transcribe(
         combined[:, s] = 0.0
         combined[:, s] = 1.0 - combined.sum(axis=1)
         combined = np.clip(combined, 0.0, 1.0)
-    path = smooth_path(combined, switch_probability=switch_probability)
-    attacks = attack_frames(audio, sr=sr, hop_length=hop, cqt=cqt)
+        path = _two_level_path(combined, s, switch_probability=switch_probability)
+    else:
+        path = smooth_path(combined, switch_probability=switch_probability)
+    attacks = attack_frames(audio, sr=sr, hop_length=hop)
     path = _split_and_clean(
         path, attacks, levels, sr=sr, classes=classes, min_frames=min_note_s * sr / hop
     )
@@ -602,9 +627,26 @@ def _attack_start(frame: int, levels: np.ndarray, reach: int) -> int:
     return lo + best if jumps[best] >= RELEASE_DROP_DB else frame
 
 
+SPLIT_STRENGTH = 0.2
+"""An attack this strong (relative to the recording's strongest) splits a run of one note."""
+SPLIT_RISE_DB = 3.0
+"""An attack inside a run of one note splits it (a repeated note) when the level rises
+this much over it."""
+
+
+def _rise_db(frame: int, levels: np.ndarray) -> float:
+    """How much the level rises at ``frame``: the next two frames' peak over the
+    previous three frames' dip."""
+    before = levels[max(0, frame - 3) : frame + 1]
+    after = levels[frame : frame + 3]
+    if not len(before) or not len(after):
+        return 0.0
+    return float(after.max() - before.min())
+
+
 def _split_and_clean(
     path: np.ndarray,
-    attacks: np.ndarray,
+    attacks: tuple[np.ndarray, np.ndarray],
     levels: np.ndarray,
     *,
     sr: int,
@@ -615,11 +657,17 @@ def _split_and_clean(
     the attack that begins them, short notes dropped."""
     silence = classes.index(SILENCE) if SILENCE in classes else -1
     snap = max(1, round(0.07 * sr / HOP_LENGTH))
-    starts = np.array([_attack_start(int(a), levels, 2) for a in attacks], dtype=int)
+    frames, strengths = attacks
+    starts = np.array([_attack_start(int(a), levels, 2) for a in frames], dtype=int)
+    # Inside a note only a real attack splits it (a strong onset, or the level
+    # rising again), not a wobble of the spectrum.
+    rises = np.array([_rise_db(int(a), levels) for a in starts])
+    strong = (strengths >= SPLIT_STRENGTH) | (rises >= SPLIT_RISE_DB) if starts.size else []
+    splits = starts[strong] if starts.size else starts
     runs = []
     for start, stop, state in _runs(path):
         if state != silence and starts.size:
-            inner = starts[(starts >= start + min_frames) & (starts <= stop - min_frames)]
+            inner = splits[(splits >= start + min_frames) & (splits <= stop - min_frames)]
             bounds = [start]
             for at in inner:
                 if at - bounds[-1] >= min_frames:
