@@ -376,7 +376,8 @@ def released_frames(
         if not inside and starts[t]:
             inside, start_level = True, levels_db[t]
         out[t] = inside
-    return out
+    # The level's window (4 hops) hears the fall one frame before it happens.
+    return np.concatenate([[False], out[:-1]]) if n else out
 
 
 # --------------------------------------------------------------------------- smoothing
