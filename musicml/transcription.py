@@ -279,8 +279,11 @@ def frame_probabilities(
     return out
 
 
-def frame_levels_db(audio: np.ndarray, *, hop_length: int = HOP_LENGTH) -> np.ndarray:
-    """RMS level in dB full scale of the ``4 * hop_length`` samples centred on every frame.
+def frame_levels_db(
+    audio: np.ndarray, *, hop_length: int = HOP_LENGTH, width: int | None = None
+) -> np.ndarray:
+    """RMS level in dB full scale of the ``width`` samples (default ``4 * hop_length``)
+    centred on every frame.
 
     Returns
     -------
@@ -291,8 +294,9 @@ def frame_levels_db(audio: np.ndarray, *, hop_length: int = HOP_LENGTH) -> np.nd
     n_frames = 1 + len(audio) // hop_length
     total = np.concatenate([[0.0], np.cumsum(audio**2)])
     centres = np.arange(n_frames) * hop_length
-    lo = np.clip(centres - 2 * hop_length, 0, len(audio))
-    hi = np.clip(centres + 2 * hop_length, 0, len(audio))
+    half = (4 * hop_length if width is None else int(width)) // 2
+    lo = np.clip(centres - half, 0, len(audio))
+    hi = np.clip(centres + half, 0, len(audio))
     power = (total[hi] - total[lo]) / np.maximum(hi - lo, 1)
     return 10 * np.log10(np.maximum(power, 1e-20))
 
@@ -431,13 +435,17 @@ def _two_level_path(
     return path
 
 
-ATTACK_LAG_FRAMES = 2
+ATTACK_LAG_FRAMES = 1.5
 """Frames from a note's start to the peak of its onset strength (at 512 / 22050 Hz)."""
+
+
+ATTACK_GAP_FRAMES = 3
+"""Onset peaks closer than this (70 ms) are one attack."""
 
 
 def attack_frames(
     audio: np.ndarray, *, sr: int, hop_length: int = HOP_LENGTH
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Frames where notes are attacked and how strongly.
 
     Peaks of the spectral-flux onset strength
@@ -450,20 +458,31 @@ def attack_frames(
         Shape ``(n_attacks,)``, int.
     strengths : np.ndarray
         Shape ``(n_attacks,)``, float.
+    times : np.ndarray
+        Shape ``(n_attacks,)``: where each note begins, in seconds (between frames).
     """
     envelope = onset_strength(audio, sr=sr, hop_length=hop_length)
     peak = float(envelope.max()) if envelope.size else 0.0
     if peak <= 0:
-        return np.zeros(0, dtype=int), np.zeros(0)
+        return np.zeros(0, dtype=int), np.zeros(0), np.zeros(0)
     envelope = envelope / peak
     peaks = librosa.onset.onset_detect(
         onset_envelope=envelope, sr=sr, hop_length=hop_length, units="frames", normalize=False
     ).astype(int)
+    # One attack, one peak: of peaks closer than a short note, the strongest.
+    kept: list[int] = []
+    for frame in peaks.tolist():
+        if kept and frame - kept[-1] < ATTACK_GAP_FRAMES:
+            if envelope[frame] > envelope[kept[-1]]:
+                kept[-1] = frame
+            continue
+        kept.append(frame)
+    peaks = np.array(kept, dtype=int)
     # The flux peaks once the attack is under way: on sampled instruments
-    # 36 ms (median) after the note begins; two frames back is within 25 ms of
-    # it for nine notes in ten.
-    frames = np.maximum(peaks - ATTACK_LAG_FRAMES, 0)
-    return frames, envelope[peaks]
+    # 36 ms (median) after the note begins, sooner for a sharp attack.
+    times = np.maximum(peaks - ATTACK_LAG_FRAMES, 0.0) * hop_length / sr
+    frames = np.round(times * sr / hop_length).astype(int)
+    return frames, envelope[peaks], times
 
 
 # --------------------------------------------------------------------------- pitch
@@ -567,7 +586,8 @@ def transcribe(
     raw = frame_probabilities(model, audio, sr=sr, hop_length=hop, context_s=context_s, cqt=cqt)
     levels = frame_levels_db(audio, hop_length=hop)
     sound, threshold = sound_probability(levels, range_db=range_db)
-    sound = np.where(released_frames(levels), 0.0, sound)
+    released = released_frames(levels)
+    sound = np.where(released, 0.0, sound)
     combined = raw.copy()
     if SILENCE in classes:
         # Sound needs both the model (a note, not silence) and the dynamics (loud
@@ -582,8 +602,18 @@ def transcribe(
     else:
         path = smooth_path(combined, switch_probability=switch_probability)
     attacks = attack_frames(audio, sr=sr, hop_length=hop)
+    # Boundaries set at an attack keep its time between frames.
+    exact = dict(zip(attacks[0].tolist(), attacks[2].tolist(), strict=True))
+    fine = frame_levels_db(audio, hop_length=hop, width=hop)
     path = _split_and_clean(
-        path, attacks, levels, sr=sr, classes=classes, min_frames=min_note_s * sr / hop
+        path,
+        attacks,
+        levels,
+        fine,
+        exact,
+        sr=sr,
+        classes=classes,
+        min_frames=min_note_s * sr / hop,
     )
 
     notes = []
@@ -597,8 +627,8 @@ def transcribe(
             midi = note_midi(cqt[:, start:stop].mean(axis=1), label)
         notes.append(
             Note(
-                start_s=float(min(duration, start * hop / sr)),
-                end_s=float(min(duration, stop * hop / sr)),
+                start_s=float(min(duration, exact.get(start, start * hop / sr))),
+                end_s=float(min(duration, exact.get(stop, stop * hop / sr))),
                 label=label,
                 midi=midi,
                 confidence=float(combined[start:stop, state].mean()),
@@ -650,6 +680,9 @@ def _attack_start(frame: int, levels: np.ndarray, reach: int) -> int:
     return lo + best if jumps[best] >= RELEASE_DROP_DB else frame
 
 
+GAP_DROP_DB = 6.0
+"""Between repeated notes, a fall of the short-window level (one hop) this far below the
+note is the gap before the next attack."""
 SPLIT_STRENGTH = 0.2
 """An attack this strong (relative to the recording's strongest) splits a run of one note."""
 SPLIT_RISE_DB = 3.0
@@ -669,8 +702,10 @@ def _rise_db(frame: int, levels: np.ndarray) -> float:
 
 def _split_and_clean(
     path: np.ndarray,
-    attacks: tuple[np.ndarray, np.ndarray],
+    attacks: tuple[np.ndarray, np.ndarray, np.ndarray],
     levels: np.ndarray,
+    fine: np.ndarray,
+    exact: dict,
     *,
     sr: int,
     classes: list[str],
@@ -680,7 +715,7 @@ def _split_and_clean(
     the attack that begins them, short notes dropped."""
     silence = classes.index(SILENCE) if SILENCE in classes else -1
     snap = max(1, round(0.07 * sr / HOP_LENGTH))
-    frames, strengths = attacks
+    frames, strengths, _ = attacks
     starts = np.asarray(frames, dtype=int)
     # Inside a note only a real attack splits it (a strong onset, or the level
     # rising again), not a wobble of the spectrum.
@@ -696,7 +731,22 @@ def _split_and_clean(
                 if at - bounds[-1] >= min_frames:
                     bounds.append(int(at))
             bounds.append(stop)
-            runs.extend((a, b, state) for a, b in itertools.pairwise(bounds))
+            for a, b in itertools.pairwise(bounds):
+                # A repeated note released just before it is struck again ends
+                # where its release begins: the short gap is rest.
+                first = max(a + 2, b - 3)
+                if b < stop and first < b and silence >= 0:
+                    held = fine[first - 1]
+                    tail = np.flatnonzero(fine[first:b] < held - GAP_DROP_DB)
+                    if tail.size:
+                        gap = first + int(tail[0])
+                        # Where the level crossed the drop, between frames.
+                        above, below = fine[gap - 1], fine[gap]
+                        share = (above - held + GAP_DROP_DB) / max(above - below, 1e-9)
+                        exact[gap] = (gap - 1 + float(np.clip(share, 0, 1))) * HOP_LENGTH / sr
+                        runs.extend([(a, gap, state), (gap, b, silence)])
+                        continue
+                runs.append((a, b, state))
         else:
             runs.append((start, stop, state))
     # A note starts at its attack when one is close: the windows blur the start.
