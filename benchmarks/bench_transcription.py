@@ -39,19 +39,19 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_real_instruments import (  # noqa: E402
+from benchmarks.bench_real_instruments import (
     GM_INSTRUMENTS,
     fluidsynth_missing,
     sampled_notes,
 )
-from musicml.audio import DEFAULT_SR, Clip, load_audio  # noqa: E402
-from musicml.transcription import (  # noqa: E402
+from musicml.audio import DEFAULT_SR, Clip, load_audio
+from musicml.transcription import (
     PITCH_CLASSES,
     Note,
+    frame_accuracy,
     midi_accuracy,
     note_scores,
     notes_to_midi,
-    frame_accuracy,
     transcribe,
 )
 
@@ -95,9 +95,7 @@ class Melody:
 
 def _pitches(rng, count: int, low: int, high: int, *, sharps: bool) -> list[int]:
     """A stepwise-ish melody of MIDI numbers in [low, high], natural unless ``sharps``."""
-    allowed = [
-        m for m in range(low, high + 1) if sharps or m % 12 in NATURAL_STEPS
-    ]
+    allowed = [m for m in range(low, high + 1) if sharps or m % 12 in NATURAL_STEPS]
     index = int(rng.integers(len(allowed)))
     out = []
     for _ in range(count):
@@ -184,7 +182,9 @@ def pyin_notes(audio: np.ndarray, sr: int) -> list[Note]:
     f0, voiced, _ = librosa.pyin(
         audio, fmin=60.0, fmax=2100.0, sr=sr, frame_length=2048, hop_length=512
     )
-    midi = np.where(voiced & np.isfinite(f0), np.round(librosa.hz_to_midi(np.nan_to_num(f0, nan=1.0))), -1)
+    midi = np.where(
+        voiced & np.isfinite(f0), np.round(librosa.hz_to_midi(np.nan_to_num(f0, nan=1.0))), -1
+    )
     hop = 512 / sr
     notes, start = [], 0
     for i in range(1, len(midi) + 1):
@@ -197,7 +197,7 @@ def pyin_notes(audio: np.ndarray, sr: int) -> list[Note]:
 
 
 def basic_pitch_notes(audio: np.ndarray, sr: int) -> list[Note]:
-    from basic_pitch.inference import predict  # noqa: PLC0415
+    from basic_pitch.inference import predict
 
     with tempfile.TemporaryDirectory() as folder:
         from musicml.audio import write_wav
@@ -281,7 +281,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"\n{soundfont.stem}: {len(items)} melodies, {sum(len(m.notes) for m in items)} notes, "
             f"{total:.0f} s of audio (rendered in {time.perf_counter() - begin:.1f} s)"
         )
-        results = {f"musicml {args.model.removeprefix('builtin:')}": score_system("musicml", musicml_run, items)}
+        results = {
+            f"musicml {args.model.removeprefix('builtin:')}": score_system(
+                "musicml", musicml_run, items
+            )
+        }
         if not args.no_pyin:
             results["librosa.pyin"] = score_system("pyin", pyin_notes, items)
         if importlib.util.find_spec("basic_pitch") is not None:
@@ -289,18 +293,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_table(results)
 
     if not args.no_isolated:
-        print("\nIsolated notes (30 GM instruments, natural notes, octaves 2-6, 1 s from the onset):")
+        print(
+            "\nIsolated notes (30 GM instruments, natural notes, octaves 2-6, 1 s from the onset):"
+        )
         for soundfont in found:
             notes = sampled_notes(soundfont, octaves=(2, 3, 4, 5, 6), silences=40, sr=sr)
             for name in ("builtin:notes", "builtin:chromatic"):
                 predicted = builtin_model(name).predict(notes.clips)
                 accuracy = float(np.mean(predicted == notes.labels))
-                print(f"  {soundfont.stem:<12}{name:<20}{accuracy:7.1%} of {len(notes.labels)} clips")
+                print(
+                    f"  {soundfont.stem:<12}{name:<20}{accuracy:7.1%} of {len(notes.labels)} clips"
+                )
 
     song_notes = melody_notes("varied", 48, 84, np.random.default_rng(7))
     while song_notes[-1].end_s < 180:
         shift = song_notes[-1].end_s + 0.3
-        song_notes += [Note(n.start_s + shift, n.end_s + shift, n.label, n.midi) for n in song_notes[:10]]
+        song_notes += [
+            Note(n.start_s + shift, n.end_s + shift, n.label, n.midi) for n in song_notes[:10]
+        ]
     song_notes = [n for n in song_notes if n.end_s <= 180]
     song = render(song_notes, 0, found[0], sr=sr, seed=1)[: 180 * sr]
     times = []

@@ -261,9 +261,7 @@ def _tracked(clip: Clip, model: TrainedModel) -> Classification:
 
     result = transcribe(clip, model)
     pieces = result.with_rests()
-    segments = [
-        Segment(p.start_s, p.end_s, p.label, float(p.confidence), p.midi) for p in pieces
-    ]
+    segments = [Segment(p.start_s, p.end_s, p.label, float(p.confidence), p.midi) for p in pieces]
     return Classification(
         segments=segments,
         classes=list(model.classes),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import mido
 import numpy as np
@@ -110,7 +111,7 @@ def test_frame_probabilities_and_path_for_the_heat_map(chromatic):
     assert result.classes[result.path[np.argmin(np.abs(result.times - 1.0))]] == "silence"
     pieces = result.with_rests()
     assert pieces[0].start_s == 0 and pieces[-1].end_s == pytest.approx(result.duration_s)
-    for a, b in zip(pieces, pieces[1:], strict=False):
+    for a, b in itertools.pairwise(pieces):
         assert a.end_s == pytest.approx(b.start_s)
     assert [p.label for p in pieces] == ["silence", "C", "silence", "E", "silence"]
 
@@ -199,9 +200,7 @@ def test_window_stats_are_the_stats_of_each_centred_window():
     assert out.shape == (40, 12)
     for t in (0, 1, 20, 39):
         window = rows[max(0, t - 2) : t + 3]
-        expected = np.concatenate(
-            [window.mean(0), window.std(0), window.max(0), window.min(0)]
-        )
+        expected = np.concatenate([window.mean(0), window.std(0), window.max(0), window.min(0)])
         assert out[t] == pytest.approx(expected, abs=1e-5)
 
 
