@@ -13,11 +13,13 @@ The road, frame by frame (one frame every ``hop_length`` samples, 23 ms at 22050
    60 dB below the melody still sounds like the note to it. The recording's own
    dynamics decide too: a frame is sound when its RMS level is well above the
    recording's noise floor and not far below its loud parts
-   (:func:`sound_probability`).
-3. **Smoothing.** A Viterbi pass over the frame probabilities with a switching
-   penalty turns frames into runs (a note ends where it ends, blips vanish),
-   runs of one label are split at attacks (repeated notes), and notes shorter
-   than ``min_note_s`` are dropped.
+   (:func:`sound_probability`), and not in a release tail: where the level
+   suddenly falls faster than the note's own decay (:func:`released_frames`).
+3. **Smoothing.** Viterbi passes with a switching penalty, first over sound /
+   rest, then over the notes within each sounding stretch, turn frames into
+   runs (a note ends where it ends, blips vanish). Note starts move to the
+   nearest attack (spectral-flux onsets), runs of one label are split at strong
+   attacks (repeated notes), and notes shorter than ``min_note_s`` are dropped.
 4. **Pitch.** Each note's MIDI number comes from its constant-Q spectrum: among
    the octaves of its pitch class, the one whose harmonic series holds the most
    energy (:func:`note_midi`).
@@ -488,39 +490,57 @@ def attack_frames(
 # --------------------------------------------------------------------------- pitch
 
 
-def note_midi(spectrum: np.ndarray, pitch_class: str) -> int | None:
-    """The MIDI number of a note of ``pitch_class`` whose CQT magnitude is ``spectrum``.
+def octave_scores(spectra: np.ndarray) -> np.ndarray:
+    """How well each semitone bin explains a spectrum as a note's fundamental.
 
-    Each octave's candidate is scored by the energy of its first
-    :data:`HARMONICS` partials (weights 1/h, so a weak fundamental with strong
-    overtones still wins over the octave above), minus the energy at the half
-    and one-and-a-half partials that would be there if it were the octave below.
+    The score of bin ``b`` is the (square-root) energy of its first
+    :data:`HARMONICS` partials, weighted 1/h, so a weak fundamental with strong
+    overtones still wins over the octave above; minus half the energy at 1.5,
+    2.5 and 3.5 times its frequency, partials that would be there if the note
+    were an octave lower.
+
+    Parameters
+    ----------
+    spectra : np.ndarray
+        Shape ``(n, 84)``: constant-Q magnitudes, semitone bins from C1.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n, 84)``.
+    """
+    spectra = np.sqrt(np.maximum(np.atleast_2d(np.asarray(spectra, dtype=float)), 0.0))
+    n_bins = spectra.shape[1]
+    padded = np.pad(spectra, ((0, 0), (0, 48)))
+    score = np.zeros_like(spectra)
+    for h in range(1, HARMONICS + 1):
+        shift = round(12 * np.log2(h))
+        score += padded[:, shift : shift + n_bins] / h
+    for ratio in (1.5, 2.5, 3.5):
+        shift = round(12 * np.log2(ratio))
+        score -= 0.5 * padded[:, shift : shift + n_bins] / ratio
+    return score
+
+
+def note_midi(spectrum: np.ndarray, pitch_class: str) -> int | None:
+    """The MIDI number of a note of ``pitch_class`` whose CQT magnitude is ``spectrum``:
+    of the octaves of that pitch class, the best by :func:`octave_scores`.
 
     Parameters
     ----------
     spectrum : np.ndarray
         Shape ``(84,)``: mean constant-Q magnitude of the note, semitone bins from C1.
+
+    Returns
+    -------
+    int or None
+        None when ``pitch_class`` is not one.
     """
     if pitch_class not in PITCH_CLASSES:
         return None
-    spectrum = np.sqrt(np.maximum(np.asarray(spectrum, dtype=float), 0.0))
-    n = len(spectrum)
-    offsets = np.round(12 * np.log2(np.arange(1, HARMONICS + 1))).astype(int)
-    weights = 1.0 / np.arange(1, HARMONICS + 1)
-    k = PITCH_CLASSES.index(pitch_class)
-    best, best_score = None, -np.inf
-    for base in range(k, n, 12):
-        bins = base + offsets
-        keep = bins < n
-        score = float(np.sum(weights[keep] * spectrum[bins[keep]]))
-        # Energy between this candidate's partials (at half-partials) means the
-        # true note is an octave below.
-        between = base + np.round(12 * np.log2(np.array([1.5, 2.5, 3.5]))).astype(int)
-        between = between[between < n]
-        score -= 0.5 * float(np.sum(spectrum[between] / np.array([1.5, 2.5, 3.5])[: len(between)]))
-        if score > best_score:
-            best, best_score = base, score
-    return None if best is None else MIDI_OF_CQT_BIN0 + int(best)
+    score = octave_scores(spectrum)[0]
+    candidates = np.arange(PITCH_CLASSES.index(pitch_class), len(score), 12)
+    return MIDI_OF_CQT_BIN0 + int(candidates[np.argmax(score[candidates])])
 
 
 # --------------------------------------------------------------------------- the tracker
@@ -543,8 +563,8 @@ def transcribe(
         Any sample rate; resampled to the model's.
     model : TrainedModel or fitted Pipeline
         Best a notes model (pitch classes and ``silence``, e.g. ``builtin:chromatic``);
-        a model without ``silence`` gets its rests from the dynamics only when
-        it has a ``silence`` class, otherwise every frame is one of its labels.
+        the dynamics can only turn frames into rests for a model with a
+        ``silence`` class; otherwise every frame gets one of its labels.
     context_s : float, default 0.25
         Audio each frame's window sees.
     min_note_s : float, default 0.07

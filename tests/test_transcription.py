@@ -279,3 +279,25 @@ def test_scores_against_the_truth_on_a_known_case():
     assert note_scores(truth, [])["note_f1"] == 0.0
     with pytest.raises(ParameterError, match="duration_s must be positive"):
         frame_accuracy(truth, estimate, duration_s=0)
+
+
+def test_any_pipeline_gets_frame_probabilities_from_its_own_windows():
+    """A model whose features need each window's audio (MFCC deltas) goes the slow road."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from musicml.datasets import notes_dataset
+    from musicml.features import FeatureExtractor
+    from musicml.transcription import frame_probabilities
+
+    data = notes_dataset(per_class=6, pitch_classes=["C", "G"], clip_seconds=0.3, seed=1)
+    pipeline = Pipeline(
+        [("features", FeatureExtractor(kind="mfcc")), ("model", LogisticRegression())]
+    ).fit(data.as_array(), data.labels)
+    audio = melody([(0.2, 0.7, 60)], seconds=1.2)
+    probabilities = frame_probabilities(pipeline, audio, sr=SR)
+    assert probabilities.shape == (1 + len(audio) // 512, 3)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    result = transcribe(Clip(audio, SR), pipeline)
+    assert result.classes == ["C", "G", "silence"]
+    assert all(n.label in ("C", "G") for n in result.notes)
