@@ -1,4 +1,4 @@
-"""The embedded models ``builtin:notes`` and ``builtin:sound-silence``.
+"""The embedded models ``builtin:notes``, ``builtin:chromatic`` and ``builtin:sound-silence``.
 
 Both are trained reproducibly (fixed seeds) on synthetic data and shipped as
 small ``.skops`` files in ``musicml/models_data/``, so the app classifies on a
@@ -12,7 +12,8 @@ envelopes, octaves (1–7), loudness levels, detuning, vibrato, reverberation an
 noise, and its features ignore octave and timbre as far as possible: the
 constant-Q chroma (energy per pitch class, folded over octaves) summarised
 over time, plus a coarse mel loudness profile that tells silence (quiet room
-noise, not only zeros) from sound.
+noise, not only zeros) from sound. ``builtin:chromatic`` is the same recipe with
+all twelve pitch classes (labels ``C C# D … B silence``).
 """
 
 from __future__ import annotations
@@ -38,17 +39,21 @@ MODELS_DATA = Path(__file__).resolve().parent / "models_data"
 
 BUILTIN_MODELS = {
     "builtin:notes": "Notes C–B and silence, any instrument, octaves 1–7",
+    "builtin:chromatic": "All twelve notes C, C#, … B and silence, any instrument, octaves 1–7",
     "builtin:sound-silence": "Sound or silence (silence = a quiet room, not only zeros)",
 }
 """Names of the embedded models and what they do."""
 
 NOTE_LABELS = ("C", "D", "E", "F", "G", "A", "B", "silence")
+CHROMATIC_LABELS = (*synth.NOTE_NAMES, "silence")
 NOTE_OCTAVES = (1, 2, 3, 4, 5, 6, 7)
 HELD_OUT_TIMBRES = ("clarinet", "brass", "voice")
 """Timbres kept out of training when measuring how well the notes model generalises."""
 
-SEEDS = {"builtin:notes": 5, "builtin:sound-silence": 7}
-PER_CLASS = {"builtin:notes": 150, "builtin:sound-silence": 300}
+SEEDS = {"builtin:notes": 5, "builtin:chromatic": 11, "builtin:sound-silence": 7}
+PER_CLASS = {"builtin:notes": 150, "builtin:chromatic": 150, "builtin:sound-silence": 300}
+NOTE_MODEL_LABELS = {"builtin:notes": NOTE_LABELS, "builtin:chromatic": CHROMATIC_LABELS}
+"""The labels of each embedded notes model."""
 
 
 def _file_of(name: str) -> Path:
@@ -89,6 +94,7 @@ def _note(
     sr: int,
     timbres: tuple[str, ...],
     octaves: tuple[int, ...],
+    pitch_classes: tuple[str, ...] = synth.NATURAL_PITCH_CLASSES,
 ) -> np.ndarray:
     """One note of a random timbre, octave, loudness and length somewhere in ``n`` samples.
 
@@ -118,7 +124,7 @@ def _note(
     if rng.random() < 0.25:
         start = int(n * rng.uniform(0.1, 0.35))
         audio = play(name, (n - start) / sr, amplitude)
-        others = [p for p in synth.NATURAL_PITCH_CLASSES if p != name]
+        others = [p for p in pitch_classes if p != name]
         before = play(
             str(rng.choice(others)), (start + 0.1 * sr) / sr, amplitude * rng.uniform(0.3, 0.9)
         )
@@ -154,8 +160,12 @@ def notes_training_set(
     timbres: tuple[str, ...] | None = None,
     octaves: tuple[int, ...] = NOTE_OCTAVES,
     clip_seconds: float = 1.0,
+    labels: tuple[str, ...] = NOTE_LABELS,
 ) -> Dataset:
     """Varied one-second notes ``C``–``B`` and ``silence`` for the embedded notes model.
+
+    ``labels`` are the classes to make (:data:`NOTE_LABELS`, or
+    :data:`CHROMATIC_LABELS` for all twelve pitch classes).
 
     Each note: a random timbre preset, octave, loudness (-30 to 0 dBFS peak),
     length (half to all of the clip) and position, detuning (±15 cents typical),
@@ -167,15 +177,16 @@ def notes_training_set(
     timbres = tuple(timbres or synth.TIMBRES)
     rng = np.random.default_rng(seed)
     n = round(clip_seconds * sr)
-    clips, labels = [], []
-    for label in NOTE_LABELS:
+    pitch_classes = tuple(label for label in labels if label != "silence")
+    clips, names = [], []
+    for label in labels:
         for _ in range(per_class):
             if label == "silence":
                 clips.append(_silence(n, rng, sr))
             else:
-                clips.append(_note(label, n, rng, sr, timbres, octaves))
-            labels.append(label)
-    order = rng.permutation(len(labels))
+                clips.append(_note(label, n, rng, sr, timbres, octaves, pitch_classes))
+            names.append(label)
+    order = rng.permutation(len(names))
     settings = {
         "kind": "builtin-notes",
         "per_class": per_class,
@@ -185,8 +196,10 @@ def notes_training_set(
         "octaves": list(octaves),
         "clip_seconds": clip_seconds,
     }
+    if labels != NOTE_LABELS:
+        settings["labels"] = list(labels)
     return Dataset(
-        clips=np.stack(clips)[order], labels=np.array(labels)[order], sr=sr, settings=settings
+        clips=np.stack(clips)[order], labels=np.array(names)[order], sr=sr, settings=settings
     )
 
 
@@ -278,10 +291,13 @@ def build_builtin(name: str, *, sr: int = DEFAULT_SR, per_class: int | None = No
     _check_name(name)
     seed = SEEDS[name]
     per_class = per_class or PER_CLASS[name]
-    if name == "builtin:notes":
-        data = _notes_recipe(per_class=per_class, sr=sr, seed=seed)
+    if name in NOTE_MODEL_LABELS:
+        labels = NOTE_MODEL_LABELS[name]
+        data = _notes_recipe(per_class=per_class, sr=sr, seed=seed, labels=labels)
         model = fit_model(data, pipeline=notes_pipeline(sr=sr), name=name)
-        model.metrics.update(notes_generalisation(sr=sr, per_class=max(20, per_class // 3)))
+        model.metrics.update(
+            notes_generalisation(sr=sr, per_class=max(20, per_class // 3), labels=labels)
+        )
     else:
         data = sound_silence_training_set(per_class=per_class, sr=sr, seed=seed)
         model = fit_model(data, pipeline=sound_silence_pipeline(sr=sr), name=name)
@@ -292,14 +308,28 @@ def build_builtin(name: str, *, sr: int = DEFAULT_SR, per_class: int | None = No
 
 
 def _notes_recipe(
-    *, per_class: int, sr: int, seed: int, timbres: tuple[str, ...] | None = None
+    *,
+    per_class: int,
+    sr: int,
+    seed: int,
+    timbres: tuple[str, ...] | None = None,
+    labels: tuple[str, ...] = NOTE_LABELS,
 ) -> Dataset:
     """The notes model's training data: the Sound lab's notes data set plus
     :func:`notes_training_set` (quieter rooms, partial notes), ``per_class`` of each."""
     from musicml.datasets import notes_dataset
 
-    lab = notes_dataset(per_class=per_class, sr=sr, seed=seed, timbres=timbres)
-    extra = notes_training_set(per_class=per_class, sr=sr, seed=seed, timbres=timbres)
+    pitch_classes = [label for label in labels if label != "silence"]
+    lab = notes_dataset(
+        per_class=per_class,
+        sr=sr,
+        seed=seed,
+        timbres=timbres,
+        **({} if labels == NOTE_LABELS else {"pitch_classes": pitch_classes}),
+    )
+    extra = notes_training_set(
+        per_class=per_class, sr=sr, seed=seed, timbres=timbres, labels=labels
+    )
     settings = {"kind": "builtin-notes", "parts": [lab.settings, extra.settings]}
     return Dataset(
         clips=[*lab.clips, *extra.clips],
@@ -309,11 +339,15 @@ def _notes_recipe(
     )
 
 
-def notes_generalisation(*, sr: int = DEFAULT_SR, per_class: int = 50) -> dict:
+def notes_generalisation(
+    *, sr: int = DEFAULT_SR, per_class: int = 50, labels: tuple[str, ...] = NOTE_LABELS
+) -> dict:
     """Train the notes recipe without some timbres; score it on notes of only those timbres."""
     kept = tuple(t for t in synth.TIMBRES if t not in HELD_OUT_TIMBRES)
-    train = _notes_recipe(per_class=per_class, sr=sr, seed=101, timbres=kept)
-    test = notes_training_set(per_class=per_class, sr=sr, seed=202, timbres=HELD_OUT_TIMBRES)
+    train = _notes_recipe(per_class=per_class, sr=sr, seed=101, timbres=kept, labels=labels)
+    test = notes_training_set(
+        per_class=per_class, sr=sr, seed=202, timbres=HELD_OUT_TIMBRES, labels=labels
+    )
     model = fit_model(train, pipeline=notes_pipeline(sr=sr), name="held-out check")
     predicted = model.predict(test.clips)
     return {
@@ -323,14 +357,19 @@ def notes_generalisation(*, sr: int = DEFAULT_SR, per_class: int = 50) -> dict:
     }
 
 
-def write_builtins(folder: str | Path = MODELS_DATA) -> list[Path]:
-    """Train every embedded model and save it as ``<folder>/<name>.skops``."""
+def write_builtins(
+    folder: str | Path = MODELS_DATA, *, names: tuple[str, ...] | None = None
+) -> list[Path]:
+    """Train the embedded models (default: all of them) and save each as
+    ``<folder>/<name>.skops``."""
     from musicml.persistence import save_model
 
+    for name in names or ():
+        _check_name(name)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name in BUILTIN_MODELS:
+    for name in names or BUILTIN_MODELS:
         model = build_builtin(name)
         paths.append(save_model(model, folder / _file_of(name).name))
     return paths

@@ -1,10 +1,13 @@
 """Classifying long audio segment by segment, and summarising a whole song.
 
-A song is cut into fixed windows (1 s by default) or note by note (at detected
-onsets, slurred note changes and the ends of notes); each
+A song is cut into fixed windows (1 s by default) or note by note; each
 segment gets a label and a confidence from a trained model; the summary gives
 the share of time per label and, for song-level models, the averaged class
-probabilities.
+probabilities. Note by note (``segment="onsets"``), a model with a
+``silence`` class goes through the note tracker
+(:func:`musicml.transcription.transcribe`): notes with their pitch, and the
+rests between them as ``silence``. Other models are cut at detected onsets,
+slurred note changes and the ends of notes.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class Segment:
     end_s: float
     label: str
     confidence: float
+    midi: int | None = None
+    """The note's MIDI number when the note tracker found one (60 = C4)."""
 
 
 @dataclass(eq=False)
@@ -202,7 +207,9 @@ def classify_clip(
     model : TrainedModel or fitted Pipeline
     segment : float, "onsets" or None, default None
         Window length in seconds (at least :data:`MIN_SEGMENT_SECONDS`),
-        ``"onsets"`` to cut at detected note onsets, or ``None`` for the length
+        ``"onsets"`` to go note by note (through the note tracker for a model
+        with a ``silence`` class: rests come out as ``silence``, notes carry
+        their MIDI number), or ``None`` for the length
         of the model's training clips (1 s for the built-in models; never
         shorter than :data:`MIN_SEGMENT_SECONDS`).
 
@@ -223,6 +230,8 @@ def classify_clip(
             raise ParameterError(
                 f"segment must be a number of seconds or 'onsets'; got {segment!r}."
             )
+        if "silence" in model.classes:
+            return _tracked(Clip(audio, sr, clip.name), model)
         ranges = onset_segments(audio, sr)
     else:
         if not float(segment) >= MIN_SEGMENT_SECONDS:
@@ -242,6 +251,22 @@ def classify_clip(
         classes=list(model.classes),
         probabilities=probabilities,
         duration_s=len(audio) / sr,
+        model_name=model.name,
+    )
+
+
+def _tracked(clip: Clip, model: TrainedModel) -> Classification:
+    """Note-by-note segments from the note tracker: notes, and ``silence`` between them."""
+    from musicml.transcription import transcribe
+
+    result = transcribe(clip, model)
+    pieces = result.with_rests()
+    segments = [Segment(p.start_s, p.end_s, p.label, float(p.confidence), p.midi) for p in pieces]
+    return Classification(
+        segments=segments,
+        classes=list(model.classes),
+        probabilities=result.segment_probabilities(pieces),
+        duration_s=result.duration_s,
         model_name=model.name,
     )
 
@@ -295,7 +320,8 @@ def is_note_model(classes: list[str]) -> bool:
 def resynthesize(result: Classification, *, sr: int, amplitude: float = 0.3) -> np.ndarray:
     """Audio of what the model heard: each predicted note played as a soft tone.
 
-    Note labels become a tone with a few harmonics and short fades; ``silence``
+    Note labels become a tone with a few harmonics and short fades, in the
+    note's own octave when its MIDI number is known (octave 4 otherwise); ``silence``
     and labels that are not notes stay silent, except ``sound``, which plays
     an A4. Returns shape ``(round(duration_s * sr),)``, float32.
     """
@@ -304,6 +330,8 @@ def resynthesize(result: Classification, *, sr: int, amplitude: float = 0.3) -> 
     fade = max(1, int(0.01 * sr))
     for segment in result.segments:
         frequency = NOTE_FREQUENCIES.get(segment.label)
+        if frequency is not None and segment.midi is not None:
+            frequency = 440.0 * 2.0 ** ((segment.midi - 69) / 12)
         if frequency is None and segment.label == "sound":
             frequency = NOTE_FREQUENCIES["A"]
         if frequency is None:

@@ -707,6 +707,100 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         counts = np.full(n_clips, n_frames)
         return _segment_stats(frames.astype(np.float32), counts, stats)
 
+    def frame_rows(self, audio: np.ndarray, *, cqt: np.ndarray | None = None) -> np.ndarray:
+        """The rows of one long recording, frame by frame, before statistics over time.
+
+        :meth:`transform` of a clip is :func:`window_stats` of these rows over
+        its frames (up to the clip's edges), so a song's rows computed once give
+        the features of every window of it.
+
+        Parameters
+        ----------
+        audio : np.ndarray
+            Shape ``(n_samples,)`` at ``sr``.
+        cqt : np.ndarray, optional
+            This audio's constant-Q magnitude, shape ``(n_bins, n_frames)`` (see
+            :func:`cqt_magnitude`), so a caller that needs it too computes it once.
+
+        Returns
+        -------
+        np.ndarray
+            Shape ``(1 + n_samples // hop_length, n_rows)``, float32.
+
+        Raises
+        ------
+        ParameterError
+            For ``mfcc``, ``fft`` and ``gabor``, whose values depend on the clip as a whole.
+        """
+        self._validate()
+        if self.kind not in ("mel", "stft", "chroma", "cqt"):
+            raise ParameterError(
+                f"frame rows exist for mel, stft, chroma and cqt features; got {self.kind!r}."
+            )
+        audio = as_clip_list(np.asarray(audio, dtype=np.float32))[0]
+        sr, n_fft, hop = int(self.sr), int(self.n_fft), int(self.hop_length)
+        n_frames = 1 + len(audio) // hop
+        if self.kind == "cqt" or (self.kind == "chroma" and self.chroma_source == "cqt"):
+            if cqt is None:
+                cqt = cqt_magnitude(
+                    audio,
+                    sr=sr,
+                    hop_length=hop,
+                    n_bins=self.n_bins,
+                    bins_per_octave=self.bins_per_octave,
+                )
+            magnitude = np.asarray(cqt, dtype=np.float32)
+            if self.kind == "cqt":
+                matrix = _db(magnitude**2)
+            else:
+                matrix = librosa.feature.chroma_cqt(
+                    C=magnitude, sr=sr, bins_per_octave=int(self.bins_per_octave)
+                )
+            rows = np.ascontiguousarray(matrix.T)
+        else:
+            if self.kind == "mel":
+                basis = _mel_basis(
+                    sr,
+                    n_fft,
+                    int(self.n_mels),
+                    float(self.fmin),
+                    _check_fmin_fmax(sr, self.fmin, self.fmax),
+                )
+
+                def rows_of(power):
+                    return _db(power @ basis)
+            elif self.kind == "stft":
+                rows_of = _db
+            else:
+                chroma_basis = _chroma_basis(sr, n_fft)
+
+                def rows_of(power):
+                    return _normalise_rows(power @ chroma_basis)
+
+            rows = np.concatenate(
+                [rows_of(_power(frames)) for _, frames in _frame_chunks([audio], n_fft, hop)]
+            )
+        rows = rows[:n_frames]
+        if len(rows) < n_frames:
+            rows = np.pad(rows, ((0, n_frames - len(rows)), (0, 0)), mode="edge")
+        return rows.astype(np.float32)
+
+    def window_features(
+        self, audio: np.ndarray, *, width: int, cqt: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Feature vectors of the ``width``-frame window centred on every frame of ``audio``.
+
+        Equivalent (up to the windows' edges) to :meth:`transform` of each window
+        cut from the audio, at a fraction of the cost: the rows are computed once.
+
+        Returns
+        -------
+        np.ndarray
+            Shape ``(1 + n_samples // hop_length, n_features)``, float32.
+        """
+        stats = self._validate()
+        return window_stats(self.frame_rows(audio, cqt=cqt), width=width, stats=stats)
+
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names like ``mel_mean_0`` … (statistic, then row index)."""
         stats = self._validate()
@@ -724,6 +818,73 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         return np.array(
             [f"{self.kind}_{s}_{i}" for s in stats for i in range(n_rows)], dtype=object
         )
+
+
+def cqt_magnitude(
+    audio: np.ndarray,
+    *,
+    sr: int = DEFAULT_SR,
+    hop_length: int = 512,
+    n_bins: int = 84,
+    bins_per_octave: int = 12,
+) -> np.ndarray:
+    """Constant-Q magnitude of one recording from C1, as the features compute it.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n_bins, 1 + n_samples // hop_length)``, float32.
+    """
+    audio = as_clip_list(np.asarray(audio, dtype=np.float32))[0]
+    return _cqt_magnitude(audio, int(sr), int(hop_length), n_bins, bins_per_octave)
+
+
+def window_stats(rows: np.ndarray, *, width: int, stats: tuple[str, ...]) -> np.ndarray:
+    """Statistics of ``rows`` over a window of ``width`` frames centred on each frame.
+
+    Windows are cut short at the ends. Stats are laid side by side as in
+    :meth:`FeatureExtractor.transform`.
+
+    Parameters
+    ----------
+    rows : np.ndarray
+        Shape ``(n_frames, n_rows)``.
+    width : int
+        Frames per window (odd widths are centred exactly).
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n_frames, len(stats) * n_rows)``, float32.
+    """
+    from scipy.ndimage import maximum_filter1d, minimum_filter1d
+
+    width = _check_int("width", width)
+    rows = np.asarray(rows, dtype=np.float64)
+    n = len(rows)
+    half = width // 2
+    lo = np.clip(np.arange(n) - half, 0, n)
+    hi = np.clip(np.arange(n) - half + width, 0, n)
+    counts = (hi - lo)[:, None]
+    total = np.concatenate([np.zeros((1, rows.shape[1])), np.cumsum(rows, axis=0)])
+    mean = (total[hi] - total[lo]) / counts
+    out = []
+    for stat in stats:
+        if stat == "mean":
+            out.append(mean)
+        elif stat == "std":
+            centred = rows - rows.mean(axis=0)  # keeps the squares' sums precise
+            sq = np.concatenate([np.zeros((1, rows.shape[1])), np.cumsum(centred**2, axis=0)])
+            shifted = mean - rows.mean(axis=0)
+            var = (sq[hi] - sq[lo]) / counts - shifted**2
+            out.append(np.sqrt(np.maximum(var, 0.0)))
+        elif stat == "max":
+            origin = (width - 1) // 2 - half
+            out.append(maximum_filter1d(rows, width, axis=0, mode="nearest", origin=origin))
+        elif stat == "min":
+            origin = (width - 1) // 2 - half
+            out.append(minimum_filter1d(rows, width, axis=0, mode="nearest", origin=origin))
+    return np.concatenate(out, axis=1).astype(np.float32)
 
 
 def _normalise_rows(chroma: np.ndarray) -> np.ndarray:

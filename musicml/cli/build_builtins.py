@@ -6,13 +6,21 @@ from __future__ import annotations
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "build-builtins",
-        help="retrain the embedded models (builtin:notes, builtin:sound-silence)",
+        help="retrain the embedded models (builtin:notes, builtin:chromatic, "
+        "builtin:sound-silence)",
         description=(
             "Train the embedded models reproducibly (fixed seeds) and write them as .skops "
             "files, by default into musicml/models_data/ where the app finds them."
         ),
     )
     parser.add_argument("--out", default=None, metavar="FOLDER", help="where to write")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="rebuild only these models (e.g. builtin:chromatic); default: all",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(func=run)
 
@@ -25,7 +33,7 @@ def run(args) -> int:
     from musicml.persistence import load_model
 
     start = time.perf_counter()
-    paths = write_builtins(args.out or MODELS_DATA)
+    paths = write_builtins(args.out or MODELS_DATA, names=tuple(args.only or ()) or None)
     rows = []
     for path in paths:
         model = load_model(path)

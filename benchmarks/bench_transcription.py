@@ -1,0 +1,327 @@
+"""Melody transcription: musicml's note tracker against librosa.pyin on sampled instruments.
+
+Run from the project root: ``python benchmarks/bench_transcription.py``. For each General
+MIDI soundfont found (TimGM6mb, FluidR3_GM, MuseScore_General), seeded random melodies
+of five kinds are written as MIDI files (mido, through musicml.transcription.notes_to_midi)
+and rendered by fluidsynth on several instruments:
+
+- ``note+rest``: notes of 0.3–0.8 s, each followed by a rest of 0.3–0.8 s;
+- ``legato``: notes of 0.25–0.8 s, each released as the next begins;
+- ``repeated``: pairs and triples of the same note, 20–40 ms apart;
+- ``varied``: lengths from 0.1 to 1.6 s, rests now and then;
+- ``sharps``: all twelve pitch classes, half of them sharps, gapped or tied.
+
+Melodies span octaves 2–6 within each instrument's range. The truth is the MIDI file:
+a note lasts from note-on to note-off (its release tail is rest). Printed per kind:
+frame accuracy (share of time with the right pitch class or rest, 10 ms grid), note F1
+(mir_eval.transcription: onset within 50 ms, same pitch class), MIDI accuracy (matched
+notes with the right octave too) and seconds of computing per minute of audio, for
+``builtin:chromatic`` through musicml.transcription.transcribe and for librosa.pyin
+(pitch + voicing, runs of one rounded MIDI number as notes). basic-pitch is measured too
+when it is installed. Then: isolated notes of 30 instruments (octaves 2–6, natural
+notes, from benchmarks/bench_real_instruments.py) classified by both embedded notes
+models, and the time to transcribe a three-minute song (warm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_real_instruments import (
+    GM_INSTRUMENTS,
+    fluidsynth_missing,
+    sampled_notes,
+)
+from musicml.audio import DEFAULT_SR, Clip, load_audio
+from musicml.transcription import (
+    PITCH_CLASSES,
+    Note,
+    frame_accuracy,
+    midi_accuracy,
+    note_scores,
+    notes_to_midi,
+    transcribe,
+)
+
+SOUNDFONTS = (
+    Path("/usr/share/sounds/sf2/TimGM6mb.sf2"),
+    Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
+    Path("/usr/share/sounds/sf3/MuseScore_General.sf3"),
+)
+INSTRUMENTS = {
+    # name: (GM program, lowest MIDI, highest MIDI) within octaves 2-6 (36-95)
+    "piano": (0, 36, 95),
+    "electric_piano": (4, 36, 90),
+    "vibraphone": (11, 53, 89),
+    "organ": (19, 36, 95),
+    "nylon_guitar": (24, 40, 83),
+    "violin": (40, 55, 95),
+    "cello": (42, 36, 72),
+    "trumpet": (56, 55, 82),
+    "alto_sax": (65, 49, 80),
+    "clarinet": (71, 50, 89),
+    "flute": (73, 60, 95),
+}
+KINDS = ("note+rest", "legato", "repeated", "varied", "sharps")
+NATURAL_STEPS = (0, 2, 4, 5, 7, 9, 11)
+ROOM_DBFS = -66.0
+"""Room noise added under every rendering (a quiet room, not digital silence)."""
+
+
+@dataclass
+class Melody:
+    kind: str
+    instrument: str
+    notes: list[Note]
+    audio: np.ndarray
+    sr: int
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.audio) / self.sr
+
+
+def _pitches(rng, count: int, low: int, high: int, *, sharps: bool) -> list[int]:
+    """A stepwise-ish melody of MIDI numbers in [low, high], natural unless ``sharps``."""
+    allowed = [m for m in range(low, high + 1) if sharps or m % 12 in NATURAL_STEPS]
+    index = int(rng.integers(len(allowed)))
+    out = []
+    for _ in range(count):
+        index = int(np.clip(index + rng.integers(-4, 5), 0, len(allowed) - 1))
+        if rng.random() < 0.15:  # a leap
+            index = int(rng.integers(len(allowed)))
+        out.append(allowed[index])
+    return out
+
+
+def melody_notes(kind: str, low: int, high: int, rng: np.random.Generator) -> list[Note]:
+    """Truth notes of one melody of ``kind`` (start 0.3 s in)."""
+    now = 0.3
+    notes = []
+    if kind == "repeated":
+        groups = _pitches(rng, 5, low, high, sharps=False)
+        for pitch in groups:
+            for _ in range(int(rng.integers(2, 4))):
+                length = float(rng.uniform(0.25, 0.5))
+                notes.append(Note(now, now + length, PITCH_CLASSES[pitch % 12], pitch))
+                now += length + float(rng.uniform(0.02, 0.04))
+            now += float(rng.uniform(0.0, 0.4))
+        return notes
+    count = 10
+    pitches = _pitches(rng, count, low, high, sharps=kind == "sharps")
+    if kind == "sharps":  # at least half are sharps
+        for i in range(0, count, 2):
+            if pitches[i] % 12 in NATURAL_STEPS and pitches[i] + 1 <= high:
+                pitches[i] += 1 if (pitches[i] + 1) % 12 not in NATURAL_STEPS else 0
+    for pitch in pitches:
+        if kind == "note+rest":
+            length, rest = rng.uniform(0.3, 0.8), rng.uniform(0.3, 0.8)
+        elif kind == "legato":
+            length, rest = rng.uniform(0.25, 0.8), 0.0
+        elif kind == "varied":
+            length = float(rng.choice([0.1, 0.15, 0.25, 0.4, 0.6, 0.9, 1.6]))
+            rest = float(rng.choice([0.0, 0.0, 0.2, 0.5]))
+        else:  # sharps
+            length, rest = rng.uniform(0.25, 0.7), float(rng.choice([0.0, 0.3]))
+        notes.append(Note(now, now + float(length), PITCH_CLASSES[pitch % 12], pitch))
+        now += float(length) + float(rest)
+    return notes
+
+
+def render(notes: Sequence[Note], program: int, soundfont: Path, *, sr: int, seed: int):
+    """fluidsynth's rendering of ``notes`` on ``program``, plus quiet room noise; float32."""
+    with tempfile.TemporaryDirectory(prefix="musicml-melody-") as folder:
+        mid, wav = Path(folder) / "m.mid", Path(folder) / "m.wav"
+        mid.write_bytes(notes_to_midi(notes, program=program))
+        command = ["fluidsynth", "-ni", "-q", "-g", "0.8", "-r", str(sr), "-F", str(wav)]
+        done = subprocess.run(
+            [*command, str(soundfont), str(mid)], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0 or not wav.is_file():
+            raise RuntimeError(f"fluidsynth failed on {soundfont}: {done.stderr.strip()[-300:]}")
+        audio = load_audio(wav, sr=sr, max_seconds=None).audio
+    end = round((max(n.end_s for n in notes) + 0.8) * sr)
+    audio = np.pad(audio, (0, max(0, end - len(audio))))[:end]
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(0.0, 10 ** (ROOM_DBFS / 20), len(audio))
+    return (audio + noise).astype(np.float32)
+
+
+def melodies(soundfont: Path, *, per_kind: int, sr: int, seed: int) -> list[Melody]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for kind in KINDS:
+        for i in range(per_kind):
+            instrument = list(INSTRUMENTS)[(i + KINDS.index(kind)) % len(INSTRUMENTS)]
+            program, low, high = INSTRUMENTS[instrument]
+            notes = melody_notes(kind, low, high, rng)
+            audio = render(notes, program, soundfont, sr=sr, seed=int(rng.integers(1 << 30)))
+            out.append(Melody(kind, instrument, notes, audio, sr))
+    return out
+
+
+# --------------------------------------------------------------------------- systems
+
+
+def pyin_notes(audio: np.ndarray, sr: int) -> list[Note]:
+    """librosa.pyin's f0 and voicing as notes: runs of one rounded MIDI number (>= 60 ms)."""
+    import librosa
+
+    f0, voiced, _ = librosa.pyin(
+        audio, fmin=60.0, fmax=2100.0, sr=sr, frame_length=2048, hop_length=512
+    )
+    midi = np.where(
+        voiced & np.isfinite(f0), np.round(librosa.hz_to_midi(np.nan_to_num(f0, nan=1.0))), -1
+    )
+    hop = 512 / sr
+    notes, start = [], 0
+    for i in range(1, len(midi) + 1):
+        if i == len(midi) or midi[i] != midi[start]:
+            if midi[start] >= 0 and (i - start) * hop >= 0.06:
+                m = int(midi[start])
+                notes.append(Note(start * hop, i * hop, PITCH_CLASSES[m % 12], m))
+            start = i
+    return notes
+
+
+def basic_pitch_notes(audio: np.ndarray, sr: int) -> list[Note]:
+    from basic_pitch.inference import predict
+
+    with tempfile.TemporaryDirectory() as folder:
+        from musicml.audio import write_wav
+
+        path = write_wav(Path(folder) / "x.wav", audio, sr)
+        _, midi_data, _ = predict(str(path))
+    return [
+        Note(n.start, n.end, PITCH_CLASSES[n.pitch % 12], int(n.pitch))
+        for inst in midi_data.instruments
+        for n in inst.notes
+    ]
+
+
+def score_system(name: str, run, items: list[Melody]) -> dict:
+    rows = {}
+    for kind in KINDS:
+        chosen = [m for m in items if m.kind == kind]
+        frame, f1, pitch, seconds, audio_s = [], [], [], 0.0, 0.0
+        for melody in chosen:
+            begin = time.perf_counter()
+            estimate = run(melody.audio, melody.sr)
+            seconds += time.perf_counter() - begin
+            audio_s += melody.duration_s
+            frame.append(frame_accuracy(melody.notes, estimate, duration_s=melody.duration_s))
+            f1.append(note_scores(melody.notes, estimate)["note_f1"])
+            right = midi_accuracy(melody.notes, estimate)
+            if right is not None:
+                pitch.append(right)
+        rows[kind] = {
+            "frame": float(np.mean(frame)),
+            "f1": float(np.mean(f1)),
+            "midi": float(np.mean(pitch)) if pitch else float("nan"),
+            "s_per_min": 60 * seconds / audio_s,
+        }
+    return rows
+
+
+def print_table(results: dict[str, dict]) -> None:
+    print(f"{'system':<20}{'kind':<11}{'frame acc':>10}{'note F1':>9}{'MIDI acc':>10}{'s/min':>8}")
+    for system, rows in results.items():
+        for kind, row in rows.items():
+            print(
+                f"{system:<20}{kind:<11}{row['frame']:>10.3f}{row['f1']:>9.3f}"
+                f"{row['midi']:>10.3f}{row['s_per_min']:>8.2f}"
+            )
+        mean = {k: np.nanmean([r[k] for r in rows.values()]) for k in ("frame", "f1", "midi")}
+        print(
+            f"{system:<20}{'mean':<11}{mean['frame']:>10.3f}{mean['f1']:>9.3f}{mean['midi']:>10.3f}"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--soundfonts", type=Path, nargs="+", default=list(SOUNDFONTS))
+    parser.add_argument("--per-kind", type=int, default=6, help="melodies per kind")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-pyin", action="store_true", help="skip librosa.pyin (slow)")
+    parser.add_argument("--no-isolated", action="store_true", help="skip the isolated notes")
+    parser.add_argument("--model", default="builtin:chromatic")
+    args = parser.parse_args(argv)
+
+    missing = fluidsynth_missing()
+    found = [p for p in args.soundfonts if p.is_file()]
+    if missing or not found:
+        print(missing or "no soundfont found")
+        return 1
+    from musicml.builtin import builtin_model, load_any_model
+
+    model = load_any_model(args.model)
+    sr = model.sr or DEFAULT_SR
+
+    def musicml_run(audio, rate):
+        return transcribe(Clip(audio, rate), model).notes
+
+    transcribe(Clip(np.zeros(sr, dtype=np.float32), sr), model)  # warm numba and caches
+    for soundfont in found:
+        begin = time.perf_counter()
+        items = melodies(soundfont, per_kind=args.per_kind, sr=sr, seed=args.seed)
+        total = sum(m.duration_s for m in items)
+        print(
+            f"\n{soundfont.stem}: {len(items)} melodies, {sum(len(m.notes) for m in items)} notes, "
+            f"{total:.0f} s of audio (rendered in {time.perf_counter() - begin:.1f} s)"
+        )
+        results = {
+            f"musicml {args.model.removeprefix('builtin:')}": score_system(
+                "musicml", musicml_run, items
+            )
+        }
+        if not args.no_pyin:
+            results["librosa.pyin"] = score_system("pyin", pyin_notes, items)
+        if importlib.util.find_spec("basic_pitch") is not None:
+            results["basic-pitch"] = score_system("basic-pitch", basic_pitch_notes, items)
+        print_table(results)
+
+    if not args.no_isolated:
+        print(
+            "\nIsolated notes (30 GM instruments, natural notes, octaves 2-6, 1 s from the onset):"
+        )
+        for soundfont in found:
+            notes = sampled_notes(soundfont, octaves=(2, 3, 4, 5, 6), silences=40, sr=sr)
+            for name in ("builtin:notes", "builtin:chromatic"):
+                predicted = builtin_model(name).predict(notes.clips)
+                accuracy = float(np.mean(predicted == notes.labels))
+                print(
+                    f"  {soundfont.stem:<12}{name:<20}{accuracy:7.1%} of {len(notes.labels)} clips"
+                )
+
+    song_notes = melody_notes("varied", 48, 84, np.random.default_rng(7))
+    while song_notes[-1].end_s < 180:
+        shift = song_notes[-1].end_s + 0.3
+        song_notes += [
+            Note(n.start_s + shift, n.end_s + shift, n.label, n.midi) for n in song_notes[:10]
+        ]
+    song_notes = [n for n in song_notes if n.end_s <= 180]
+    song = render(song_notes, 0, found[0], sr=sr, seed=1)[: 180 * sr]
+    times = []
+    for _ in range(3):
+        begin = time.perf_counter()
+        transcribe(Clip(song, sr), model)
+        times.append(time.perf_counter() - begin)
+    print(f"\nthree-minute song ({found[0].stem} piano): {min(times):.2f} s warm (best of 3)")
+    print(f"instruments: {', '.join(INSTRUMENTS)}; GM table: {len(GM_INSTRUMENTS)} instruments")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

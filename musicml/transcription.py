@@ -1,0 +1,1142 @@
+"""Note tracking: a recording of a melody turned into notes (start, end, pitch).
+
+The road, frame by frame (one frame every ``hop_length`` samples, 23 ms at 22050 Hz):
+
+1. **Frame probabilities.** Every frame is classified by a trained model
+   from a short window centred on it (``context_s``, 0.25 s by default: long
+   enough to hear a pitch, short enough not to blur notes together). For models
+   whose features are statistics over time of mel / STFT / chroma / CQT rows
+   (the built-in ones) the rows of the whole recording are computed once and
+   the statistics of every window are running sums; any other model gets each
+   window's audio.
+2. **Sound or rest.** The model is level-invariant by design, so a release tail
+   60 dB below the melody still sounds like the note to it. The recording's own
+   dynamics decide too: a frame is sound when its RMS level is well above the
+   recording's noise floor and not far below its loud parts
+   (:func:`sound_probability`), and not in a release tail: where the level
+   suddenly falls faster than the note's own decay (:func:`released_frames`).
+3. **Smoothing.** Viterbi passes with a switching penalty, first over sound /
+   rest, then over the notes within each sounding stretch, turn frames into
+   runs (a note ends where it ends, blips vanish). Note starts move to the
+   nearest attack (spectral-flux onsets), runs of one label are split at strong
+   attacks (repeated notes), and notes shorter than ``min_note_s`` are dropped.
+4. **Pitch.** Each note's MIDI number comes from its constant-Q spectrum: among
+   the octaves of its pitch class, the one whose harmonic series holds the most
+   energy (:func:`note_midi`).
+
+Scores against the truth (frame accuracy, note precision / recall / F1 with
+mir_eval) and MIDI files in and out (with mido) live here too, for the page and
+the command line alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import librosa
+import numpy as np
+
+from musicml.analysis import onset_strength
+from musicml.audio import Clip, resample
+from musicml.errors import ParameterError
+from musicml.features import FeatureExtractor, cqt_magnitude
+from musicml.models import TrainedModel, class_probabilities
+
+SILENCE = "silence"
+PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_FLATS = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#"}
+
+HOP_LENGTH = 512
+"""Samples between frames (23 ms at 22050 Hz)."""
+CONTEXT_SECONDS = 0.25
+"""Audio each frame's window sees, centred on the frame."""
+MIN_NOTE_SECONDS = 0.07
+"""Notes shorter than this are dropped."""
+SWITCH_PROBABILITY = 0.02
+"""Chance per frame of leaving a state in the Viterbi pass (the switching penalty)."""
+LOUD_PERCENTILE = 95.0
+FLOOR_PERCENTILE = 5.0
+RANGE_DB = 45.0
+"""A frame this far below the recording's loud parts is a rest, whatever the model says."""
+FLOOR_MARGIN_DB = 8.0
+"""A frame must be this far above the noise floor to be sound."""
+SOUND_SLOPE_DB = 3.0
+"""Width (dB) of the soft step from rest to sound around the threshold."""
+HARMONICS = 6
+"""Partials summed when choosing a note's octave."""
+CQT_BINS = 84
+"""Semitone CQT bins from C1 (MIDI 24) to B7."""
+MIDI_OF_CQT_BIN0 = 24
+
+
+# --------------------------------------------------------------------------- notes
+
+
+@dataclass(frozen=True)
+class Note:
+    """One transcribed (or true) note.
+
+    Attributes
+    ----------
+    start_s, end_s : float
+    label : str
+        The pitch class (``"C#"``) or another label of the model (``"sound"``).
+    midi : int or None
+        MIDI number (60 = C4), None when the label is not a pitch.
+    confidence : float
+        Mean probability of the label over the note's frames (1.0 for the truth).
+    """
+
+    start_s: float
+    end_s: float
+    label: str
+    midi: int | None = None
+    confidence: float = 1.0
+
+    def row(self) -> dict:
+        """``{"start_s", "end_s", "label", "midi", "confidence"}``, rounded for JSON."""
+        return {
+            "start_s": round(float(self.start_s), 6),
+            "end_s": round(float(self.end_s), 6),
+            "label": self.label,
+            "midi": None if self.midi is None else int(self.midi),
+            "confidence": round(float(self.confidence), 6),
+        }
+
+
+@dataclass(eq=False)
+class Transcription:
+    """The notes of one recording and the frame probabilities they came from.
+
+    Attributes
+    ----------
+    notes : list of Note
+        In time order, not overlapping; rests are the gaps between them.
+    classes : list of str
+        The model's classes (columns of the probabilities).
+    times : np.ndarray
+        Shape ``(n_frames,)``: the centre of each frame in seconds.
+    probabilities : np.ndarray
+        Shape ``(n_frames, n_classes)``: the model's raw class probabilities.
+    sound : np.ndarray
+        Shape ``(n_frames,)``: the chance each frame is sound, from the
+        recording's dynamics alone (:func:`sound_probability`).
+    combined : np.ndarray
+        Shape ``(n_frames, n_classes)``: the probabilities the Viterbi pass
+        smoothed (model × dynamics).
+    path : np.ndarray
+        Shape ``(n_frames,)``: the class index of each frame after smoothing.
+    duration_s : float
+    model_name : str
+    """
+
+    notes: list[Note]
+    classes: list[str]
+    times: np.ndarray
+    probabilities: np.ndarray
+    sound: np.ndarray
+    combined: np.ndarray
+    path: np.ndarray
+    duration_s: float
+    model_name: str = "model"
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def hop_s(self) -> float:
+        """Seconds between frames."""
+        return float(self.times[1] - self.times[0]) if len(self.times) > 1 else 0.0
+
+    def rows(self) -> list[dict]:
+        """One dict per note (see :meth:`Note.row`)."""
+        return [note.row() for note in self.notes]
+
+    def with_rests(self) -> list[Note]:
+        """The notes plus ``silence`` for every gap: consecutive, covering the recording."""
+        out, now = [], 0.0
+        for note in self.notes:
+            if note.start_s > now + 1e-9:
+                out.append(
+                    Note(now, note.start_s, SILENCE, None, self._rest_confidence(now, note.start_s))
+                )
+            out.append(note)
+            now = note.end_s
+        if self.duration_s > now + 1e-9 or not out:
+            out.append(
+                Note(
+                    now, self.duration_s, SILENCE, None, self._rest_confidence(now, self.duration_s)
+                )
+            )
+        return out
+
+    def _rest_confidence(self, start_s: float, end_s: float) -> float:
+        if SILENCE not in self.classes or not len(self.times):
+            return 1.0
+        inside = (self.times >= start_s) & (self.times < end_s)
+        if not inside.any():
+            return 1.0
+        return float(self.combined[inside, self.classes.index(SILENCE)].mean())
+
+    def segment_probabilities(self, pieces: Sequence[Note]) -> np.ndarray:
+        """Mean combined probabilities over the frames of each piece, ``(n, n_classes)``."""
+        out = np.zeros((len(pieces), len(self.classes)))
+        for i, piece in enumerate(pieces):
+            inside = (self.times >= piece.start_s) & (self.times < piece.end_s)
+            if not inside.any():
+                inside = np.abs(self.times - (piece.start_s + piece.end_s) / 2) == np.min(
+                    np.abs(self.times - (piece.start_s + piece.end_s) / 2)
+                )
+            out[i] = self.combined[inside].mean(axis=0)
+        return out
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def _check_model(model) -> TrainedModel:
+    if isinstance(model, TrainedModel):
+        return model
+    if hasattr(model, "predict") and hasattr(model, "classes_"):
+        sr = getattr(getattr(model, "named_steps", {}).get("features"), "sr", None)
+        return TrainedModel(pipeline=model, classes=[str(c) for c in model.classes_], sr=sr or 0)
+    raise ParameterError(
+        f"model must be a trained musicml model or a fitted pipeline; got {type(model).__name__}."
+    )
+
+
+def _extractors(pipeline) -> list[FeatureExtractor] | None:
+    """The pipeline's feature extractors if every one has frame rows, else None."""
+    steps = getattr(pipeline, "steps", None)
+    if not steps or steps[0][0] != "features":
+        return None
+    step = steps[0][1]
+    parts = [p for _, p in step.transformer_list] if hasattr(step, "transformer_list") else [step]
+    if getattr(step, "transformer_weights", None):
+        return None
+    for part in parts:
+        if not isinstance(part, FeatureExtractor) or part.kind not in (
+            "mel",
+            "stft",
+            "chroma",
+            "cqt",
+        ):
+            return None
+        if int(part.hop_length) != HOP_LENGTH:
+            return None
+    return parts
+
+
+def frame_probabilities(
+    model,
+    audio: np.ndarray,
+    *,
+    sr: int,
+    hop_length: int = HOP_LENGTH,
+    context_s: float = CONTEXT_SECONDS,
+    cqt: np.ndarray | None = None,
+) -> np.ndarray:
+    """Class probabilities of the window centred on every frame of ``audio``.
+
+    Parameters
+    ----------
+    model : TrainedModel or fitted Pipeline
+    audio : np.ndarray
+        Shape ``(n_samples,)`` at the model's rate ``sr``.
+    hop_length : int, default 512
+    context_s : float, default 0.25
+        Window length in seconds.
+    cqt : np.ndarray, optional
+        The audio's CQT magnitude (:func:`musicml.features.cqt_magnitude`), reused.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(1 + n_samples // hop_length, n_classes)``, rows summing to 1.
+    """
+    model = _check_model(model)
+    if not (np.isfinite(context_s) and context_s > 0):
+        raise ParameterError(f"context_s must be a positive number of seconds; got {context_s!r}.")
+    n_frames = 1 + len(audio) // hop_length
+    width = max(3, round(context_s * sr / hop_length) | 1)
+    parts = _extractors(model.pipeline) if hop_length == HOP_LENGTH else None
+    if parts is not None:
+        features = np.concatenate(
+            [part.window_features(audio, width=width, cqt=cqt) for part in parts], axis=1
+        )
+        head = model.pipeline[1:]
+        return class_probabilities(head, features)[:n_frames]
+    n = width * hop_length
+    padded = np.pad(np.asarray(audio, dtype=np.float32), (n // 2, n // 2))
+    starts = np.arange(n_frames) * hop_length
+    out = np.zeros((n_frames, len(model.classes)))
+    batch_frames = 512
+    for begin in range(0, n_frames, batch_frames):
+        rows = starts[begin : begin + batch_frames]
+        batch = padded[rows[:, None] + np.arange(n)[None, :]]
+        out[begin : begin + len(rows)] = class_probabilities(model.pipeline, batch)
+    return out
+
+
+def frame_levels_db(
+    audio: np.ndarray, *, hop_length: int = HOP_LENGTH, width: int | None = None
+) -> np.ndarray:
+    """RMS level in dB full scale of the ``width`` samples (default ``4 * hop_length``)
+    centred on every frame.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(1 + n_samples // hop_length,)``.
+    """
+    audio = np.asarray(audio, dtype=np.float64)
+    n_frames = 1 + len(audio) // hop_length
+    total = np.concatenate([[0.0], np.cumsum(audio**2)])
+    centres = np.arange(n_frames) * hop_length
+    half = (4 * hop_length if width is None else int(width)) // 2
+    lo = np.clip(centres - half, 0, len(audio))
+    hi = np.clip(centres + half, 0, len(audio))
+    power = (total[hi] - total[lo]) / np.maximum(hi - lo, 1)
+    return 10 * np.log10(np.maximum(power, 1e-20))
+
+
+def sound_probability(
+    levels_db: np.ndarray,
+    *,
+    range_db: float = RANGE_DB,
+    floor_margin_db: float = FLOOR_MARGIN_DB,
+    slope_db: float = SOUND_SLOPE_DB,
+) -> tuple[np.ndarray, float]:
+    """The chance each frame is sound rather than rest, from the recording's own dynamics.
+
+    The loud parts are the 95th percentile of the frame levels, the noise floor
+    the 5th. A frame is sound when it is more than ``floor_margin_db`` above the
+    floor and less than ``range_db`` below the loud parts (a release tail dies
+    below that); if the two limits cross (a recording with no rests, whose
+    "floor" is its quietest note) the range wins.
+
+    Returns
+    -------
+    probability : np.ndarray
+        Shape ``(n_frames,)``, in 0–1.
+    threshold_db : float
+        The level where the probability is one half.
+    """
+    levels_db = np.asarray(levels_db, dtype=float)
+    loud = float(np.percentile(levels_db, LOUD_PERCENTILE))
+    floor = float(np.percentile(levels_db, FLOOR_PERCENTILE))
+    threshold = max(loud - range_db, min(floor + floor_margin_db, loud - 20.0))
+    threshold = max(threshold, -100.0)
+    probability = 1.0 / (1.0 + np.exp(-(levels_db - threshold) / slope_db))
+    return probability, threshold
+
+
+RELEASE_DROP_DB = 5.0
+"""A level falling this much within :data:`RELEASE_FRAMES` frames, faster than
+:data:`RELEASE_STEEPER_DB` more than it fell just before, is a note being released."""
+RELEASE_STEEPER_DB = 3.0
+RELEASE_FRAMES = 3
+RISE_DB = 3.0
+"""A level rising this much within two frames (an attack) ends a release tail."""
+
+
+def released_frames(
+    levels_db: np.ndarray,
+    *,
+    drop_db: float = RELEASE_DROP_DB,
+    steeper_db: float = RELEASE_STEEPER_DB,
+    frames: int = RELEASE_FRAMES,
+) -> np.ndarray:
+    """Frames of a release tail: from where the level starts to fall fast until it rises again.
+
+    A held note decays at a steady rate (slowly for a low piano string, fast
+    for a high one); a released one suddenly falls faster, by tens of dB
+    within a tenth of a second. The tail that follows may stay above the noise
+    floor for a while, but it is rest. A release starts where the fall over the
+    next ``frames`` frames is at least ``drop_db`` and ``steeper_db`` more than
+    the fall over the previous ``frames`` (which must not be an attack); it
+    lasts until the level rises by :data:`RISE_DB` within two frames or comes
+    back to where the release began.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n_frames,)``, bool.
+    """
+    levels_db = np.asarray(levels_db, dtype=float)
+    n = len(levels_db)
+    index = np.arange(n)
+    ahead = levels_db - levels_db[np.minimum(index + frames, n - 1)]
+    before = levels_db[np.maximum(index - frames, 0)] - levels_db
+    starts = (ahead >= drop_db) & (ahead - np.maximum(before, 0.0) >= steeper_db) & (before > -1.0)
+    low2 = np.minimum(levels_db[np.maximum(index - 1, 0)], levels_db[np.maximum(index - 2, 0)])
+    rising = levels_db - low2 >= RISE_DB
+    out = np.zeros(n, dtype=bool)
+    inside, start_level = False, 0.0
+    for t in range(n):
+        if inside and (rising[t] or levels_db[t] >= start_level - 1.0):
+            inside = False
+        if not inside and starts[t]:
+            inside, start_level = True, levels_db[t]
+        out[t] = inside
+    # The level's window (4 hops) hears the fall one frame before it happens.
+    return np.concatenate([[False], out[:-1]]) if n else out
+
+
+# --------------------------------------------------------------------------- smoothing
+
+
+def _runs(path: np.ndarray) -> list[tuple[int, int, int]]:
+    """(start, stop, state) of each run of equal states."""
+    edges = np.flatnonzero(np.diff(path)) + 1
+    starts = np.concatenate([[0], edges])
+    stops = np.concatenate([edges, [len(path)]])
+    return [(int(a), int(b), int(path[a])) for a, b in zip(starts, stops, strict=True)]
+
+
+def smooth_path(
+    probabilities: np.ndarray, *, switch_probability: float = SWITCH_PROBABILITY
+) -> np.ndarray:
+    """Viterbi path (class index per frame) through frame probabilities.
+
+    Staying in a class costs nothing, switching costs ``log(switch_probability)``.
+    """
+    probabilities = np.clip(np.asarray(probabilities, dtype=float), 1e-9, 1.0)
+    n_states = probabilities.shape[1]
+    if n_states == 1:
+        return np.zeros(len(probabilities), dtype=int)
+    transition = librosa.sequence.transition_loop(n_states, 1.0 - switch_probability)
+    return librosa.sequence.viterbi_discriminative(
+        (probabilities / probabilities.sum(axis=1, keepdims=True)).T,
+        transition,
+        p_state=np.full(n_states, 1.0 / n_states),
+    )
+
+
+def _two_level_path(
+    probabilities: np.ndarray, silence: int, *, switch_probability: float
+) -> np.ndarray:
+    """Viterbi first over sound / rest, then over the notes within each sounding stretch.
+
+    Deciding *whether* something sounds apart from *which* note it is keeps a
+    note's start where the sound starts, even while the model (whose window
+    still hears the rest before it) is unsure of its pitch.
+    """
+    sound = 1.0 - probabilities[:, silence]
+    path = np.full(len(probabilities), silence)
+    sounding = smooth_path(np.stack([1.0 - sound, sound], axis=1), switch_probability=0.05) == 1
+    notes = np.delete(np.arange(probabilities.shape[1]), silence)
+    for start, stop, state in _runs(sounding.astype(int)):
+        if state:
+            chunk = probabilities[start:stop][:, notes]
+            chunk = chunk / np.maximum(chunk.sum(axis=1, keepdims=True), 1e-12)
+            path[start:stop] = notes[smooth_path(chunk, switch_probability=switch_probability)]
+    return path
+
+
+ATTACK_LAG_FRAMES = 1.5
+"""Frames from a note's start to the peak of its onset strength (at 512 / 22050 Hz)."""
+
+
+ATTACK_GAP_FRAMES = 3
+"""Onset peaks closer than this (70 ms) are one attack."""
+
+
+def attack_frames(
+    audio: np.ndarray, *, sr: int, hop_length: int = HOP_LENGTH
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Frames where notes are attacked and how strongly.
+
+    Peaks of the spectral-flux onset strength
+    (:func:`musicml.analysis.onset_strength`), each with its height relative to
+    the recording's strongest attack (0–1).
+
+    Returns
+    -------
+    frames : np.ndarray
+        Shape ``(n_attacks,)``, int.
+    strengths : np.ndarray
+        Shape ``(n_attacks,)``, float.
+    times : np.ndarray
+        Shape ``(n_attacks,)``: where each note begins, in seconds (between frames).
+    """
+    envelope = onset_strength(audio, sr=sr, hop_length=hop_length)
+    peak = float(envelope.max()) if envelope.size else 0.0
+    if peak <= 0:
+        return np.zeros(0, dtype=int), np.zeros(0), np.zeros(0)
+    envelope = envelope / peak
+    peaks = librosa.onset.onset_detect(
+        onset_envelope=envelope, sr=sr, hop_length=hop_length, units="frames", normalize=False
+    ).astype(int)
+    # One attack, one peak: of peaks closer than a short note, the strongest.
+    kept: list[int] = []
+    for frame in peaks.tolist():
+        if kept and frame - kept[-1] < ATTACK_GAP_FRAMES:
+            if envelope[frame] > envelope[kept[-1]]:
+                kept[-1] = frame
+            continue
+        kept.append(frame)
+    peaks = np.array(kept, dtype=int)
+    # The flux peaks once the attack is under way: on sampled instruments
+    # 36 ms (median) after the note begins, sooner for a sharp attack.
+    times = np.maximum(peaks - ATTACK_LAG_FRAMES, 0.0) * hop_length / sr
+    frames = np.round(times * sr / hop_length).astype(int)
+    return frames, envelope[peaks], times
+
+
+# --------------------------------------------------------------------------- pitch
+
+
+def octave_scores(spectra: np.ndarray) -> np.ndarray:
+    """How well each semitone bin explains a spectrum as a note's fundamental.
+
+    The score of bin ``b`` is the (square-root) energy of its first
+    :data:`HARMONICS` partials, weighted 1/h, so a weak fundamental with strong
+    overtones still wins over the octave above; minus half the energy at 1.5,
+    2.5 and 3.5 times its frequency, partials that would be there if the note
+    were an octave lower.
+
+    Parameters
+    ----------
+    spectra : np.ndarray
+        Shape ``(n, 84)``: constant-Q magnitudes, semitone bins from C1.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n, 84)``.
+    """
+    spectra = np.sqrt(np.maximum(np.atleast_2d(np.asarray(spectra, dtype=float)), 0.0))
+    n_bins = spectra.shape[1]
+    padded = np.pad(spectra, ((0, 0), (0, 48)))
+    score = np.zeros_like(spectra)
+    for h in range(1, HARMONICS + 1):
+        shift = round(12 * np.log2(h))
+        score += padded[:, shift : shift + n_bins] / h
+    for ratio in (1.5, 2.5, 3.5):
+        shift = round(12 * np.log2(ratio))
+        score -= 0.5 * padded[:, shift : shift + n_bins] / ratio
+    return score
+
+
+def note_midi(spectrum: np.ndarray, pitch_class: str) -> int | None:
+    """The MIDI number of a note of ``pitch_class`` whose CQT magnitude is ``spectrum``:
+    of the octaves of that pitch class, the best by :func:`octave_scores`.
+
+    Parameters
+    ----------
+    spectrum : np.ndarray
+        Shape ``(84,)``: mean constant-Q magnitude of the note, semitone bins from C1.
+
+    Returns
+    -------
+    int or None
+        None when ``pitch_class`` is not one.
+    """
+    if pitch_class not in PITCH_CLASSES:
+        return None
+    score = octave_scores(spectrum)[0]
+    candidates = np.arange(PITCH_CLASSES.index(pitch_class), len(score), 12)
+    return MIDI_OF_CQT_BIN0 + int(candidates[np.argmax(score[candidates])])
+
+
+# --------------------------------------------------------------------------- the tracker
+
+
+def transcribe(
+    clip: Clip,
+    model,
+    *,
+    context_s: float = CONTEXT_SECONDS,
+    min_note_s: float = MIN_NOTE_SECONDS,
+    switch_probability: float = SWITCH_PROBABILITY,
+    range_db: float = RANGE_DB,
+) -> Transcription:
+    """The notes of a recording: frame probabilities → sound/rest → Viterbi → notes with pitch.
+
+    Parameters
+    ----------
+    clip : Clip
+        Any sample rate; resampled to the model's.
+    model : TrainedModel or fitted Pipeline
+        Best a notes model (pitch classes and ``silence``, e.g. ``builtin:chromatic``);
+        the dynamics can only turn frames into rests for a model with a
+        ``silence`` class; otherwise every frame gets one of its labels.
+    context_s : float, default 0.25
+        Audio each frame's window sees.
+    min_note_s : float, default 0.07
+        Shorter notes are dropped.
+    switch_probability : float, default 0.02
+        The Viterbi pass's chance per frame of changing label (smaller: smoother).
+    range_db : float, default 45
+        Frames this far below the recording's loud parts are rests.
+
+    Returns
+    -------
+    Transcription
+    """
+    model = _check_model(model)
+    if not 0 < switch_probability < 1:
+        raise ParameterError(
+            f"switch_probability must be between 0 and 1; got {switch_probability!r}."
+        )
+    if not (np.isfinite(min_note_s) and min_note_s >= 0):
+        raise ParameterError(f"min_note_s must be zero or more seconds; got {min_note_s!r}.")
+    sr = model.sr or clip.sr
+    audio = clip.audio if clip.sr == sr else resample(clip.audio, clip.sr, sr)
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.size < 1:
+        raise ParameterError("the audio must hold at least one sample; got none.")
+    hop = HOP_LENGTH
+    n_frames = 1 + len(audio) // hop
+    duration = len(audio) / sr
+    classes = list(model.classes)
+    times = np.arange(n_frames) * hop / sr
+
+    cqt = (
+        cqt_magnitude(audio, sr=sr, hop_length=hop, n_bins=CQT_BINS)
+        if _has_pitch(classes)
+        else None
+    )
+    if cqt is not None:
+        cqt = _fit_frames(cqt, n_frames)
+    raw = frame_probabilities(model, audio, sr=sr, hop_length=hop, context_s=context_s, cqt=cqt)
+    levels = frame_levels_db(audio, hop_length=hop)
+    sound, threshold = sound_probability(levels, range_db=range_db)
+    released = released_frames(levels)
+    sound = np.where(released, 0.0, sound)
+    combined = raw.copy()
+    if SILENCE in classes:
+        # Sound needs both the model (a note, not silence) and the dynamics (loud
+        # enough): silence is the model's silence plus the rest of the note share
+        # the dynamics turn down.
+        s = classes.index(SILENCE)
+        combined = raw * sound[:, None]
+        combined[:, s] = 0.0
+        combined[:, s] = 1.0 - combined.sum(axis=1)
+        combined = np.clip(combined, 0.0, 1.0)
+        path = _two_level_path(combined, s, switch_probability=switch_probability)
+    else:
+        path = smooth_path(combined, switch_probability=switch_probability)
+    attacks = attack_frames(audio, sr=sr, hop_length=hop)
+    # Boundaries set at an attack keep its time between frames.
+    exact = dict(zip(attacks[0].tolist(), attacks[2].tolist(), strict=True))
+    fine = frame_levels_db(audio, hop_length=hop, width=hop)
+    path = _split_and_clean(
+        path,
+        attacks,
+        levels,
+        fine,
+        exact,
+        sr=sr,
+        classes=classes,
+        min_frames=min_note_s * sr / hop,
+    )
+
+    notes = []
+    silence = classes.index(SILENCE) if SILENCE in classes else -1
+    for start, stop, state in path:
+        if state == silence:
+            continue
+        label = classes[state]
+        midi = None
+        if cqt is not None and label in PITCH_CLASSES:
+            midi = note_midi(cqt[:, start:stop].mean(axis=1), label)
+        notes.append(
+            Note(
+                start_s=float(min(duration, exact.get(start, start * hop / sr))),
+                end_s=float(min(duration, exact.get(stop, stop * hop / sr))),
+                label=label,
+                midi=midi,
+                confidence=float(combined[start:stop, state].mean()),
+            )
+        )
+    frame_path = np.full(n_frames, silence if silence >= 0 else 0)
+    for start, stop, state in path:
+        frame_path[start:stop] = state
+    return Transcription(
+        notes=[n for n in notes if n.end_s > n.start_s],
+        classes=classes,
+        times=times,
+        probabilities=raw,
+        sound=sound,
+        combined=combined,
+        path=frame_path,
+        duration_s=duration,
+        model_name=model.name,
+        settings={
+            "hop_s": hop / sr,
+            "context_s": context_s,
+            "min_note_s": min_note_s,
+            "switch_probability": switch_probability,
+            "range_db": range_db,
+            "sound_threshold_db": round(threshold, 2),
+        },
+    )
+
+
+def _has_pitch(classes: Sequence[str]) -> bool:
+    return any(c in PITCH_CLASSES for c in classes)
+
+
+def _fit_frames(matrix: np.ndarray, n_frames: int) -> np.ndarray:
+    matrix = matrix[:, :n_frames]
+    if matrix.shape[1] < n_frames:
+        matrix = np.pad(matrix, ((0, 0), (0, n_frames - matrix.shape[1])), mode="edge")
+    return matrix
+
+
+def _attack_start(frame: int, levels: np.ndarray, reach: int) -> int:
+    """The frame within ``reach`` of ``frame`` where the level jumps most (a note's
+    first loud frame), or ``frame`` when nothing jumps."""
+    lo, hi = max(1, frame - reach), min(len(levels), frame + reach + 1)
+    if hi <= lo:
+        return frame
+    jumps = levels[lo:hi] - levels[lo - 1 : hi - 1]
+    best = int(np.argmax(jumps))
+    return lo + best if jumps[best] >= RELEASE_DROP_DB else frame
+
+
+GAP_DROP_DB = 6.0
+"""Between repeated notes, a fall of the short-window level (one hop) this far below the
+note is the gap before the next attack."""
+SPLIT_STRENGTH = 0.2
+"""An attack this strong (relative to the recording's strongest) splits a run of one note."""
+SPLIT_RISE_DB = 3.0
+"""An attack inside a run of one note splits it (a repeated note) when the level rises
+this much over it."""
+
+
+def _rise_db(frame: int, levels: np.ndarray) -> float:
+    """How much the level rises at ``frame``: the next two frames' peak over the
+    previous three frames' dip."""
+    before = levels[max(0, frame - 3) : frame + 1]
+    after = levels[frame : frame + 3]
+    if not len(before) or not len(after):
+        return 0.0
+    return float(after.max() - before.min())
+
+
+def _split_and_clean(
+    path: np.ndarray,
+    attacks: tuple[np.ndarray, np.ndarray, np.ndarray],
+    levels: np.ndarray,
+    fine: np.ndarray,
+    exact: dict,
+    *,
+    sr: int,
+    classes: list[str],
+    min_frames: float,
+) -> list[tuple[int, int, int]]:
+    """Runs of the Viterbi path, split at attacks inside a note, note starts moved to
+    the attack that begins them, short notes dropped."""
+    silence = classes.index(SILENCE) if SILENCE in classes else -1
+    snap = max(1, round(0.07 * sr / HOP_LENGTH))
+    frames, strengths, _ = attacks
+    starts = np.asarray(frames, dtype=int)
+    # Inside a note only a real attack splits it (a strong onset, or the level
+    # rising again), not a wobble of the spectrum.
+    rises = np.array([_rise_db(int(a), levels) for a in starts])
+    strong = (strengths >= SPLIT_STRENGTH) | (rises >= SPLIT_RISE_DB) if starts.size else []
+    splits = starts[strong] if starts.size else starts
+    runs = []
+    for start, stop, state in _runs(path):
+        if state != silence and starts.size:
+            inner = splits[(splits >= start + min_frames) & (splits <= stop - min_frames)]
+            bounds = [start]
+            for at in inner:
+                if at - bounds[-1] >= min_frames:
+                    bounds.append(int(at))
+            bounds.append(stop)
+            for a, b in itertools.pairwise(bounds):
+                # A repeated note released just before it is struck again ends
+                # where its release begins: the short gap is rest.
+                first = max(a + 2, b - 3)
+                if b < stop and first < b and silence >= 0:
+                    held = fine[first - 1]
+                    tail = np.flatnonzero(fine[first:b] < held - GAP_DROP_DB)
+                    if tail.size:
+                        gap = first + int(tail[0])
+                        # Where the level crossed the drop, between frames.
+                        above, below = fine[gap - 1], fine[gap]
+                        share = (above - held + GAP_DROP_DB) / max(above - below, 1e-9)
+                        exact[gap] = (gap - 1 + float(np.clip(share, 0, 1))) * HOP_LENGTH / sr
+                        runs.extend([(a, gap, state), (gap, b, silence)])
+                        continue
+                runs.append((a, b, state))
+        else:
+            runs.append((start, stop, state))
+    # A note starts at its attack when one is close: the windows blur the start.
+    moved: list[tuple[int, int, int]] = []
+    for start, stop, state in runs:
+        if state != silence:
+            new = start
+            near = starts[np.abs(starts - start) <= snap] if starts.size else starts
+            if near.size:
+                new = int(near[np.argmin(np.abs(near - start))])
+            else:
+                new = _attack_start(start, levels, snap)
+            previous_start = moved[-1][0] if moved else -1
+            if previous_start < new < stop:
+                if moved:
+                    a, _, s = moved[-1]
+                    moved[-1] = (a, new, s)
+                start = new
+        moved.append((start, stop, state))
+    runs = [r for r in moved if r[1] > r[0]]
+    # A note cannot come back without an attack: the same pitch sounding again
+    # after a short dip with no attack is the note going on (a sample's loop, a
+    # swell), so the dip is filled.
+    if silence >= 0 and starts.size:
+        merged: list[tuple[int, int, int]] = []
+        for start, stop, state in runs:
+            if (
+                state != silence
+                and len(merged) >= 2
+                and merged[-1][2] == silence
+                and merged[-2][2] == state
+                and merged[-1][1] - merged[-1][0] <= 0.5 * sr / HOP_LENGTH
+                and not np.any(np.abs(starts - start) <= snap)
+            ):
+                merged.pop()
+                a, _, _ = merged.pop()
+                start = a
+            merged.append((start, stop, state))
+        runs = merged
+    # Tiny notes vanish: into the rest (or the note) around them.
+    cleaned: list[tuple[int, int, int]] = []
+    for start, stop, state in runs:
+        if state != silence and stop - start < min_frames:
+            state = silence if silence >= 0 else (cleaned[-1][2] if cleaned else state)
+        if cleaned and cleaned[-1][2] == state and state == silence:
+            cleaned[-1] = (cleaned[-1][0], stop, state)
+        else:
+            cleaned.append((start, stop, state))
+    return cleaned
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def pitch_class_of(label: str) -> str | None:
+    """``"C#4"``, ``"c#"``, ``"Db"`` → ``"C#"``; None for labels that are not pitches."""
+    text = str(label).strip()
+    if not text or text[0].upper() not in "CDEFGAB":
+        return None
+    name = text[0].upper()
+    rest = text[1:]
+    if rest[:1] in ("#", "♯"):
+        name, rest = name + "#", rest[1:]
+    elif rest[:1] in ("b", "♭") and f"{name}b" in _FLATS:
+        name, rest = _FLATS[f"{name}b"], rest[1:]
+    elif rest[:1] in ("b", "♭"):  # Cb, Fb: a semitone below
+        name, rest = PITCH_CLASSES[(PITCH_CLASSES.index(name) - 1) % 12], rest[1:]
+    if rest and not rest.lstrip("-").isdigit():
+        return None
+    return name
+
+
+def _midi_of_label(label: str) -> int | None:
+    """MIDI number of a label with an octave (``"C#4"`` → 61), else None."""
+    text = str(label).strip()
+    pitch = pitch_class_of(text)
+    digits = text[1:].lstrip("#♯♭b")
+    if pitch is None or not digits.lstrip("-").isdigit():
+        return None
+    return 12 * (int(digits) + 1) + PITCH_CLASSES.index(pitch)
+
+
+# --------------------------------------------------------------------------- MIDI
+
+
+TICKS_PER_BEAT = 480
+TEMPO_US = 500_000
+"""120 beats per minute: 960 ticks per second."""
+
+
+def notes_to_midi(notes: Sequence[Note], *, program: int = 0, velocity: int = 96) -> bytes:
+    """A one-track Standard MIDI File of the notes (120 bpm, 480 ticks per beat).
+
+    Notes without a MIDI number play in octave 4 of their pitch class; labels
+    that are not pitches are left out.
+
+    Returns
+    -------
+    bytes
+    """
+    import mido
+
+    if not 0 <= program <= 127:
+        raise ParameterError(f"program must be 0-127; got {program!r}.")
+    ticks_per_second = TICKS_PER_BEAT * 1_000_000 / TEMPO_US
+    events = []
+    for note in notes:
+        midi = note.midi
+        if midi is None:
+            pitch = pitch_class_of(note.label)
+            if pitch is None:
+                continue
+            midi = 60 + PITCH_CLASSES.index(pitch)
+        midi = int(np.clip(midi, 0, 127))
+        start = round(note.start_s * ticks_per_second)
+        end = max(start + 1, round(note.end_s * ticks_per_second))
+        events.append((end, 0, mido.Message("note_off", note=midi, velocity=0)))
+        events.append((start, 1, mido.Message("note_on", note=midi, velocity=velocity)))
+    events.sort(key=lambda e: (e[0], e[1]))
+    track = mido.MidiTrack()
+    track.append(mido.MetaMessage("set_tempo", tempo=TEMPO_US, time=0))
+    track.append(mido.Message("program_change", program=program, time=0))
+    now = 0
+    for tick, _, message in events:
+        track.append(message.copy(time=tick - now))
+        now = tick
+    track.append(mido.MetaMessage("end_of_track", time=0))
+    midi_file = mido.MidiFile(ticks_per_beat=TICKS_PER_BEAT)
+    midi_file.tracks.append(track)
+    buffer = io.BytesIO()
+    midi_file.save(file=buffer)
+    return buffer.getvalue()
+
+
+def notes_from_midi(data: bytes) -> list[Note]:
+    """The notes of a Standard MIDI File (all tracks and channels except drums), in time order.
+
+    Raises
+    ------
+    ParameterError
+        If the bytes are not a MIDI file.
+    """
+    import mido
+
+    try:
+        midi_file = mido.MidiFile(file=io.BytesIO(bytes(data)))
+    except (OSError, EOFError, ValueError, KeyError, IndexError) as exc:
+        raise ParameterError(f"the truth is not a readable MIDI file ({exc}).") from None
+    now = 0.0
+    sounding: dict[tuple[int, int], list[float]] = {}
+    notes = []
+    for message in midi_file:  # merged tracks, times in seconds
+        now += message.time
+        if message.type not in ("note_on", "note_off") or message.channel == 9:
+            continue
+        key = (message.channel, message.note)
+        if message.type == "note_on" and message.velocity > 0:
+            sounding.setdefault(key, []).append(now)
+        elif sounding.get(key):
+            start = sounding[key].pop(0)
+            if now > start:
+                notes.append(Note(start, now, PITCH_CLASSES[message.note % 12], message.note))
+    for (_, pitch), starts in sounding.items():  # never released: until the end
+        notes.extend(Note(s, now, PITCH_CLASSES[pitch % 12], pitch) for s in starts if now > s)
+    return sorted(notes, key=lambda n: (n.start_s, n.midi or 0))
+
+
+def notes_from_csv(text: str) -> list[Note]:
+    """Notes from CSV text with columns ``start_s,end_s,label`` (a header row is optional).
+
+    Labels are pitch classes (``C#``), notes with an octave (``C#4``, which
+    also give the MIDI number) or ``silence`` (skipped).
+
+    Raises
+    ------
+    ParameterError
+        On a row that is not two times and a label.
+    """
+    notes = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if number == 1 and cells[:2] == ["start_s", "end_s"]:
+            continue
+        if len(cells) < 3:
+            raise ParameterError(
+                f"truth CSV row {number} must be start_s,end_s,label; got {','.join(row)!r}."
+            )
+        try:
+            start, end = float(cells[0]), float(cells[1])
+        except ValueError:
+            raise ParameterError(
+                f"truth CSV row {number}: start_s and end_s must be seconds; "
+                f"got {cells[0]!r} and {cells[1]!r}."
+            ) from None
+        if not (np.isfinite(start) and np.isfinite(end) and end > start >= 0):
+            raise ParameterError(
+                f"truth CSV row {number}: expected 0 <= start_s < end_s; got {start:g}, {end:g}."
+            )
+        label = cells[2]
+        if label.lower() == SILENCE:
+            continue
+        pitch = pitch_class_of(label)
+        notes.append(Note(start, end, pitch or label, _midi_of_label(label)))
+    return sorted(notes, key=lambda n: n.start_s)
+
+
+def read_truth(source: str | Path | bytes, *, name: str | None = None) -> list[Note]:
+    """Ground-truth notes from a CSV (``start_s,end_s,label``) or a MIDI file.
+
+    Parameters
+    ----------
+    source : path or bytes
+    name : str, optional
+        The upload's file name (its suffix tells CSV from MIDI when bytes are given).
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise ParameterError(f"no truth file at {str(path)!r}.")
+        data, name = path.read_bytes(), name or path.name
+    else:
+        data = bytes(source)
+    if data[:4] == b"MThd" or str(name or "").lower().endswith((".mid", ".midi")):
+        return notes_from_midi(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParameterError(
+            f"the truth {name or 'file'} is neither a MIDI file nor UTF-8 CSV text."
+        ) from None
+    return notes_from_csv(text)
+
+
+# --------------------------------------------------------------------------- scores
+
+
+FRAME_STEP_SECONDS = 0.01
+"""Time grid of the frame accuracy."""
+ONSET_TOLERANCE_SECONDS = 0.05
+
+
+def _label_grid(notes: Sequence[Note], times: np.ndarray) -> np.ndarray:
+    grid = np.full(len(times), SILENCE, dtype=object)
+    for note in notes:
+        grid[(times >= note.start_s) & (times < note.end_s)] = (
+            pitch_class_of(note.label) or note.label
+        )
+    return grid
+
+
+def frame_accuracy(
+    reference: Sequence[Note],
+    estimate: Sequence[Note],
+    *,
+    duration_s: float,
+    step_s: float = FRAME_STEP_SECONDS,
+) -> float:
+    """Share of the recording's time (sampled every ``step_s``) whose label is right.
+
+    A moment is labelled by the pitch class of the note sounding then, or
+    ``silence`` in a gap; octaves are ignored.
+    """
+    if not duration_s > 0:
+        raise ParameterError(f"duration_s must be positive; got {duration_s!r}.")
+    times = np.arange(0.0, duration_s, step_s) + step_s / 2
+    return float(np.mean(_label_grid(reference, times) == _label_grid(estimate, times)))
+
+
+def _mir_eval_arrays(notes: Sequence[Note]) -> tuple[np.ndarray, np.ndarray]:
+    kept = [n for n in notes if pitch_class_of(n.label) is not None and n.end_s > n.start_s]
+    intervals = np.array([[n.start_s, n.end_s] for n in kept], dtype=float).reshape(-1, 2)
+    # Pitch classes as frequencies in one octave, so mir_eval compares pitch classes.
+    pitches = np.array(
+        [440.0 * 2 ** ((60 + PITCH_CLASSES.index(pitch_class_of(n.label)) - 69) / 12) for n in kept]
+    )
+    return intervals, pitches
+
+
+def note_scores(
+    reference: Sequence[Note],
+    estimate: Sequence[Note],
+    *,
+    onset_tolerance: float = ONSET_TOLERANCE_SECONDS,
+) -> dict:
+    """Note precision, recall and F1 (mir_eval.transcription, onsets within
+    ``onset_tolerance``, same pitch class, offsets ignored).
+
+    Returns
+    -------
+    dict
+        ``{"note_precision", "note_recall", "note_f1", "reference_notes", "estimated_notes"}``.
+    """
+    import mir_eval
+
+    ref_intervals, ref_pitches = _mir_eval_arrays(reference)
+    est_intervals, est_pitches = _mir_eval_arrays(estimate)
+    if len(ref_pitches) and len(est_pitches):
+        precision, recall, f1, _ = mir_eval.transcription.precision_recall_f1_overlap(
+            ref_intervals,
+            ref_pitches,
+            est_intervals,
+            est_pitches,
+            onset_tolerance=onset_tolerance,
+            offset_ratio=None,
+        )
+    else:
+        empty = not len(ref_pitches) and not len(est_pitches)
+        precision = recall = f1 = 1.0 if empty else 0.0
+    return {
+        "note_precision": round(float(precision), 6),
+        "note_recall": round(float(recall), 6),
+        "note_f1": round(float(f1), 6),
+        "reference_notes": len(ref_pitches),
+        "estimated_notes": len(est_pitches),
+    }
+
+
+def midi_accuracy(
+    reference: Sequence[Note],
+    estimate: Sequence[Note],
+    *,
+    onset_tolerance: float = ONSET_TOLERANCE_SECONDS,
+) -> float | None:
+    """Share of matched notes (onset and pitch class right) whose MIDI number is right too.
+
+    None when the reference has no MIDI numbers or no note matched.
+    """
+    import mir_eval
+
+    reference = [n for n in reference if n.midi is not None and pitch_class_of(n.label)]
+    estimate = [n for n in estimate if pitch_class_of(n.label)]
+    if not reference or not estimate:
+        return None
+    ref_intervals, ref_pitches = _mir_eval_arrays(reference)
+    est_intervals, est_pitches = _mir_eval_arrays(estimate)
+    pairs = mir_eval.transcription.match_notes(
+        ref_intervals,
+        ref_pitches,
+        est_intervals,
+        est_pitches,
+        onset_tolerance=onset_tolerance,
+        offset_ratio=None,
+    )
+    if not pairs:
+        return None
+    return float(np.mean([reference[i].midi == estimate[j].midi for i, j in pairs]))
+
+
+def transcription_scores(
+    reference: Sequence[Note],
+    estimate: Sequence[Note],
+    *,
+    duration_s: float,
+    onset_tolerance: float = ONSET_TOLERANCE_SECONDS,
+) -> dict:
+    """Frame accuracy, note precision / recall / F1 and MIDI accuracy against the truth.
+
+    Returns
+    -------
+    dict
+        ``{"frame_accuracy", "note_precision", "note_recall", "note_f1",
+        "midi_accuracy", "reference_notes", "estimated_notes"}``; ``midi_accuracy``
+        is None when the truth has no octaves (a CSV of pitch classes).
+    """
+    scores = {
+        "frame_accuracy": round(frame_accuracy(reference, estimate, duration_s=duration_s), 6)
+    }
+    scores.update(note_scores(reference, estimate, onset_tolerance=onset_tolerance))
+    pitch = midi_accuracy(reference, estimate, onset_tolerance=onset_tolerance)
+    scores["midi_accuracy"] = None if pitch is None else round(pitch, 6)
+    return scores

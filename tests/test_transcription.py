@@ -1,0 +1,303 @@
+"""The note tracker: melodies back note for note, rests as rests, pitch, MIDI and scores."""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import mido
+import numpy as np
+import pytest
+from instruments import instrument_note, room_tone
+
+from musicml.audio import Clip
+from musicml.builtin import builtin_model
+from musicml.errors import ParameterError
+from musicml.features import window_stats
+from musicml.transcription import (
+    Note,
+    frame_accuracy,
+    note_midi,
+    note_scores,
+    notes_from_csv,
+    notes_from_midi,
+    notes_to_midi,
+    read_truth,
+    released_frames,
+    sound_probability,
+    transcribe,
+    transcription_scores,
+)
+
+SR = 22050
+TOLERANCE_S = 0.03
+"""How close a transcribed note's start and end must be to the truth."""
+ROOM_RMS = 10 ** (-60 / 20)
+
+
+@pytest.fixture(scope="module")
+def chromatic():
+    return builtin_model("builtin:chromatic")
+
+
+def melody(notes: list[tuple[float, float, int]], *, seconds: float, seed: int = 0) -> np.ndarray:
+    """Additive tones (six partials, 10 ms attack, a slow decay while held, then a 25 ms
+    exponential release from the note's end) over room noise 60 dB below full scale."""
+    rng = np.random.default_rng(seed)
+    n = round(seconds * SR)
+    out = rng.normal(0.0, ROOM_RMS, n)
+    for start_s, end_s, midi in notes:
+        f0 = 440.0 * 2 ** ((midi - 69) / 12)
+        start, end = round(start_s * SR), round(end_s * SR)
+        stop = min(n, end + round(0.3 * SR))
+        t = np.arange(stop - start) / SR
+        envelope = np.minimum(1.0, t / 0.01) * np.exp(-t * 1.5)
+        held = end - start
+        envelope[held:] *= np.exp(-(t[held:] - t[held]) / 0.025)
+        tone = sum(
+            np.sin(2 * np.pi * k * f0 * t + rng.uniform(0, 6)) / k
+            for k in range(1, 7)
+            if k * f0 < SR / 2
+        )
+        out[start:stop] += 0.25 * envelope * tone
+    return out.astype(np.float32)
+
+
+# A rest, a tie (legato: the next note begins as this one ends), repeated notes 50 ms
+# apart, a sharp, notes in octaves 2 to 5.
+MELODY = [
+    (0.30, 0.80, 60),  # C4, then a rest
+    (1.30, 1.80, 64),  # E4 tied to
+    (1.80, 2.40, 67),  # G4 tied to
+    (2.40, 2.90, 61),  # C#4, then a rest
+    (3.40, 3.80, 57),  # A3 repeated
+    (3.85, 4.25, 57),  # A3 again
+    (4.30, 4.70, 57),  # and again, then a rest
+    (5.20, 5.80, 42),  # F#2
+    (6.20, 6.70, 76),  # E5
+]
+NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def test_a_melody_with_rests_ties_and_repeated_notes_comes_back_note_for_note(chromatic):
+    audio = melody(MELODY, seconds=7.3)
+    result = transcribe(Clip(audio, SR), chromatic)
+    got = [(round(n.start_s, 3), round(n.end_s, 3), n.label, n.midi) for n in result.notes]
+    assert len(result.notes) == len(MELODY), got
+    for note, (start, end, midi) in zip(result.notes, MELODY, strict=True):
+        assert note.label == NAMES[midi % 12], got
+        assert note.midi == midi, got
+        assert note.start_s == pytest.approx(start, abs=TOLERANCE_S), got
+        assert note.end_s == pytest.approx(end, abs=TOLERANCE_S), got
+        assert 0.5 < note.confidence <= 1.0
+    truth = [Note(s, e, NAMES[m % 12], m) for s, e, m in MELODY]
+    scores = transcription_scores(truth, result.notes, duration_s=result.duration_s)
+    assert scores["note_f1"] == 1.0 and scores["midi_accuracy"] == 1.0
+    assert scores["frame_accuracy"] > 0.97
+
+
+def test_frame_probabilities_and_path_for_the_heat_map(chromatic):
+    audio = melody(MELODY[:2], seconds=2.2)
+    result = transcribe(Clip(audio, SR), chromatic)
+    n_frames = 1 + len(audio) // 512
+    assert result.times.shape == (n_frames,)
+    assert result.hop_s == pytest.approx(512 / SR)
+    assert result.probabilities.shape == (n_frames, 13) == result.combined.shape
+    assert np.allclose(result.probabilities.sum(axis=1), 1.0)
+    assert np.allclose(result.combined.sum(axis=1), 1.0)
+    assert result.classes == chromatic.classes
+    middle = np.argmin(np.abs(result.times - 0.55))
+    assert result.classes[result.path[middle]] == "C"
+    assert result.classes[result.path[np.argmin(np.abs(result.times - 1.0))]] == "silence"
+    pieces = result.with_rests()
+    assert pieces[0].start_s == 0 and pieces[-1].end_s == pytest.approx(result.duration_s)
+    for a, b in itertools.pairwise(pieces):
+        assert a.end_s == pytest.approx(b.start_s)
+    assert [p.label for p in pieces] == ["silence", "C", "silence", "E", "silence"]
+
+
+def test_a_release_tail_followed_by_room_noise_is_silence(chromatic):
+    """A piano-like note released at 0.6 s: its tail falls 60 dB in 0.3 s, then the room.
+    The level-invariant model alone would hear the tail as the note."""
+    note = instrument_note("D", 4, "piano-like", seconds=0.6, seed=2, loudness=0.5)
+    t = np.arange(round(0.3 * SR)) / SR
+    ring = instrument_note("D", 4, "piano-like", seconds=0.9, seed=2, loudness=0.5)[
+        len(note) : len(note) + len(t)
+    ]
+    tail = ring * 10 ** (-60 * t / 0.3 / 20)
+    room = room_tone(1.5, seed=4, level=0.003)
+    audio = np.concatenate([note, tail, room]).astype(np.float32)
+    result = transcribe(Clip(audio, SR), chromatic)
+    assert [n.label for n in result.notes] == ["D"]
+    assert result.notes[0].end_s == pytest.approx(0.6, abs=0.05)
+    after = result.times > 0.7
+    assert np.all(np.array(result.classes)[result.path[after]] == "silence")
+    # The model on its own calls part of the tail a note; the dynamics overrule it.
+    raw = np.array(result.classes)[result.probabilities.argmax(axis=1)]
+    tail_frames = (result.times > 0.65) & (result.times < 0.9)
+    assert np.any(raw[tail_frames] != "silence")
+
+
+def test_silence_only_has_no_notes(chromatic):
+    audio = room_tone(2.0, seed=1)
+    result = transcribe(Clip(audio, SR), chromatic)
+    assert result.notes == []
+    assert [p.label for p in result.with_rests()] == ["silence"]
+
+
+def test_builtin_chromatic_names_sharps(chromatic):
+    assert chromatic.classes == sorted([*NAMES, "silence"])
+    clips, labels = [], []
+    for i, name in enumerate(("C#", "D#", "F#", "G#", "A#")):
+        for octave in (3, 4, 5):
+            clips.append(
+                instrument_note(name, octave, ("plucked string", "reed-like")[i % 2], seed=i)
+            )
+            labels.append(name)
+    assert list(chromatic.predict(np.stack(clips))) == labels
+
+
+def test_builtin_notes_stays_the_tutorials_seven():
+    assert builtin_model("builtin:notes").classes == [*"ABCDEFG", "silence"]
+
+
+def test_note_midi_picks_the_octave_whose_partials_explain_the_spectrum():
+    spectrum = np.zeros(84)
+    f0 = 36 - 24  # C3 with a weak fundamental: the second partial is the strongest
+    for h, level in zip((1, 2, 3, 4, 5), (0.2, 1.0, 0.8, 0.5, 0.4), strict=True):
+        spectrum[f0 + round(12 * np.log2(h))] = level
+    assert note_midi(spectrum, "C") == 36
+    pure = np.zeros(84)
+    pure[76 - 24] = 1.0  # a pure E5
+    assert note_midi(pure, "E") == 76
+    assert note_midi(pure, "sound") is None
+
+
+def test_sound_probability_follows_the_recordings_own_dynamics():
+    levels = np.concatenate([np.full(50, -20.0), np.full(50, -70.0), np.full(20, -45.0)])
+    probability, threshold = sound_probability(levels)
+    assert threshold == pytest.approx(-62.0)  # the floor (-70) + 8 dB
+    assert np.all(probability[:50] > 0.99) and np.all(probability[50:100] < 0.1)
+    assert np.all(probability[100:] > 0.99)
+    legato = np.full(100, -20.0) + np.sin(np.arange(100))  # no rests at all
+    probability, threshold = sound_probability(legato)
+    assert np.all(probability > 0.99) and threshold < -35
+
+
+def test_released_frames_tell_a_release_from_a_steady_decay():
+    held = -20 - 0.3 * np.arange(30)  # a held note decaying 13 dB a second
+    release = held[-1] - 3.0 * np.arange(1, 21)  # then 130 dB a second
+    steep = -20 - 2.5 * np.arange(30)  # a high string decaying fast from the start
+    marked = released_frames(np.concatenate([held, release]))
+    assert not marked[:29].any() and marked[32:].all()
+    assert not released_frames(np.concatenate([[-40.0, -30.0], steep])).any()
+
+
+def test_window_stats_are_the_stats_of_each_centred_window():
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(40, 3))
+    out = window_stats(rows, width=5, stats=("mean", "std", "max", "min"))
+    assert out.shape == (40, 12)
+    for t in (0, 1, 20, 39):
+        window = rows[max(0, t - 2) : t + 3]
+        expected = np.concatenate([window.mean(0), window.std(0), window.max(0), window.min(0)])
+        assert out[t] == pytest.approx(expected, abs=1e-5)
+
+
+def test_midi_round_trips_through_mido():
+    notes = [
+        Note(0.25, 0.75, "C", 60, 0.9),
+        Note(0.75, 1.5, "F#", 54, 0.8),
+        Note(1.5, 1.6, "F#", 54, 0.7),  # repeated at once
+        Note(2.0, 3.125, "A#", 94, 1.0),
+        Note(3.2, 3.4, "D", None, 1.0),  # no octave known: D4
+    ]
+    data = notes_to_midi(notes)
+    parsed = mido.MidiFile(file=io.BytesIO(data))
+    assert parsed.type == 1 and parsed.ticks_per_beat == 480
+    assert parsed.length == pytest.approx(3.4, abs=1e-3)
+    back = notes_from_midi(data)
+    assert [(n.label, n.midi) for n in back] == [
+        ("C", 60),
+        ("F#", 54),
+        ("F#", 54),
+        ("A#", 94),
+        ("D", 62),
+    ]
+    for got, want in zip(back, notes, strict=True):
+        assert got.start_s == pytest.approx(want.start_s, abs=1 / 960)
+        assert got.end_s == pytest.approx(want.end_s, abs=1 / 960)
+    assert read_truth(data, name="truth.mid") == back
+    with pytest.raises(ParameterError, match="not a readable MIDI file"):
+        notes_from_midi(b"MThd\x00\x00")
+
+
+def test_truth_from_csv():
+    text = "start_s,end_s,label\n0.5,1.0,C#4\n0,0.5,silence\n1.0,1.5,Eb\n\n2,3,G\n"
+    notes = notes_from_csv(text)
+    assert [(n.start_s, n.end_s, n.label, n.midi) for n in notes] == [
+        (0.5, 1.0, "C#", 61),
+        (1.0, 1.5, "D#", None),
+        (2.0, 3.0, "G", None),
+    ]
+    assert read_truth(text.encode(), name="truth.csv") == notes
+    with pytest.raises(ParameterError, match="row 2 must be start_s,end_s,label"):
+        notes_from_csv("start_s,end_s,label\n0.5,1.0\n")
+    with pytest.raises(ParameterError, match="row 1: start_s and end_s must be seconds"):
+        notes_from_csv("a,b,C\n")
+    with pytest.raises(ParameterError, match="0 <= start_s < end_s; got 2, 1"):
+        notes_from_csv("2,1,C\n")
+    with pytest.raises(ParameterError, match="neither a MIDI file nor UTF-8"):
+        read_truth(b"\xff\xfe\x00bad", name="x.csv")
+
+
+def test_scores_against_the_truth_on_a_known_case():
+    truth = [
+        Note(0.0, 1.0, "C", 60),
+        Note(1.0, 2.0, "D", 62),
+        Note(2.0, 3.0, "E", 64),
+        Note(3.0, 4.0, "F", 65),
+    ]
+    estimate = [
+        Note(0.04, 1.0, "C", 48),  # onset 40 ms late: a match (wrong octave)
+        Note(1.06, 2.0, "D", 62),  # 60 ms late: no match
+        Note(2.0, 3.0, "G", 67),  # wrong pitch class
+        Note(3.0, 3.5, "F", 65),  # right (offsets are not scored)
+        Note(4.2, 4.6, "A", 69),  # extra, during the rest after the truth ends
+    ]
+    scores = transcription_scores(truth, estimate, duration_s=5.0)
+    assert scores["note_precision"] == pytest.approx(2 / 5, abs=1e-6)
+    assert scores["note_recall"] == pytest.approx(2 / 4, abs=1e-6)
+    assert scores["note_f1"] == pytest.approx(2 * 0.4 * 0.5 / 0.9, abs=1e-6)
+    assert scores["midi_accuracy"] == pytest.approx(1 / 2, abs=1e-6)
+    assert scores["reference_notes"] == 4 and scores["estimated_notes"] == 5
+    # Time right: C 0.96 s, D 0.94 s, E none, F 0.5 s, rest 4-5 s less the extra 0.4 s.
+    expected = (0.96 + 0.94 + 0.0 + 0.5 + 0.6) / 5.0
+    assert scores["frame_accuracy"] == pytest.approx(expected, abs=0.005)
+    assert frame_accuracy(truth, truth, duration_s=5.0) == 1.0
+    assert note_scores([], [])["note_f1"] == 1.0
+    assert note_scores(truth, [])["note_f1"] == 0.0
+    with pytest.raises(ParameterError, match="duration_s must be positive"):
+        frame_accuracy(truth, estimate, duration_s=0)
+
+
+def test_any_pipeline_gets_frame_probabilities_from_its_own_windows():
+    """A model whose features need each window's audio (MFCC deltas) goes the slow road."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from musicml.datasets import notes_dataset
+    from musicml.features import FeatureExtractor
+    from musicml.transcription import frame_probabilities
+
+    data = notes_dataset(per_class=6, pitch_classes=["C", "G"], clip_seconds=0.3, seed=1)
+    pipeline = Pipeline(
+        [("features", FeatureExtractor(kind="mfcc")), ("model", LogisticRegression())]
+    ).fit(data.as_array(), data.labels)
+    audio = melody([(0.2, 0.7, 60)], seconds=1.2)
+    probabilities = frame_probabilities(pipeline, audio, sr=SR)
+    assert probabilities.shape == (1 + len(audio) // 512, 3)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    result = transcribe(Clip(audio, SR), pipeline)
+    assert result.classes == ["C", "G", "silence"]
+    assert all(n.label in ("C", "G") for n in result.notes)
