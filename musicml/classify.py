@@ -231,7 +231,9 @@ def classify_clip(
                 f"segment must be a number of seconds or 'onsets'; got {segment!r}."
             )
         if "silence" in model.classes:
-            return _tracked(Clip(audio, sr, clip.name), model)
+            from musicml.transcription import transcribe
+
+            return from_transcription(transcribe(Clip(audio, sr, clip.name), model), model)
         ranges = onset_segments(audio, sr)
     else:
         if not float(segment) >= MIN_SEGMENT_SECONDS:
@@ -255,11 +257,12 @@ def classify_clip(
     )
 
 
-def _tracked(clip: Clip, model: TrainedModel) -> Classification:
-    """Note-by-note segments from the note tracker: notes, and ``silence`` between them."""
-    from musicml.transcription import transcribe
+def from_transcription(result, model: TrainedModel) -> Classification:
+    """Note-by-note segments of a :class:`~musicml.transcription.Transcription`.
 
-    result = transcribe(clip, model)
+    Its notes, and ``silence`` between them, covering the recording: what
+    ``classify_clip(..., segment="onsets")`` gives for a model with a silence class.
+    """
     pieces = result.with_rests()
     segments = [Segment(p.start_s, p.end_s, p.label, float(p.confidence), p.midi) for p in pieces]
     return Classification(

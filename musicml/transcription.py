@@ -857,6 +857,28 @@ TEMPO_US = 500_000
 """120 beats per minute: 960 ticks per second."""
 
 
+def notes_of(segments: Sequence) -> list[Note]:
+    """The sounding notes of classified segments (anything with ``start_s``, ``end_s``,
+    ``label``, ``confidence`` and perhaps ``midi``): ``silence`` and other labels left out.
+
+    A segment's MIDI number is kept; a pitch class without one plays in octave 4.
+    """
+    notes = []
+    for segment in segments:
+        midi = getattr(segment, "midi", None)
+        if midi is None:
+            midi = _midi_of_label(segment.label)
+        if midi is None:
+            pitch = pitch_class_of(segment.label)
+            if pitch is None or segment.label == SILENCE:
+                continue
+            midi = 60 + PITCH_CLASSES.index(pitch)
+        notes.append(
+            Note(segment.start_s, segment.end_s, segment.label, int(midi), segment.confidence)
+        )
+    return notes
+
+
 def notes_to_midi(notes: Sequence[Note], *, program: int = 0, velocity: int = 96) -> bytes:
     """A one-track Standard MIDI File of the notes (120 bpm, 480 ticks per beat).
 
@@ -975,12 +997,17 @@ def notes_from_csv(text: str) -> list[Note]:
     return sorted(notes, key=lambda n: n.start_s)
 
 
+MAX_TRUTH_BYTES = 2 * 2**20
+"""Largest ground-truth file read (a CSV or MIDI file of a long piece is a few kB)."""
+
+
 def read_truth(source: str | Path | bytes, *, name: str | None = None) -> list[Note]:
     """Ground-truth notes from a CSV (``start_s,end_s,label``) or a MIDI file.
 
     Parameters
     ----------
     source : path or bytes
+        At most :data:`MAX_TRUTH_BYTES`.
     name : str, optional
         The upload's file name (its suffix tells CSV from MIDI when bytes are given).
     """
@@ -988,9 +1015,19 @@ def read_truth(source: str | Path | bytes, *, name: str | None = None) -> list[N
         path = Path(source)
         if not path.is_file():
             raise ParameterError(f"no truth file at {str(path)!r}.")
+        if path.stat().st_size > MAX_TRUTH_BYTES:
+            raise ParameterError(
+                f"the truth file {path.name} is larger than {MAX_TRUTH_BYTES // 2**20} MB; "
+                "a CSV or MIDI file of notes is a few kB."
+            )
         data, name = path.read_bytes(), name or path.name
     else:
         data = bytes(source)
+        if len(data) > MAX_TRUTH_BYTES:
+            raise ParameterError(
+                f"the truth {name or 'file'} is larger than {MAX_TRUTH_BYTES // 2**20} MB; "
+                "a CSV or MIDI file of notes is a few kB."
+            )
     if data[:4] == b"MThd" or str(name or "").lower().endswith((".mid", ".midi")):
         return notes_from_midi(data)
     try:

@@ -9,20 +9,34 @@ page_setup(
     ":material/label:",
     "Upload a song or record one, pick a model, and musicml labels every stretch of it. "
     "The built-in **notes** model names the note being played (C to B, or silence) whatever "
-    "the instrument and octave; the **sound vs silence** model finds the quiet parts. Models you "
-    "trained on the Train page, or downloaded earlier, work here too.",
+    "the instrument and octave, **chromatic** all twelve pitch classes with sharps; the "
+    "**sound vs silence** model finds the quiet parts. Models you trained on the Train page, "
+    "or downloaded earlier, work here too.",
 )
 
 # The title shows at once; the heavier imports below load while it is on screen.
 from musicml import synth
 from musicml.audio import DEFAULT_SR, Clip
 from musicml.builtin import example_melody
-from musicml.classify import is_note_model, segments_csv
-from musicml.figures.classify import distribution_figure, segments_over_spectrogram, song_figure
+from musicml.classify import from_transcription, is_note_model, segments_csv
+from musicml.figures.classify import (
+    distribution_figure,
+    segments_over_spectrogram,
+    song_figure,
+    tracking_figure,
+    truth_figure,
+)
 from musicml.figures.signal import spectrogram_figure
+from musicml.transcription import notes_of, notes_to_midi, read_truth, transcription_scores
 from musicml.ui.cache import play
 from musicml.ui.layout import friendly_errors
-from musicml.ui.models import classify_cached, model_picker, resynthesis_cached, spectrogram_of
+from musicml.ui.models import (
+    classify_cached,
+    model_picker,
+    resynthesis_cached,
+    spectrogram_of,
+    transcribe_cached,
+)
 from musicml.ui.widgets import audio_picker
 
 with friendly_errors():
@@ -52,6 +66,14 @@ with friendly_errors():
     clip = audio_picker("classify", examples=EXAMPLES, label="Song or recording")
 if clip is None:
     st.stop()
+truth_upload = st.file_uploader(
+    "Optional: the true notes, to score the result (CSV start_s,end_s,label, or a MIDI file)",
+    type=["csv", "mid", "midi"],
+    key="classify.truth",
+    help="With the truth beside the audio, the page gives the share of time labelled right "
+    "and note precision, recall and F1 (a note counts when its onset is within 50 ms and its "
+    "pitch class is right).",
+)
 
 cols = st.columns([1, 2])
 how = cols[0].radio(
@@ -74,8 +96,15 @@ seconds = cols[1].slider(
 )
 segment = seconds if how == "Fixed windows" else "onsets"
 
+# A notes model with a silence class follows the notes frame by frame at onsets.
+tracked = segment == "onsets" and "silence" in model.classes
 with friendly_errors():
-    result = classify_cached(model, clip, segment=segment)
+    if tracked:
+        transcription = transcribe_cached(model, clip)
+        result = from_transcription(transcription, model)
+    else:
+        transcription = None
+        result = classify_cached(model, clip, segment=segment)
 
 notes = is_note_model(result.classes)
 shares = result.distribution
@@ -99,11 +128,50 @@ st.markdown(
     "and on the row of its label; the paler the bar, the less sure the model was."
     + (" For a notes model this is a **piano roll**." if notes else "")
 )
+if transcription is not None:
+    st.markdown(
+        "**How the notes were found.** The model listens to a short window around every "
+        f"{transcription.hop_s * 1000:.0f} ms frame and gives each class a probability (the "
+        "heat map: dark = sure). On its own it hears a note's pitch even in the quiet tail "
+        "after a key is released, so the recording's own loudness decides what is sound at "
+        "all (the red line: its loud parts against its noise floor). A smoothing pass (Viterbi) "
+        "then turns the frames into notes that only change where the evidence clearly does, "
+        "splits repeated notes at their attacks and drops blips: the piano roll below, each "
+        "note on the row of its own pitch."
+    )
+    st.plotly_chart(
+        tracking_figure(transcription, title="Frame by frame: the model's probabilities"),
+        key="classify.frames",
+        alt="Heat map of class probabilities per frame over the chance each frame is sound",
+    )
 st.plotly_chart(
     song_figure(clip.audio, clip.sr, result, title=f"{clip.name}: waveform and labels"),
     key="classify.song",
     alt="Waveform with the predicted label of every segment underneath",
 )
+
+if truth_upload is not None:
+    with friendly_errors():
+        truth = read_truth(truth_upload.getvalue(), name=truth_upload.name)
+        predicted = notes_of(result.segments)
+        scores = transcription_scores(truth, predicted, duration_s=result.duration_s)
+    st.markdown(f"**Against the truth** ({truth_upload.name}, {len(truth)} notes)")
+    cells = st.columns(4)
+    cells[0].metric("Time labelled right", f"{scores['frame_accuracy']:.0%}")
+    cells[1].metric("Note precision", f"{scores['note_precision']:.0%}")
+    cells[2].metric("Note recall", f"{scores['note_recall']:.0%}")
+    cells[3].metric("Note F1", f"{scores['note_f1']:.0%}")
+    st.plotly_chart(
+        truth_figure(truth, predicted),
+        key="classify.truth_figure",
+        alt="The true notes drawn over the predicted notes",
+    )
+    pitch = scores.get("midi_accuracy")
+    st.caption(
+        "Precision: the share of predicted notes that are real (onset within 50 ms, right "
+        "pitch class). Recall: the share of real notes that were found. F1 balances the two. "
+        + (f"Octave right for {pitch:.0%} of the matched notes." if pitch is not None else "")
+    )
 
 with friendly_errors():
     db, hop = spectrogram_of(clip)
@@ -126,7 +194,8 @@ with left:
         play(played, played_sr, alt="What the model heard, played back")
         st.caption(
             "The second player resynthesises the predictions: every segment labelled as a "
-            "note is played as a soft tone of that note (in octave 4), silence stays silent."
+            "note is played as a soft tone of that note (in its own octave where the pitch "
+            "was found, else octave 4), silence stays silent."
         )
 with right:
     st.plotly_chart(
@@ -145,6 +214,7 @@ st.dataframe(
             "start (s)": round(s.start_s, 2),
             "end (s)": round(s.end_s, 2),
             "label": s.label,
+            **({"note": synth.midi_to_note(s.midi) if s.midi is not None else ""} if notes else {}),
             "confidence": round(s.confidence, 3),
         }
         for s in result.segments
@@ -152,11 +222,24 @@ st.dataframe(
     key="classify.table",
     hide_index=True,
 )
-st.download_button(
+stem = clip.name.rsplit(".", 1)[0] or "song"
+left, right = st.columns(2)
+left.download_button(
     "Download the segments (CSV)",
     segments_csv(result),
-    file_name=f"{clip.name.rsplit('.', 1)[0] or 'song'}_segments.csv",
+    file_name=f"{stem}_segments.csv",
     mime="text/csv",
     key="classify.csv",
     icon=":material/download:",
 )
+if notes:
+    right.download_button(
+        "Download the notes (MIDI)",
+        notes_to_midi(notes_of(result.segments)),
+        file_name=f"{stem}.mid",
+        mime="audio/midi",
+        key="classify.midi",
+        icon=":material/piano:",
+        help="Open it in any music program (MuseScore, GarageBand, a DAW) to see and play "
+        "the notes; rests are the gaps between them.",
+    )

@@ -90,3 +90,33 @@ def run_cli(*args: str, timeout: float = 120, env: dict | None = None):
         timeout=timeout,
         env=env,
     )
+
+
+@pytest.fixture
+def media_bytes(monkeypatch):
+    """``media_bytes(url)``: the bytes an AppTest run served at a media URL.
+
+    AppTest keeps players' and downloads' files in a ``MemoryMediaFileStorage`` per
+    run; this records those storages so a test can read what a user would download.
+    """
+    from streamlit.testing.v1 import app_test
+
+    storages = []
+
+    class Recording(app_test.MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            storages.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+
+    def read(url: str) -> bytes:
+        name = url.rsplit("/", 1)[-1]
+        for storage in reversed(storages):
+            try:
+                return bytes(storage.get_file(name).content)
+            except Exception:  # not in this run's storage
+                continue
+        raise KeyError(f"no media file {url!r} was served")
+
+    return read

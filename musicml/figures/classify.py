@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 from musicml.classify import Classification
 from musicml.figures._layout import finish
+from musicml.figures.heatmap import heatmap, pool_columns
 
 PALETTE = [
     "#4c78a8",
@@ -44,12 +45,23 @@ def song_figure(
 ) -> go.Figure:
     """The waveform on top and the label timeline under it on a shared time axis.
 
-    For a notes model the timeline is a piano roll (one row per note); for other
-    models one row per class. Bar opacity grows with the segment's confidence.
+    For a notes model the timeline is a piano roll: one row per note, in its own
+    octave where the note tracker found its pitch (``C#4``), else per pitch class;
+    for other models one row per class. Bar opacity grows with the segment's confidence.
     """
     from musicml.figures.signal import _envelope
+    from musicml.synth import midi_to_note
 
     order = _label_order(result.classes)
+    pitched = sorted({s.midi for s in result.segments if s.midi is not None})
+    rows = np.array(
+        [midi_to_note(s.midi) if s.midi is not None else s.label for s in result.segments],
+        dtype=object,
+    )
+    row_order = order
+    if pitched:  # real pitch upwards, silence at the bottom
+        row_order = (["silence"] if "silence" in order else []) + [midi_to_note(m) for m in pitched]
+        row_order += [r for r in dict.fromkeys(rows) if r not in row_order]
     fig = make_subplots(
         rows=2,
         cols=1,
@@ -82,7 +94,7 @@ def song_figure(
             go.Bar(
                 base=starts[mine],
                 x=ends[mine] - starts[mine],
-                y=np.full(mine.size, label, dtype=object),
+                y=rows[mine],
                 orientation="h",
                 name=label,
                 marker={
@@ -103,7 +115,7 @@ def song_figure(
     fig.update_yaxes(
         title_text="Note" if len(order) > 2 else "Label",
         categoryorder="array",
-        categoryarray=order,
+        categoryarray=row_order,
         type="category",
         row=2,
         col=1,
@@ -211,3 +223,86 @@ def distribution_figure(result: Classification, *, title: str = "Whole song") ->
         barmode="group",
         height=300,
     )
+
+
+def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figure:
+    """How the note tracker decided: the model's raw class probabilities on every short
+    frame (a heat map, one row per class) over the chance each frame is sound at all,
+    judged from the recording's own loudness.
+
+    Parameters
+    ----------
+    transcription : musicml.transcription.Transcription
+    """
+    order = _label_order(transcription.classes)
+    columns = [transcription.classes.index(c) for c in order]
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.75, 0.25], vertical_spacing=0.06
+    )
+    fig.add_trace(
+        heatmap(
+            np.asarray(transcription.probabilities, dtype=np.float32)[:, columns].T,
+            times=transcription.times,
+            rows=order,
+            unit="probability",
+            colorscale="Blues",
+            zmin=0.0,
+            zmax=1.0,
+            y_name="class",
+        ),
+        row=1,
+        col=1,
+    )
+    sound, times = pool_columns(
+        np.asarray(transcription.sound, dtype=np.float32)[None, :], transcription.times
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=np.asarray(times, dtype=np.float32),
+            y=sound[0],
+            mode="lines",
+            name="sound (from loudness)",
+            line={"width": 1, "color": "#e45756"},
+            hovertemplate="t=%{x:.2f} s<br>sound %{y:.0%}<extra></extra>",
+            showlegend=False,
+        ),
+        row=2,
+        col=1,
+    )
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order, row=1, col=1)
+    fig.update_yaxes(title_text="Sound?", range=[0, 1], tickformat=".0%", row=2, col=1)
+    fig.update_xaxes(title_text="Time (s)", row=2, col=1)
+    return finish(fig, title=title, height=420)
+
+
+def truth_figure(reference, estimate, *, title: str = "Truth and prediction") -> go.Figure:
+    """The true notes (top row) over the predicted ones (bottom row), on one time axis.
+
+    Parameters
+    ----------
+    reference, estimate : sequence of musicml.transcription.Note
+    """
+    fig = go.Figure()
+    for row, notes, color in (("truth", reference, "#54a24b"), ("predicted", estimate, "#4c78a8")):
+        starts = np.array([n.start_s for n in notes], dtype=np.float32)
+        ends = np.array([n.end_s for n in notes], dtype=np.float32)
+        names = [
+            f"{n.label}{'' if n.midi is None else n.midi // 12 - 1}" if n.label else ""
+            for n in notes
+        ]
+        fig.add_trace(
+            go.Bar(
+                base=starts,
+                x=ends - starts,
+                y=np.full(len(notes), row, dtype=object),
+                orientation="h",
+                name=row,
+                text=names,
+                textposition="inside",
+                insidetextanchor="middle",
+                marker={"color": color, "line": {"width": 0.5, "color": "white"}},
+                hovertemplate="%{text}<br>%{base:.2f} s, %{x:.2f} s long<extra></extra>",
+            )
+        )
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=["predicted", "truth"])
+    return finish(fig, title=title, x="Time (s)", height=220, barmode="overlay", bargap=0.3)

@@ -21,6 +21,7 @@ from musicml.errors import ParameterError
 from musicml.features import mel_spectrogram_db
 from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier
 from musicml.resources import HEAVY_WORK
+from musicml.transcription import Transcription, transcribe
 from musicml.ui.cache import SONG_ENTRIES, SONG_TTL, digest
 from musicml.ui.state import MODELS
 
@@ -114,6 +115,19 @@ def _classify(key: str, digest: str, segment, _model: TrainedModel, _clip: Clip)
 def classify_cached(model: TrainedModel, clip: Clip, *, segment) -> Classification:
     """:func:`musicml.classify.classify_clip`, cached per model, audio content and segmentation."""
     return _classify(model_key(model), digest(clip.audio, clip.sr), segment, model, clip)
+
+
+@st.cache_data(
+    max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Following the notes frame by frame…"
+)
+@HEAVY_WORK
+def _transcribe(key: str, digest: str, _model: TrainedModel, _clip: Clip) -> Transcription:
+    return transcribe(_clip, _model)
+
+
+def transcribe_cached(model: TrainedModel, clip: Clip) -> Transcription:
+    """:func:`musicml.transcription.transcribe`, cached per model and audio content."""
+    return _transcribe(model_key(model), digest(clip.audio, clip.sr), model, clip)
 
 
 PLAYBACK_SR = 16000

@@ -152,3 +152,59 @@ def test_edited_model_file_shows_an_error_not_a_traceback():
     at = _with_model_file(_open(), "edited.skops", buffer.getvalue())
     assert not at.exception
     assert at.error and "names the classes ['cat', 'dog', 'bird']" in at.error[0].value
+
+
+def test_onsets_show_frames_octaves_and_download_the_notes_as_midi(media_bytes):
+    """The tracker's lesson (frame probabilities), notes in their octave, a MIDI file."""
+    from musicml.transcription import notes_from_midi
+
+    at = _open()
+    at.radio(key="classify.how").set_value("At detected onsets").run()
+    assert not at.exception and not at.error
+    frames = next(
+        c
+        for c in (chart_spec(at, i) for i in range(4))
+        if "Frame by frame" in c["layout"]["title"]["text"]
+    )
+    assert frames["data"][0]["type"] == "heatmap" and "silence" in frames["data"][0]["y"]
+    song = next(
+        c
+        for c in (chart_spec(at, i) for i in range(4))
+        if "waveform and labels" in c["layout"]["title"]["text"]
+    )
+    rows = set(song["layout"]["yaxis2"]["categoryarray"])
+    # The example melody: C4 E4 G4, a rest, A3 F4 D5 B4 C5, each note on its own pitch's row.
+    assert {"C4", "E4", "G4", "A3", "F4", "D5", "B4", "C5", "silence"} <= rows
+    midi = media_bytes(at.download_button(key="classify.midi").proto.url)
+    notes = notes_from_midi(midi)
+    assert [n.midi for n in notes] == [60, 64, 67, 57, 65, 74, 71, 72]
+    assert notes[3].start_s == pytest.approx(4.0, abs=0.05)  # after the rest, on time
+
+
+def test_a_truth_file_beside_the_audio_gives_scores_and_a_comparison():
+    _, truth = example_melody(sr=SR)
+    csv_text = "start_s,end_s,label\n" + "".join(
+        f"{start},{end},{label}\n" for start, end, label in truth if label != "silence"
+    )
+    at = _open()
+    at.radio(key="classify.how").set_value("At detected onsets").run()
+    at.file_uploader(key="classify.truth").set_value(("truth.csv", csv_text.encode(), "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    values = {m.label: m.value for m in at.metric}
+    assert float(values["Time labelled right"].rstrip("%")) >= 90
+    assert float(values["Note F1"].rstrip("%")) >= 85
+    titles = [
+        chart_spec(at, i)["layout"]["title"]["text"] for i in range(len(at.get("plotly_chart")))
+    ]
+    assert "Truth and prediction" in titles
+
+
+def test_a_truth_file_that_is_not_notes_is_one_plain_message():
+    at = _open()
+    at.file_uploader(key="classify.truth").set_value(
+        ("truth.csv", b"\xff\xfe\x00garbage", "text/csv")
+    )
+    at.run()
+    assert not at.exception
+    assert at.error and "truth" in at.error[0].value
