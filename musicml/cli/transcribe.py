@@ -33,7 +33,8 @@ def run(args) -> int:
 
     from musicml.audio import load_audio
     from musicml.builtin import load_any_model
-    from musicml.cli import CommandError, print_json
+    from musicml.cli import print_json
+    from musicml.errors import ParameterError
     from musicml.transcription import (
         notes_to_midi,
         read_truth,
@@ -46,7 +47,7 @@ def run(args) -> int:
     out = Path(args.midi) if args.midi else None
     if out is not None:
         if out.exists() and not out.is_dir():
-            raise CommandError(f"--midi must name a folder; {str(out)!r} is a file.")
+            raise ParameterError(f"--midi must name a folder; {str(out)!r} is a file.")
         out.mkdir(parents=True, exist_ok=True)
     documents = []
     for path in args.audio:
