@@ -63,7 +63,10 @@ EXAMPLES = {
 }
 
 with friendly_errors():
-    clip = audio_picker("classify", examples=EXAMPLES, label="Song or recording")
+    # Decoded straight at the model's rate, as the command line does: one road, one answer.
+    clip = audio_picker(
+        "classify", examples=EXAMPLES, label="Song or recording", sr=model.sr or DEFAULT_SR
+    )
 if clip is None:
     st.stop()
 truth_upload = st.file_uploader(

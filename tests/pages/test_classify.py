@@ -208,3 +208,34 @@ def test_a_truth_file_that_is_not_notes_is_one_plain_message():
     at.run()
     assert not at.exception
     assert at.error and "truth" in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    ("how", "segment"), [("Fixed windows", "1"), ("At detected onsets", "onsets")]
+)
+def test_the_page_and_the_command_line_give_the_same_segments(tmp_path, how, segment):
+    """One road: the same WAV through the page and through `classify --json`."""
+    import json
+
+    from conftest import run_cli
+
+    audio, _ = example_melody(sr=44100, notes=("E4", "silence", "G4", "G4", "C5"))
+    wav = tmp_path / "melody.wav"
+    wav.write_bytes(encode(audio, 44100))
+    result = run_cli("classify", str(wav), "--segment", segment, "--json")
+    assert result.returncode == 0, result.stderr
+    cli = [(s["start_s"], s["end_s"], s["label"]) for s in json.loads(result.stdout)[0]["segments"]]
+
+    at = _open()
+    at.radio(key="classify.how").set_value(how).run()
+    at.segmented_control(key="classify.source").set_value("Upload a file").run()
+    at.file_uploader(key="classify.upload").set_value(("melody.wav", wav.read_bytes(), "audio/wav"))
+    at.run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    page = list(zip(table["start (s)"], table["end (s)"], table["label"], strict=True))
+    assert [label for *_, label in page] == [label for *_, label in cli]
+    for (start, end, _), (cli_start, cli_end, _) in zip(page, cli, strict=True):
+        assert start == pytest.approx(cli_start, abs=0.006) and end == pytest.approx(
+            cli_end, abs=0.006
+        )
