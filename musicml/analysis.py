@@ -27,10 +27,10 @@ import numpy as np
 
 from musicml.audio import DEFAULT_SR, Clip
 from musicml.errors import ParameterError
+from musicml.pitch import PITCH_CLASSES
 
 N_FFT = 2048
 HOP_LENGTH = 512
-PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 # Krumhansl & Kessler (1982) probe-tone ratings, tonic first.
 MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])

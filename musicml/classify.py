@@ -23,6 +23,7 @@ from musicml.analysis import note_change_times, onset_times
 from musicml.audio import Clip, resample
 from musicml.errors import ParameterError
 from musicml.models import TrainedModel, class_probabilities
+from musicml.pitch import octave4_frequencies
 
 MIN_SEGMENT_SECONDS = 0.1
 """Segments shorter than this are merged into their neighbour."""
@@ -297,20 +298,7 @@ def segments_csv(result: Classification) -> str:
     return buffer.getvalue()
 
 
-NOTE_FREQUENCIES = {
-    "C": 261.63,
-    "C#": 277.18,
-    "D": 293.66,
-    "D#": 311.13,
-    "E": 329.63,
-    "F": 349.23,
-    "F#": 369.99,
-    "G": 392.00,
-    "G#": 415.30,
-    "A": 440.00,
-    "A#": 466.16,
-    "B": 493.88,
-}
+NOTE_FREQUENCIES = octave4_frequencies()
 """Pitch classes in octave 4 (Hz), used to play back predicted notes."""
 
 

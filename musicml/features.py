@@ -32,6 +32,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.pitch import PITCH_CLASSES
 
 _GABOR_AVAILABLE = importlib.util.find_spec("musicml.gabor") is not None
 
@@ -443,7 +444,7 @@ def _hz_labels(freqs: np.ndarray) -> tuple[str, ...]:
     )
 
 
-_CHROMA_LABELS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_CHROMA_LABELS = PITCH_CLASSES
 
 
 def window_spectrum(

@@ -10,7 +10,6 @@ reverberation tail. Everything random takes a ``seed`` (or a
 from __future__ import annotations
 
 import os
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -19,33 +18,22 @@ from scipy.signal import fftconvolve
 
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
-
-NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-"""The twelve pitch classes of the equal-tempered scale, spelled with sharps."""
-
-NATURAL_PITCH_CLASSES = ("C", "D", "E", "F", "G", "A", "B")
-"""The seven natural notes (the white keys)."""
-
-NATURAL_NOTES = {
-    "C": 261.63,
-    "D": 293.66,
-    "E": 329.63,
-    "F": 349.23,
-    "G": 392.00,
-    "A": 440.00,
-    "B": 493.88,
-}
-"""The seven natural notes from middle C (C4…B4), in Hz, as in the tutorial."""
+from musicml.pitch import (  # noqa: F401  (the synthesizer's scale, re-exported)
+    A4_HZ,
+    NATURAL_NOTES,
+    NATURAL_PITCH_CLASSES,
+    NOTE_NAMES,
+    frequency_to_midi,
+    midi_to_frequency,
+    midi_to_note,
+    note_frequency,
+    note_name,
+    note_to_midi,
+    pitch_class,
+)
 
 TUTORIAL_FREQUENCIES = tuple(range(500, 5001, 500))
 """The tutorial's tone/silence sequence: 500, 1000, … 5000 Hz."""
-
-A4_HZ = 440.0
-"""Concert pitch: the frequency of A4 (MIDI note 69)."""
-
-_NOTE_RE = re.compile(r"^\s*([A-Ga-g])([#♯b♭]?)(-?\d+)?\s*$")
-_STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-_ACCIDENTALS = {"": 0, "#": 1, "♯": 1, "b": -1, "♭": -1}
 
 Rng = int | np.random.Generator | None
 
@@ -66,56 +54,6 @@ def _check_frequency(frequency: float, sr: int) -> None:
             f"frequency must be below half the sample rate ({sr / 2:g} Hz); got {frequency:g} Hz. "
             "Lower the frequency or raise sr."
         )
-
-
-# --------------------------------------------------------------------------- scale
-
-
-def midi_to_frequency(midi, *, tuning: float = A4_HZ):
-    """Equal-tempered frequency in Hz of a MIDI note number (69 = A4 = ``tuning``)."""
-    return tuning * 2.0 ** ((np.asarray(midi, dtype=float) - 69.0) / 12.0)
-
-
-def frequency_to_midi(frequency, *, tuning: float = A4_HZ):
-    """Fractional MIDI note number of a frequency in Hz (69.0 = A4)."""
-    frequency = np.asarray(frequency, dtype=float)
-    if np.any(~(frequency > 0)):
-        raise ParameterError(f"frequency must be positive; got {frequency!r}.")
-    return 69.0 + 12.0 * np.log2(frequency / tuning)
-
-
-def note_to_midi(name: str) -> int:
-    """MIDI number of a note name such as ``"A4"``, ``"C#3"``, ``"Bb5"`` (octave 4 if omitted)."""
-    match = _NOTE_RE.match(str(name))
-    if not match:
-        raise ParameterError(
-            f"note name must look like 'A4', 'C#3' or 'Bb5'; got {name!r}. "
-            "Use a letter A–G, an optional # or b, and an octave number."
-        )
-    letter, accidental, octave = match.groups()
-    octave = 4 if octave is None else int(octave)
-    return 12 * (octave + 1) + _STEPS[letter.upper()] + _ACCIDENTALS[accidental]
-
-
-def midi_to_note(midi: int) -> str:
-    """Note name with sharps and octave, e.g. ``69 → "A4"``, ``61 → "C#4"``."""
-    midi = round(float(midi))
-    return f"{NOTE_NAMES[midi % 12]}{midi // 12 - 1}"
-
-
-def note_frequency(name: str, *, tuning: float = A4_HZ) -> float:
-    """Equal-tempered frequency in Hz of a note name (``"A4"`` → 440.0, ``"C4"`` → 261.63)."""
-    return float(midi_to_frequency(note_to_midi(name), tuning=tuning))
-
-
-def note_name(frequency: float, *, tuning: float = A4_HZ) -> str:
-    """Name of the equal-tempered note nearest to ``frequency`` (440 → ``"A4"``)."""
-    return midi_to_note(int(np.round(frequency_to_midi(frequency, tuning=tuning))))
-
-
-def pitch_class(name: str) -> str:
-    """The pitch class of a note name, spelled with sharps (``"Bb3"`` → ``"A#"``)."""
-    return NOTE_NAMES[note_to_midi(name) % 12]
 
 
 # --------------------------------------------------------------------------- timbre
