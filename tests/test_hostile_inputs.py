@@ -325,3 +325,11 @@ def test_train_out_into_a_missing_folder_or_onto_a_folder_is_one_line(tmp_path, 
     (tmp_path / "dir.skops").mkdir()
     line = cli_error(capsys, "train", "builtin:notes", "--out", str(tmp_path / "dir.skops"))
     assert "--out names a folder, not a file" in line
+
+
+@pytest.mark.parametrize("value", ["1e308", "inf", "nan", "0.01"])
+def test_classify_segment_out_of_range_is_one_line_giving_the_maximum(tmp_path, capsys, value):
+    song = tmp_path / "song.wav"
+    song.write_bytes(hostile.wav(1.0))
+    line = cli_error(capsys, "classify", str(song), "--segment", value)
+    assert "--segment must be from 0.1 to 86400 seconds (or 'onsets')" in line
