@@ -12,11 +12,16 @@ opened by pickle.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import io
 import json
+import lzma
 import platform
+import struct
 import zipfile
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,7 +32,13 @@ from sklearn.base import BaseEstimator
 from musicml import features as _features
 from musicml.audio import MAX_SAMPLE_RATE
 from musicml.errors import ModelFileError
-from musicml.models import ModelSpec, TrainedModel, _json_safe, class_probabilities
+from musicml.models import (
+    MAX_MODEL_TREES,
+    ModelSpec,
+    TrainedModel,
+    _json_safe,
+    class_probabilities,
+)
 
 FORMAT = "musicml-model"
 FORMAT_VERSION = 1
@@ -38,6 +49,44 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 """Archives that would unpack to more than this are refused (zip bombs)."""
 MAX_MEMBERS = 20_000
+"""Most members (schema plus arrays) a model file may have; a 500-tree forest has 2,500."""
+
+MAX_SCHEMA_BYTES = 16 * 1024 * 1024
+"""Largest ``schema.json``, unpacked, checked from the zip header before it is read and
+while reading: a forest of :data:`~musicml.models.MAX_MODEL_TREES` trees needs 11.4 MB.
+Parsing it takes about a second here."""
+
+MAX_SCHEMA_DEPTH = 200
+"""Deepest nesting of a model's schema (musicml's models nest about 20 levels)."""
+
+MAX_SCHEMA_NODES = 100_000
+"""Most objects building a model's schema may make, references to shared objects counted
+each time they are used (a 1,000-tree forest makes about 63,000)."""
+
+MAX_FEATURE_EXTRACTORS = 8
+"""Most feature extractors a model may run on each clip (a FeatureUnion's width): each is
+a full pass of spectrogram work over the audio."""
+
+MAX_CLIP_SECONDS = 3600.0
+"""Longest clip length a model file may record, in seconds (segment windows are sized
+from it)."""
+
+_READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+_UNPACK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    NotImplementedError,
+    OSError,
+    ValueError,
+    struct.error,
+)
+"""What unpacking a damaged zip member raises (bad checksum, corrupt deflate data, ...)."""
+
+_TREE_CLASSES = frozenset({"Tree"})
+"""Counted as trees: the fitted tree structure (not the unfitted template a forest keeps)."""
+_EXTRACTOR_MODULE = "musicml.features"
 
 MIN_SAMPLE_RATE = 1000
 """Lowest model sample rate accepted (audio is resampled to the model's rate)."""
@@ -224,6 +273,220 @@ def _schema_types(node, types: set[str], nodes: set[str]) -> None:
             stack.extend(item)
 
 
+@contextmanager
+def _gc_paused():
+    """Pause Python's cyclic garbage collector while a schema is parsed and walked.
+
+    A schema is hundreds of thousands of small containers, all alive: each collection
+    the allocations trigger would traverse them all again (5x slower walks here).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_schema(data: bytes, label: str, hint: str):
+    """The parsed ``schema.json`` of a skops archive, every member checked to unpack.
+
+    Sizes come from the zip headers and are enforced while reading (a lying header
+    cannot make more come out), so nothing larger than :data:`MAX_SCHEMA_BYTES` is
+    ever parsed and nothing larger than :data:`MAX_UNPACKED_BYTES` ever unpacked.
+    """
+    unreadable = f"{label} is not a readable skops model file. {hint}"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(
+            f"{label} names a part in a way that is not valid UTF-8 text. {hint}"
+        ) from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+        raise ModelFileError(unreadable) from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise ModelFileError(
+                f"{label} holds {len(members):,} parts; musicml models have at most "
+                f"{MAX_MEMBERS:,}. {hint}"
+            )
+        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+            raise ModelFileError(
+                f"{label} unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB. {hint}"
+            )
+        odd = next((m for m in members if m.compress_type not in _READABLE_METHODS), None)
+        if odd is not None:
+            raise ModelFileError(
+                f"{label} is compressed with a method musicml cannot unpack (number "
+                f"{odd.compress_type}). {hint}"
+            )
+        try:
+            info = archive.getinfo("schema.json")
+        except KeyError as exc:
+            raise ModelFileError(unreadable) from exc
+        if info.file_size > MAX_SCHEMA_BYTES:
+            raise ModelFileError(
+                f"{label} has a model description (schema.json) of "
+                f"{info.file_size / 2**20:,.0f} MB; musicml models need at most "
+                f"{MAX_SCHEMA_BYTES // 2**20} MB. {hint}"
+            )
+        schema_bytes = b""
+        for member in members:
+            content = _unpacked(archive, member, label, hint)
+            if member.filename == "schema.json":
+                schema_bytes = content
+    try:
+        return json.loads(schema_bytes)
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep
+        raise ModelFileError(unreadable) from exc
+
+
+def _unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, hint: str) -> bytes:
+    """Unpack ``member`` (its checksum checked), or only check it unpacks unless it is the
+    schema; never more than one byte past its declared size."""
+    keep = member.filename == "schema.json"
+    chunks, total = [], 0
+    try:
+        with archive.open(member) as handle:
+            while total <= member.file_size:
+                chunk = handle.read(min(1 << 20, member.file_size + 1 - total))
+                if not chunk:
+                    break
+                total += len(chunk)
+                if keep:
+                    chunks.append(chunk)
+    except _UNPACK_ERRORS as exc:
+        what = "a checksum does not match" if "CRC" in str(exc) else "its data is corrupt"
+        raise ModelFileError(f"{label} is damaged ({what}), so it cannot be read. {hint}") from exc
+    if total > member.file_size:
+        raise ModelFileError(
+            f"{label} holds more data than its headers declare, so it was refused. {hint}"
+        )
+    return b"".join(chunks)
+
+
+def _check_schema_graph(schema, label: str) -> None:
+    """Refuse a schema whose objects, trees or feature extractors would cost too much.
+
+    skops builds one object per schema node, and a node whose ``__id__`` was seen
+    before is a reference: it builds nothing new, but what holds it uses it again
+    (a forest whose ``estimators_`` lists one tree two million times predicts with
+    it two million times). So this counts what the graph *uses*: wherever an
+    ``__id__`` appears it counts as much as the largest node carrying that id
+    (whichever of them skops meets first, the count is an upper bound). Nothing
+    is built; the walk is linear in the schema's size.
+    """
+    occurrences: dict = {}
+    containers = 0
+    stack: list = [(schema, 1)]
+    while stack:
+        item, depth = stack.pop()
+        containers += 1
+        if containers > MAX_SCHEMA_NODES:
+            _check_graph_counts(containers, 0, 0, label)
+        if depth > MAX_SCHEMA_DEPTH:
+            raise ModelFileError(
+                f"{label} nests its model description more than {MAX_SCHEMA_DEPTH} levels "
+                "deep; musicml models do not. It was refused and nothing in it was built."
+            )
+        if isinstance(item, dict):
+            key = _node_id(item)
+            if key is not None:
+                occurrences.setdefault(key, []).append(item)
+            children = item.values()
+        else:
+            children = item
+        for child in children:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+
+    memo: dict = {}
+    open_ids: set = set()
+
+    def own(item: dict) -> tuple[int, int, int]:
+        """What a node with no nested nodes builds: itself, perhaps a tree or an extractor."""
+        return (
+            1,
+            int(item.get("__class__") in _TREE_CLASSES),
+            int(item.get("__module__") == _EXTRACTOR_MODULE),
+        )
+
+    def cost_of_id(key) -> tuple[int, int, int]:
+        if key in memo:
+            return memo[key]
+        if key in open_ids:
+            raise ModelFileError(
+                f"{label} holds an object that contains itself; musicml models do not. It "
+                "was refused and nothing in it was built."
+            )
+        open_ids.add(key)
+        best = (0, 0, 0)
+        for node in occurrences[key]:
+            if any(isinstance(value, (dict, list)) for value in node.values()):
+                cost = cost_of(node, top=True)
+            else:  # a bare reference, or a leaf such as a number
+                cost = own(node)
+            best = (max(best[0], cost[0]), max(best[1], cost[1]), max(best[2], cost[2]))
+        open_ids.discard(key)
+        memo[key] = best
+        return best
+
+    def cost_of(node, *, top: bool = False) -> tuple[int, int, int]:
+        """(objects, trees, extractors) of ``node``, nodes with an id replaced by theirs."""
+        nodes = trees = extractors = 0
+        pending = [(node, top)]
+        while pending:
+            item, is_top = pending.pop()
+            if isinstance(item, dict):
+                key = _node_id(item)
+                if key is not None and not is_top:
+                    n, t, e = cost_of_id(key)
+                else:
+                    n, t, e = own(item)
+                    pending.extend(
+                        (child, False) for child in item.values() if isinstance(child, (dict, list))
+                    )
+            else:
+                n, t, e = 1, 0, 0
+                pending.extend((child, False) for child in item if isinstance(child, (dict, list)))
+            nodes, trees, extractors = nodes + n, trees + t, extractors + e
+            if n > 1 or t or e:
+                _check_graph_counts(nodes, trees, extractors, label)
+        _check_graph_counts(nodes, trees, extractors, label)
+        return nodes, trees, extractors
+
+    cost_of(schema)
+
+
+def _node_id(item: dict):
+    """The ``__id__`` skops would memoize ``item`` under, if any (as a dict key compares)."""
+    key = item.get("__id__")
+    return key if isinstance(key, (int, float, str)) else None
+
+
+def _check_graph_counts(nodes: int, trees: int, extractors: int, label: str) -> None:
+    if nodes > MAX_SCHEMA_NODES:
+        raise ModelFileError(
+            f"{label} would build more than {MAX_SCHEMA_NODES:,} objects (shared ones counted "
+            "each time they are used); musicml models build fewer. It was refused and nothing "
+            "in it was built."
+        )
+    if trees > MAX_MODEL_TREES:
+        raise ModelFileError(
+            f"{label} holds a forest of more than {MAX_MODEL_TREES:,} decision trees (shared "
+            "ones counted each time they are used); musicml models have at most "
+            f"{MAX_MODEL_TREES:,}. It was refused and nothing in it was built."
+        )
+    if extractors > MAX_FEATURE_EXTRACTORS:
+        raise ModelFileError(
+            f"{label} computes more than {MAX_FEATURE_EXTRACTORS} sets of features on every "
+            f"clip (shared ones counted each time they are used); musicml models compute at "
+            f"most {MAX_FEATURE_EXTRACTORS}. It was refused and nothing in it was built."
+        )
+
+
 def inspect_model_file(data: bytes, *, label: str = "the model file") -> dict:
     """Check a model file without building anything from it.
 
@@ -248,23 +511,9 @@ def inspect_model_file(data: bytes, *, label: str = "the model file") -> dict:
         )
     if not data.startswith(b"PK"):
         raise ModelFileError(f"{label} is not a skops model file. {hint}")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise ModelFileError(f"{label} holds too many parts ({len(members)}). {hint}")
-            if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-                raise ModelFileError(f"{label} unpacks to more than 400 MB. {hint}")
-            schema = json.loads(archive.read("schema.json"))
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        EOFError,
-        NotImplementedError,
-        RecursionError,  # JSON nested deeper than Python's stack
-    ) as exc:
-        raise ModelFileError(f"{label} is not a readable skops model file. {hint}") from exc
+    with _gc_paused():
+        schema = _read_schema(data, label, hint)
+        _check_schema_graph(schema, label)
     types: set[str] = set()
     nodes: set[str] = set()
     _schema_types(schema, types, nodes)
@@ -353,6 +602,11 @@ def _checked_model(pipeline, meta: dict, label: str, name: str | None) -> Traine
         or not (np.isfinite(clip_seconds) and clip_seconds > 0)
     ):
         raise ModelFileError(unreadable)
+    if clip_seconds > MAX_CLIP_SECONDS:
+        raise ModelFileError(
+            f"{label} records clips of {clip_seconds:g} seconds; musicml models use at most "
+            f"{MAX_CLIP_SECONDS:g} seconds."
+        )
     sections = {key: meta.get(key) or {} for key in ("spec", "metrics", "info")}
     if not all(isinstance(value, dict) for value in sections.values()):
         raise ModelFileError(unreadable)

@@ -227,8 +227,8 @@ def test_train_on_a_builtin_data_set_in_process(capsys, tmp_path):
     ("args", "message"),
     [
         (["train", "builtin:notes", "--seed", "-1", "--out", "m.skops"], "between 0 and"),
-        (["evaluate", "builtin:notes", "builtin:notes", "--per-class", "0"], "at least 1"),
-        (["train", "builtin:notes", "--sr", "0", "--out", "m.skops"], "at least 1"),
+        (["evaluate", "builtin:notes", "builtin:notes", "--per-class", "0"], "from 1 to 2,000"),
+        (["train", "builtin:notes", "--sr", "0", "--out", "m.skops"], "from 1,000 to 192,000"),
         (["synth-dataset", "--kind", "notes", "--clip-seconds", "inf", "--out", "x"], "finite"),
     ],
 )

@@ -36,12 +36,14 @@ def _segment(text: str | None):
         raise ParameterError(
             f"--segment must be a number of seconds or 'onsets'; got {text!r}."
         ) from None
+    from musicml.audio import MAX_DURATION_SECONDS
     from musicml.classify import MIN_SEGMENT_SECONDS
 
-    if not seconds >= MIN_SEGMENT_SECONDS or seconds == float("inf"):
+    # At most a day: 1e308 seconds would overflow int(seconds * sr) when windows are cut.
+    if not MIN_SEGMENT_SECONDS <= seconds <= MAX_DURATION_SECONDS:
         raise ParameterError(
-            f"--segment must be at least {MIN_SEGMENT_SECONDS:g} seconds (or 'onsets'); "
-            f"got {text!r}."
+            f"--segment must be from {MIN_SEGMENT_SECONDS:g} to {MAX_DURATION_SECONDS:g} "
+            f"seconds (or 'onsets'); got {text!r}."
         )
     return seconds
 
