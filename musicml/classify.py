@@ -24,6 +24,7 @@ from musicml.audio import Clip, resample
 from musicml.errors import ParameterError
 from musicml.models import TrainedModel, class_probabilities
 from musicml.pitch import octave4_frequencies
+from musicml.validation import MAX_AUDIO_SECONDS, check_float
 
 MIN_SEGMENT_SECONDS = 0.1
 """Segments shorter than this are merged into their neighbour."""
@@ -237,12 +238,15 @@ def classify_clip(
             return from_transcription(transcribe(Clip(audio, sr, clip.name), model), model)
         ranges = onset_segments(audio, sr)
     else:
-        if not float(segment) >= MIN_SEGMENT_SECONDS:
+        if isinstance(segment, bool) or not float(segment) >= MIN_SEGMENT_SECONDS:
             raise ParameterError(
                 f"segment must be at least {MIN_SEGMENT_SECONDS:g} seconds (or 'onsets'); "
                 f"got {segment!r}."
             )
-        ranges = fixed_segments(len(audio), sr, seconds=float(segment))
+        segment = check_float(
+            "segment", segment, minimum=MIN_SEGMENT_SECONDS, maximum=MAX_AUDIO_SECONDS
+        )
+        ranges = fixed_segments(len(audio), sr, seconds=segment)
     probabilities = segment_probabilities(model, audio, ranges)
     best = probabilities.argmax(axis=1)
     segments = [
