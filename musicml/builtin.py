@@ -31,6 +31,7 @@ from musicml import synth
 from musicml.audio import DEFAULT_SR
 from musicml.datasets import Dataset
 from musicml.errors import ModelFileError, ParameterError
+from musicml.examples import example_melody  # noqa: F401  (re-exported: its old home)
 from musicml.features import FeatureExtractor
 from musicml.models import TrainedModel, fit_model
 
@@ -466,51 +467,3 @@ def dataset_from_source(
             "seconds_per_file", seconds_per_file, maximum=dataio.MAX_FILE_SECONDS
         )
     return dataio.load_labelled_audio(text, sr=sr, max_seconds_per_file=seconds_per_file)
-
-
-# --------------------------------------------------------------------------- examples
-
-
-def example_melody(
-    *,
-    sr: int = DEFAULT_SR,
-    notes: tuple[str, ...] = ("C4", "E4", "G4", "silence", "A3", "F4", "D5", "B4", "C5"),
-    note_seconds: float = 1.0,
-    timbre: str = "piano",
-    seed: int = 3,
-) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
-    """A short melody with its ground truth, for demos and tests.
-
-    Parameters
-    ----------
-    notes : tuple of str
-        Note names with octave (``"C4"``) or ``"silence"``, one per slot.
-
-    Returns
-    -------
-    audio : np.ndarray
-        Shape ``(len(notes) * round(note_seconds * sr),)``, float32.
-    truth : list of (start_s, end_s, label)
-        The pitch class (or ``silence``) of each slot.
-    """
-    rng = np.random.default_rng(seed)
-    n = round(note_seconds * sr)
-    parts, truth = [], []
-    for i, name in enumerate(notes):
-        if name == "silence":
-            parts.append(0.002 * synth.noise_signal(n, color="pink", seed=rng))
-            label = "silence"
-        else:
-            parts.append(
-                synth.tone(
-                    synth.note_frequency(name),
-                    duration=note_seconds,
-                    sr=sr,
-                    timbre=timbre,
-                    amplitude=0.6,
-                    seed=rng,
-                )
-            )
-            label = synth.pitch_class(name)
-        truth.append((i * note_seconds, (i + 1) * note_seconds, label))
-    return np.concatenate(parts).astype(np.float32), truth

@@ -1,0 +1,42 @@
+"""What the analysis modules share: frame sizes and the checks of audio and rate."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from musicml.errors import ParameterError
+
+N_FFT = 2048
+HOP_LENGTH = 512
+
+
+def _check_audio(audio: np.ndarray, *, name: str = "audio", min_samples: int = 1) -> np.ndarray:
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.ndim != 1:
+        raise ParameterError(
+            f"{name} must be a mono waveform of shape (n_samples,); got shape {audio.shape}. "
+            "Load it with musicml.audio.load_audio, which mixes to mono."
+        )
+    if audio.size < min_samples:
+        raise ParameterError(
+            f"{name} is too short: need at least {min_samples} samples, got {audio.size}. "
+            "Use a longer recording."
+        )
+    if not np.all(np.isfinite(audio)):
+        raise ParameterError(f"{name} contains NaN or infinite samples; clean the signal first.")
+    return audio
+
+
+def _check_sr(sr: int) -> int:
+    if not isinstance(sr, (int, np.integer)) or sr <= 0:
+        raise ParameterError(f"sr must be a positive integer (Hz); got {sr!r}.")
+    return int(sr)
+
+
+def _localmax(x: np.ndarray) -> np.ndarray:
+    """librosa.util.localmax for 1-D input (the first frame is never a maximum)."""
+    peak = np.zeros(x.shape, dtype=bool)
+    peak[1:-1] = (x[1:-1] > x[:-2]) & (x[1:-1] >= x[2:])
+    if x.size > 1:
+        peak[-1] = x[-1] > x[-2]
+    return peak
