@@ -3,6 +3,7 @@
 import streamlit as st
 
 from musicml.ui.layout import PAGES, page_setup
+from musicml.ui.share import share_view
 
 page_setup(
     "musicml",
@@ -11,6 +12,7 @@ page_setup(
     "see them as spectrograms, look inside logistic regression, train classifiers and use "
     "them on your own songs. No installation and no code needed.",
 )
+share_view("home")
 
 st.markdown(
     "It is built for **learners** who want to play with sliders and hear the result, "

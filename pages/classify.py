@@ -11,6 +11,7 @@ from musicml.figures.signal import spectrogram_figure
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
 from musicml.ui.models import classify_cached, model_picker, spectrogram_of
+from musicml.ui.share import share_view
 from musicml.ui.widgets import audio_picker
 
 page_setup(
@@ -21,6 +22,7 @@ page_setup(
     "the instrument and octave; the **sound vs silence** model finds the quiet parts. Models you "
     "trained on the Train page, or downloaded earlier, work here too.",
 )
+share_view("classify")
 
 with friendly_errors():
     model = model_picker("classify")

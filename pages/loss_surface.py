@@ -8,6 +8,7 @@ from musicml.figures import loss as figures
 from musicml.lossdata import IRIS_FEATURES
 from musicml.ui import loss as lab
 from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.share import share_view
 from musicml.ui.state import session_datasets
 
 page_setup(
@@ -18,6 +19,7 @@ page_setup(
     "that surface for data with two features, watch gradient descent walk it, and check that "
     "it lands exactly where scikit-learn does.",
 )
+share_view("loss_surface")
 
 # ----------------------------------------------------------------------------- data
 source = st.segmented_control(

@@ -15,6 +15,7 @@ from musicml.figures.signal import spectrogram_figure
 from musicml.ui import analysis as glue
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.share import share_view
 from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
 
@@ -26,6 +27,7 @@ page_setup(
     "listen with clicks on the beats, split the sound into parts, change its speed and pitch, "
     "and look at its harmony beat by beat.",
 )
+share_view("music_analysis")
 glue.start_warm_up()
 
 EXAMPLES = {

@@ -17,6 +17,7 @@ from musicml.gabor import GABOR_FEATURE_LENGTH
 from musicml.ui import analysis as glue
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.share import share_view
 from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
 
@@ -28,6 +29,7 @@ page_setup(
     "that keep some frequencies and remove others, and **Gabor filters** that turn a sound "
     "into a fixed-length feature vector.",
 )
+share_view("signal_lab")
 
 MAX_TAPS = 401
 VIEWS = ["Gaussian smoothing", "Power spectrum", "FIR low-pass", "Gabor filters"]

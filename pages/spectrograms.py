@@ -8,6 +8,7 @@ from musicml.features import window_spectrum
 from musicml.figures.signal import representation_figure, spectrum_figure, waveform_figure
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import friendly_errors, page_setup
+from musicml.ui.share import share_view
 from musicml.ui.sound import (
     KIND_LABELS,
     cached_representation,
@@ -26,6 +27,7 @@ page_setup(
     "pitch, and **decibels (dB)** relative to the loudest point show quiet detail: a pure tone "
     "is one bright line, silence is dark.",
 )
+share_view("spectrograms")
 
 
 def examples(key: str) -> dict:

@@ -9,6 +9,7 @@ from musicml.audio import SAMPLE_RATES
 from musicml.figures.signal import representation_figure, thumbnail_figure, waveform_figure
 from musicml.ui.cache import wav_of
 from musicml.ui.layout import page_setup
+from musicml.ui.share import share_view
 from musicml.ui.sound import (
     DATASET_KINDS,
     build_dataset,
@@ -29,6 +30,7 @@ page_setup(
     "high it sounds (cycles per second, Hz), *φ* where in its cycle it starts. The computer "
     "stores it as samples: *sr* numbers per second.",
 )
+share_view("synthesize")
 
 # ---------------------------------------------------------------- 1. a tone
 st.header("A tone", anchor=False)

@@ -45,6 +45,7 @@ from musicml.ui.models import (
     train_with_progress,
     uploaded_dataset,
 )
+from musicml.ui.share import share_view
 from musicml.ui.state import session_datasets
 
 page_setup(
@@ -55,6 +56,7 @@ page_setup(
     "it has never seen. Change the model, its regularisation **C** and the **multiclass "
     "strategy**, and compare the models of this session side by side.",
 )
+share_view("train")
 
 # ----------------------------------------------------------------------------- data set
 BUILTINS = {
