@@ -462,9 +462,21 @@ CLASSIFY = (
         options=["Fixed windows", "At detected onsets"],
         tokens={"windows": "Fixed windows", "onsets": "At detected onsets"},
     ),
-    # The default window follows the model's clip length, so it is always written.
-    Number("classify.seconds", None, low=0.25, high=10.0),
+    Number("classify.seconds", low=0.25, high=10.0, follows=lambda state: _window(state)),
 )
+
+
+def _window(state: Mapping[str, Any]) -> float | None:
+    """The Classify page's default window: the built-in model's clip length, to 0.25 s."""
+    label = state.get("classify.model", _MODELS["builtin:notes"])
+    name = next((name for name, shown in _MODELS.items() if shown == label), None)
+    if name is None:
+        return None  # a model of the session: its window is always written
+    from musicml.ui.models import builtin_model
+
+    seconds = builtin_model(name).clip_seconds
+    return float(min(10.0, max(0.25, round(seconds * 4) / 4)))
+
 
 _ANALYSIS_VIEWS = [
     "Harmonic / percussive",
