@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -156,8 +157,8 @@ def _healthcheck(port: int) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.slow
-def test_the_images_command_serves_the_app_and_its_healthcheck_passes(tmp_path):
+def serve_and_check_health(tmp_path: Path, bin_dir: str) -> None:
+    """Run the image's CMD with ``python`` from ``bin_dir``; wait for its HEALTHCHECK to pass."""
     port = _free_port()
     assert _healthcheck(port).returncode != 0, "no server yet: the check must fail"
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
@@ -169,7 +170,7 @@ def test_the_images_command_serves_the_app_and_its_healthcheck_passes(tmp_path):
         | {
             "PORT": str(port),
             "NUMBA_CACHE_DIR": str(tmp_path / "numba"),
-            "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+            "PATH": bin_dir + os.pathsep + os.environ["PATH"],
         },
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -181,10 +182,8 @@ def test_the_images_command_serves_the_app_and_its_healthcheck_passes(tmp_path):
             assert process.poll() is None, (tmp_path / "server.log").read_text()
             assert time.monotonic() < deadline, result.stderr.decode()[-2000:]
             time.sleep(0.5)
-        import urllib.request
-
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
-            assert b"<title>" in page.read().lower() or page.status == 200
+            assert page.status == 200
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -193,6 +192,11 @@ def test_the_images_command_serves_the_app_and_its_healthcheck_passes(tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
     assert process.returncode in (0, -signal.SIGTERM), "stops cleanly on SIGTERM"
+
+
+@pytest.mark.slow
+def test_the_images_command_serves_the_app_and_its_healthcheck_passes(tmp_path):
+    serve_and_check_health(tmp_path, os.path.dirname(sys.executable))
 
 
 @pytest.mark.slow
@@ -209,3 +213,33 @@ def test_the_build_time_warm_up_fills_the_numba_cache(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["numba_cache"] == str(cache)
     assert list(cache.rglob("*.nbi")), "numba wrote its index files"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    os.environ.get("MUSICML_FRESH_VENV") != "1",
+    reason="installs every requirement from the index (minutes): set MUSICML_FRESH_VENV=1",
+)
+def test_the_images_steps_work_in_a_fresh_venv(tmp_path):
+    """The Dockerfile's RUN steps in a new virtual environment, then its CMD and HEALTHCHECK."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = str(venv / "bin" / "python")
+    dependencies = tmp_path / "dependencies.txt"
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    dependencies.write_text("\n".join(line for line in lines if not line.startswith("-e ")))
+    for step in (
+        [python, "-m", "pip", "install", "-q", "-r", str(dependencies)],
+        [python, "-m", "pip", "install", "-q", "--no-deps", "-e", "."],
+        [python, "-m", "musicml", "warm-up"],
+    ):
+        result = subprocess.run(
+            step,
+            cwd=ROOT,
+            env=os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")},
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        assert result.returncode == 0, (step, result.stderr[-3000:])
+    serve_and_check_health(tmp_path, str(venv / "bin"))
