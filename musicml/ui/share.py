@@ -18,8 +18,9 @@ module does not know are left alone (``lang`` is reserved for the language picke
 Uploaded files, recordings and this session's data sets or models cannot travel in a link:
 those choices are written to the URL but restored with a note saying so.
 
-Known limit: a control inside an ``st.fragment`` updates the address on the next full run
-of the page (a fragment rerun does not run the page's first lines).
+A control inside an ``st.fragment`` reruns only the fragment, not the page's first lines:
+such a fragment calls :func:`mirror` at its end, or the address catches up on the page's
+next full run.
 """
 
 from __future__ import annotations
@@ -606,6 +607,16 @@ def _write(page: str, params: dict[str, list[str]]) -> None:
             st.query_params[param.name] = wanted
 
 
+def mirror(page: str) -> None:
+    """Write this page's controls, as they are now, to the address.
+
+    :func:`share_view` does this on every full run. A control inside an
+    ``st.fragment`` changes only the fragment, so a fragment with shared controls
+    calls this at its end to update the address at once.
+    """
+    _write(page, current_params(page))
+
+
 def local_notes(page: str) -> list[str]:
     """What the current view uses that a link cannot carry (an upload, a recording)."""
     notes = []
@@ -647,8 +658,7 @@ def share_view(page: str) -> None:
             "add yours again. The other settings are as they were shared.",
             icon=":material/upload_file:",
         )
-    params = current_params(page)
-    _write(page, params)
+    mirror(page)
     with st.sidebar:
         st.markdown("**:material/link: Copy link to this view**")
         st.code(link(page), language=None, wrap_lines=True)

@@ -30,7 +30,7 @@ def select(page, label: str, option: str) -> None:
 def choose(page, label: str, option: str) -> None:
     """A segmented control or a radio group: both are radio groups to assistive tech."""
     group = page.get_by_role("radiogroup", name=label, exact=True)
-    group.get_by_role("radio", name=option, exact=True).click()
+    group.get_by_text(option, exact=True).click()  # a radio's own input is hidden
 
 
 def slide(page, label: str, steps: int) -> None:
@@ -109,8 +109,12 @@ FLOWS = {
 }
 
 FIGURE_JS = """el => {
-    // plotly gives each trace a random uid when it draws it: not part of the figure.
-    const skip = (key, value) => (key === "uid" || key.startsWith("_") ? undefined : value);
+    // plotly gives each trace a random uid when it draws it, and Streamlit's chart wraps
+    // the title in one more <b> each time it redraws it: neither is part of the figure.
+    const skip = (key, value) => {
+        if (key === "uid" || key.startsWith("_")) return undefined;
+        return typeof value === "string" ? value.replace(/<\/?b>/g, "") : value;
+    };
     const text = JSON.stringify({data: el.data, layout: el.layout}, skip);
     let hash = 2166136261;
     for (let i = 0; i < text.length; i++) {
