@@ -108,7 +108,7 @@ FLOWS = {
     ),
 }
 
-FIGURE_JS = """el => {
+FIGURE_JS = r"""el => {
     // plotly gives each trace a random uid when it draws it, and Streamlit's chart wraps
     // the title in one more <b> each time it redraws it: neither is part of the figure.
     const skip = (key, value) => {
