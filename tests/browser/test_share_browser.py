@@ -120,14 +120,17 @@ FIGURE_JS = r"""el => {
     for (let i = 0; i < text.length; i++) {
         hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
     }
-    return {length: text.length, hash: hash, title: (el.layout.title || {}).text || ""};
+    return {length: text.length, hash: hash, text: text};
 }"""
 
 
-def first_figure(page) -> dict:
+def first_figure(page, name: str) -> dict:
+    """The first chart's data and layout as drawn: length and hash (JSON in artifacts)."""
     chart = page.locator(".js-plotly-plot").first
     expect(chart).to_be_visible(timeout=RUN_TIMEOUT_MS)
-    return chart.evaluate(FIGURE_JS)
+    figure = chart.evaluate(FIGURE_JS)
+    (ARTIFACTS / f"{name}.json").write_text(figure.pop("text"))
+    return figure
 
 
 def shared_link(page) -> str:
@@ -160,7 +163,7 @@ def test_a_copied_address_reopens_the_same_view_on_a_fresh_server(browser, path)
         address = page.url
         assert {k: query(address).get(k) for k in expected} == expected, address
         link = shared_link(page)
-        figure = first_figure(page)
+        figure = first_figure(page, f"share-{path}-made")
         page.screenshot(path=ARTIFACTS / f"share-{path}-made.png", full_page=True)
         page.context.close()
 
@@ -172,6 +175,6 @@ def test_a_copied_address_reopens_the_same_view_on_a_fresh_server(browser, path)
         expect(page.get_by_test_id("stToast")).to_have_count(0)
         assert query(page.url) == query(address), "the address is kept as it was shared"
         assert shared_link(page) == link, "the same controls"
-        assert first_figure(page) == figure, "the same figure"
+        assert first_figure(page, f"share-{path}-opened") == figure, "the same figure"
         page.screenshot(path=ARTIFACTS / f"share-{path}-opened.png", full_page=True)
         page.context.close()
