@@ -567,7 +567,9 @@ def restore(page: str) -> tuple[list[str], list[str]]:
         try:
             value = param.parse(values)
         except BadValue as exc:
-            shown = "&".join(f"{param.name}={v}" for v in values)
+            # Shown as code, cut short and without backticks: the address is anyone's text.
+            shown = "&".join(f"{param.name}={v}" for v in values).replace("`", "'")
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
             problems.append(f"`{shown}` (expected {exc})")
             del st.query_params[param.name]
             continue

@@ -306,6 +306,14 @@ def test_a_link_made_with_an_upload_keeps_its_settings_and_says_the_file_did_not
     assert _query(at)["source"] == "upload"
 
 
+def test_a_crafted_value_is_shown_as_short_plain_code():
+    at = _open("signal_lab", {"view": "fir", "cutoff": "`[click](http://x.example)`" + "9" * 100})
+    (toast,) = at.toast
+    assert "`cutoff='[click](http://x.example)'99" in toast.value
+    assert "…` (expected a whole number from 100 to 8000)" in toast.value
+    assert at.session_state["lab.cutoff"] == 1000
+
+
 def test_the_home_page_shows_a_link_too():
     at = _open("home", {"lang": "zh"})
     assert _link(at) == "./?lang=zh"
