@@ -6,6 +6,7 @@ Run alone with ``python -m pytest tests/browser/test_share_browser.py``.
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -125,12 +126,33 @@ FIGURE_JS = r"""el => {
 
 
 def first_figure(page, name: str) -> dict:
-    """The first chart's data and layout as drawn: length and hash (JSON in artifacts)."""
+    """The first chart's data and layout once drawn and steady: length and hash.
+
+    A run's status widget shows only once the run has lasted a moment, so the figure is
+    read until two readings two seconds apart agree (its JSON is kept in artifacts).
+    """
     chart = page.locator(".js-plotly-plot").first
-    expect(chart).to_be_visible(timeout=RUN_TIMEOUT_MS)
-    figure = chart.evaluate(FIGURE_JS)
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    previous = None
+    while True:
+        expect(chart).to_be_visible(timeout=RUN_TIMEOUT_MS)
+        figure = chart.evaluate(FIGURE_JS)
+        steady = figure == previous and not page.get_by_test_id("stStatusWidget").count()
+        if steady or time.monotonic() > deadline:
+            break
+        previous = figure
+        page.wait_for_timeout(2000)
     (ARTIFACTS / f"{name}.json").write_text(figure.pop("text"))
     return figure
+
+
+def wait_for_address(page, expected: dict[str, str]) -> str:
+    """The address once it holds ``expected`` (the run that wrote it has started)."""
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    while {k: query(page.url).get(k) for k in expected} != expected:
+        assert time.monotonic() < deadline, page.url
+        page.wait_for_timeout(250)
+    return page.url
 
 
 def shared_link(page) -> str:
@@ -160,8 +182,8 @@ def test_a_copied_address_reopens_the_same_view_on_a_fresh_server(browser, path)
         if path == "train":
             page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
             wait_for_run(page, title)
-        address = page.url
-        assert {k: query(address).get(k) for k in expected} == expected, address
+        address = wait_for_address(page, expected)
+        wait_for_run(page, title)
         link = shared_link(page)
         figure = first_figure(page, f"share-{path}-made")
         page.screenshot(path=ARTIFACTS / f"share-{path}-made.png", full_page=True)
