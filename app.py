@@ -11,6 +11,9 @@ page_setup(
     "see them as spectrograms, look inside logistic regression, train classifiers and use "
     "them on your own songs. No installation and no code needed.",
 )
+from musicml.ui.share import share_view  # noqa: E402  (after the title: it imports the core)
+
+share_view("home")
 
 st.markdown(
     "It is built for **learners** who want to play with sliders and hear the result, "

@@ -14,6 +14,10 @@ page_setup(
     "or downloaded earlier, work here too.",
 )
 
+from musicml.ui.share import share_view  # after the title: it imports the core
+
+share_view("classify")
+
 # The title shows at once; the heavier imports below load while it is on screen.
 from musicml import synth
 from musicml.audio import DEFAULT_SR, Clip

@@ -13,6 +13,10 @@ page_setup(
     "it lands exactly where scikit-learn does.",
 )
 
+from musicml.ui.share import mirror, share_view  # after the title: it imports the core
+
+share_view("loss_surface")
+
 # The title shows at once; the heavier imports below load while it is on screen.
 import math
 
@@ -150,6 +154,7 @@ def slices_view() -> None:
             "with its bottom at the optimum (dotted). The logistic loss is convex, so there is "
             "one bottom and no local traps."
         )
+    mirror("loss_surface")  # the address follows this fragment's controls too
 
 
 if slices_tab.open:
@@ -204,6 +209,7 @@ def surface_view() -> None:
             mime="text/csv",
             key="loss.download_surface",
         )
+    mirror("loss_surface")  # the address follows this fragment's controls too
 
 
 if surface_tab.open:
@@ -301,6 +307,7 @@ def descent_view() -> None:
             mime="text/csv",
             key="loss.download_path",
         )
+    mirror("loss_surface")  # the address follows this fragment's controls too
 
 
 if descent_tab.open:

@@ -13,6 +13,10 @@ page_setup(
     "and look at its harmony beat by beat.",
 )
 
+from musicml.ui.share import share_view  # after the title: it imports the core
+
+share_view("music_analysis")
+
 # The title shows at once; the heavier imports below load while it is on screen.
 from musicml.analysis import KEY_NAMES, PITCH_CLASSES, strongest_pitch_class
 from musicml.figures.analysis import (

@@ -13,6 +13,10 @@ page_setup(
     "into a fixed-length feature vector.",
 )
 
+from musicml.ui.share import share_view  # after the title: it imports the core
+
+share_view("signal_lab")
+
 # The title shows at once; the heavier imports below load while it is on screen.
 from musicml.figures.signals import (
     convolution_spectra_figure,

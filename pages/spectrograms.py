@@ -13,6 +13,10 @@ page_setup(
     "is one bright line, silence is dark.",
 )
 
+from musicml.ui.share import mirror, share_view  # after the title: it imports the core
+
+share_view("spectrograms")
+
 # The title shows at once; the heavier imports below load while it is on screen.
 from musicml import synth
 from musicml.audio import DEFAULT_SR, Clip
@@ -189,6 +193,7 @@ def one_window(clip: Clip, n_fft: int) -> None:
             key="spec.spectrum",
             alt="Magnitude spectrum of one window",
         )
+    mirror("spectrograms")  # the address follows this fragment's controls too
 
 
 one_window(clip, n_fft)

@@ -12,6 +12,10 @@ page_setup(
     "stores it as samples: *sr* numbers per second.",
 )
 
+from musicml.ui.share import mirror, share_view  # after the title: it imports the core
+
+share_view("synthesize")
+
 # The title shows at once; the heavier imports below load while it is on screen.
 import math
 
@@ -163,6 +167,7 @@ def tone_lab() -> None:
                 )
                 music = synth.chord(chord_notes, duration=2.0, sr=sr, timbre=timbre)
             play(music, sr, alt="The chord or melody")
+    mirror("synthesize")  # the address follows this fragment's controls too
 
 
 tone_lab()
@@ -319,6 +324,7 @@ def dataset_lab() -> None:
             key="synth.closer_fig",
             alt="Mel spectrogram of the chosen clip",
         )
+    mirror("synthesize")  # the address follows this fragment's controls too
 
 
 dataset_lab()

@@ -13,6 +13,10 @@ page_setup(
     "strategy**, and compare the models of this session side by side.",
 )
 
+from musicml.ui.share import share_view  # after the title: it imports the core
+
+share_view("train")
+
 # The title shows at once; the heavier imports below load while it is on screen.
 from musicml.audio import AUDIO_EXTENSIONS
 from musicml.evaluation import (
