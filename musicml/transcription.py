@@ -418,7 +418,7 @@ def smooth_path(
         return np.zeros(len(probabilities), dtype=int)
     transition = librosa.sequence.transition_loop(n_states, 1.0 - switch_probability)
     return librosa.sequence.viterbi_discriminative(
-        (probabilities / probabilities.sum(axis=1, keepdims=True)).T,
+        np.ascontiguousarray((probabilities / probabilities.sum(axis=1, keepdims=True)).T),
         transition,
         p_state=np.full(n_states, 1.0 / n_states),
     )
