@@ -21,6 +21,21 @@ notes with the right octave too) and seconds of computing per minute of audio, f
 when it is installed. Then: isolated notes of 30 instruments (octaves 2–6, natural
 notes, from benchmarks/bench_real_instruments.py) classified by both embedded notes
 models, and the time to transcribe a three-minute song (warm).
+
+Measured 2026-12-02 on TimGM6mb (30 melodies, 313 notes, 247 s; the only soundfont
+installed), builtin:chromatic:
+
+    kind        frame acc  note F1  MIDI acc | pyin frame  pyin F1
+    note+rest       0.973    1.000     0.850 |      0.689    0.939
+    legato          0.983    0.860     0.833 |      0.874    0.470
+    repeated        0.941    0.956     0.833 |      0.745    0.468
+    varied          0.981    0.902     0.867 |      0.705    0.740
+    sharps          0.980    0.975     1.000 |      0.727    0.660
+
+MIDI accuracy is 100 % on every instrument but the church organ, whose 16' rank sounds
+an octave below the key (musicml names the octave that sounds). Isolated notes:
+builtin:notes 99.8 %, builtin:chromatic 99.0 % of 1090 clips. Three-minute song: 1.3 s
+of CPU; wall time 3.6 s on a shared machine at load 13 (not measured quiet).
 """
 
 from __future__ import annotations
@@ -313,12 +328,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
     song_notes = [n for n in song_notes if n.end_s <= 180]
     song = render(song_notes, 0, found[0], sr=sr, seed=1)[: 180 * sr]
-    times = []
+    times, cpu = [], []
     for _ in range(3):
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         transcribe(Clip(song, sr), model)
         times.append(time.perf_counter() - begin)
-    print(f"\nthree-minute song ({found[0].stem} piano): {min(times):.2f} s warm (best of 3)")
+        cpu.append(time.process_time() - begin_cpu)
+    print(
+        f"\nthree-minute song ({found[0].stem} piano): {min(times):.2f} s warm (best of 3), "
+        f"{min(cpu):.2f} s of CPU"
+    )
     print(f"instruments: {', '.join(INSTRUMENTS)}; GM table: {len(GM_INSTRUMENTS)} instruments")
     return 0
 

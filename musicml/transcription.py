@@ -292,14 +292,22 @@ def frame_levels_db(
     np.ndarray
         Shape ``(1 + n_samples // hop_length,)``.
     """
-    audio = np.asarray(audio, dtype=np.float64)
-    n_frames = 1 + len(audio) // hop_length
-    total = np.concatenate([[0.0], np.cumsum(audio**2)])
-    centres = np.arange(n_frames) * hop_length
+    audio = np.asarray(audio, dtype=np.float32)
+    n = len(audio)
+    n_frames = 1 + n // hop_length
     half = (4 * hop_length if width is None else int(width)) // 2
-    lo = np.clip(centres - half, 0, len(audio))
-    hi = np.clip(centres + half, 0, len(audio))
-    power = (total[hi] - total[lo]) / np.maximum(hi - lo, 1)
+    # Energy in blocks of samples, then running sums of blocks: a few thousand
+    # additions per second of audio instead of one per sample.
+    block = int(np.gcd(half, hop_length)) or 1
+    n_blocks = -(-n // block)
+    squares = np.zeros(n_blocks * block)
+    squares[:n] = np.square(audio, dtype=np.float64)
+    total = np.concatenate([[0.0], np.cumsum(squares.reshape(n_blocks, block).sum(axis=1))])
+    centres = np.arange(n_frames) * (hop_length // block)
+    lo = np.clip(centres - half // block, 0, n_blocks)
+    hi = np.clip(centres + half // block, 0, n_blocks)
+    count = np.clip(hi * block, 0, n) - lo * block
+    power = (total[hi] - total[lo]) / np.maximum(count, 1)
     return 10 * np.log10(np.maximum(power, 1e-20))
 
 
@@ -410,7 +418,7 @@ def smooth_path(
         return np.zeros(len(probabilities), dtype=int)
     transition = librosa.sequence.transition_loop(n_states, 1.0 - switch_probability)
     return librosa.sequence.viterbi_discriminative(
-        (probabilities / probabilities.sum(axis=1, keepdims=True)).T,
+        np.ascontiguousarray((probabilities / probabilities.sum(axis=1, keepdims=True)).T),
         transition,
         p_state=np.full(n_states, 1.0 / n_states),
     )

@@ -292,7 +292,7 @@ def test_any_pipeline_gets_frame_probabilities_from_its_own_windows():
 
     data = notes_dataset(per_class=6, pitch_classes=["C", "G"], clip_seconds=0.3, seed=1)
     pipeline = Pipeline(
-        [("features", FeatureExtractor(kind="mfcc")), ("model", LogisticRegression())]
+        [("features", FeatureExtractor(kind="mfcc")), ("model", LogisticRegression(max_iter=5000))]
     ).fit(data.as_array(), data.labels)
     audio = melody([(0.2, 0.7, 60)], seconds=1.2)
     probabilities = frame_probabilities(pipeline, audio, sr=SR)
