@@ -46,9 +46,9 @@ from musicml.audio import Clip, resample
 from musicml.errors import ParameterError
 from musicml.features import FeatureExtractor, cqt_magnitude
 from musicml.models import TrainedModel, class_probabilities
+from musicml.pitch import PITCH_CLASSES
 
 SILENCE = "silence"
-PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 _FLATS = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#"}
 
 HOP_LENGTH = 512
