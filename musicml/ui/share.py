@@ -616,6 +616,11 @@ def mirror(page: str) -> None:
     calls this at its end to update the address at once.
     """
     _write(page, current_params(page))
+    box = st.session_state.get(LINK_BOX)
+    if box is not None:
+        # The sidebar's box of this full run; a fragment writes it on every run of its own
+        # (Streamlit lets a fragment write outside only where it wrote in the full run).
+        box.code(link(page), language=None, wrap_lines=True)
 
 
 def local_notes(page: str) -> list[str]:
@@ -627,6 +632,10 @@ def local_notes(page: str) -> list[str]:
             if note:
                 notes.append(note)
     return notes
+
+
+LINK_BOX = "share.link_box"
+"""Plain session key: the sidebar's link box of the last full run, for fragments to refresh."""
 
 
 def link(page: str) -> str:
@@ -659,10 +668,12 @@ def share_view(page: str) -> None:
             "add yours again. The other settings are as they were shared.",
             icon=":material/upload_file:",
         )
-    mirror(page)
+    _write(page, current_params(page))
     with st.sidebar:
         st.markdown("**:material/link: Copy link to this view**")
-        st.code(link(page), language=None, wrap_lines=True)
+        box = st.empty()
+        box.code(link(page), language=None, wrap_lines=True)
+        st.session_state[LINK_BOX] = box
         notes = local_notes(page)
         if notes:
             st.caption(
