@@ -1,9 +1,9 @@
 """What a visitor waits for: every page of the real app, driven in headless Chromium.
 
-Run from the project root: ``python benchmarks/bench_pages.py`` (everything, about
-15-30 minutes on today's app), ``--quick`` (one fresh visit, 3 slider steps, no
-10-minute song, no onsets), ``--pages classify spectrograms``, ``--flows slider
-heavy``. ``--json out.json`` also writes the rows.
+Run from the project root: ``python benchmarks/bench_pages.py`` (everything: 32 minutes
+for today's app on a busy 2-core machine, actions cut at ``--timeout``), ``--quick``
+(one fresh visit, 3 slider steps, no 10-minute song, no onsets), ``--pages classify
+spectrograms``, ``--flows slider heavy``. ``--json out.json`` also writes the rows.
 
 Per page and flow it prints the seconds from the action to the end of the run and
 the bytes the browser received:

@@ -58,6 +58,8 @@ from songs import dominant_melody, ogg_bytes  # noqa: E402
 NOTES = ("C", "D", "E", "F", "G", "A", "B")
 HEALTH_EVERY_S = 0.25
 HEALTH_TIMEOUT_S = 10.0
+DRAW_WAIT_S = 60.0
+"""How long a visitor waits for the browser to draw the chart after the run has ended."""
 MAX_SESSIONS = 64
 """Bound on N: this runs on one machine, against itself."""
 
@@ -220,12 +222,20 @@ async def classify_visitor(browser, base, timeout_s, report, path: Path, note: s
         if not (await visitor.goto("classify") and await visitor.upload("upload melody", path)):
             return
         page = visitor.page
-        title = " ".join(
-            await page.get_by_test_id("stPlotlyChart").first.locator(".gtitle").all_text_contents()
-        )
+        # The server has sent everything; on a loaded machine the browser may
+        # still be drawing the chart, so wait (bounded) for its title.
+        gtitle = page.get_by_test_id("stPlotlyChart").first.locator(".gtitle")
+        title, deadline = "", time.monotonic() + DRAW_WAIT_S
+        while not title.strip() and time.monotonic() < deadline:
+            title = " ".join(await gtitle.all_text_contents())
+            if not title.strip():
+                await page.wait_for_timeout(250)
         headings = await page.locator("h3").all_inner_texts()
         summary = await page.get_by_text("segments over").all_inner_texts()
         problems = []
+        if not title.strip():
+            report.errors.append(f"{path.name}: chart not drawn {DRAW_WAIT_S:g} s after the run")
+            return
         if path.name not in title:
             problems.append(f"chart title {title!r}")
         if f"Mostly {note}" not in [h.strip() for h in headings]:
