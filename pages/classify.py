@@ -73,14 +73,6 @@ with friendly_errors():
     )
 if clip is None:
     st.stop()
-truth_upload = st.file_uploader(
-    "Optional: the true notes, to score the result (CSV start_s,end_s,label, or a MIDI file)",
-    type=["csv", "mid", "midi"],
-    key="classify.truth",
-    help="With the truth beside the audio, the page gives the share of time labelled right "
-    "and note precision, recall and F1 (a note counts when its onset is within 50 ms and its "
-    "pitch class is right).",
-)
 
 cols = st.columns([1, 2])
 how = cols[0].radio(
@@ -157,6 +149,19 @@ st.plotly_chart(
     alt="Waveform with the predicted label of every segment underneath",
 )
 
+truth_upload = None
+if st.toggle(
+    "Check against the true notes",
+    key="classify.check_truth",
+    help="Upload the truth beside the audio (a CSV start_s,end_s,label, or a MIDI file) for "
+    "the share of time labelled right and note precision, recall and F1 (a note counts when "
+    "its onset is within 50 ms and its pitch class is right).",
+):
+    truth_upload = st.file_uploader(
+        "The true notes (CSV start_s,end_s,label, or a MIDI file)",
+        type=["csv", "mid", "midi"],
+        key="classify.truth",
+    )
 if truth_upload is not None:
     with friendly_errors():
         truth = read_truth(truth_upload.getvalue(), name=truth_upload.name)

@@ -188,6 +188,7 @@ def test_a_truth_file_beside_the_audio_gives_scores_and_a_comparison():
     )
     at = _open()
     at.radio(key="classify.how").set_value("At detected onsets").run()
+    at.toggle(key="classify.check_truth").set_value(True).run()
     at.file_uploader(key="classify.truth").set_value(("truth.csv", csv_text.encode(), "text/csv"))
     at.run()
     assert not at.exception and not at.error
@@ -202,6 +203,7 @@ def test_a_truth_file_beside_the_audio_gives_scores_and_a_comparison():
 
 def test_a_truth_file_that_is_not_notes_is_one_plain_message():
     at = _open()
+    at.toggle(key="classify.check_truth").set_value(True).run()
     at.file_uploader(key="classify.truth").set_value(
         ("truth.csv", b"\xff\xfe\x00garbage", "text/csv")
     )
