@@ -22,7 +22,7 @@ import numpy as np
 from musicml.analysis import note_change_times, onset_times
 from musicml.audio import Clip, resample
 from musicml.errors import ParameterError
-from musicml.models import TrainedModel, class_probabilities
+from musicml.models import TrainedModel, as_trained_model, class_probabilities
 from musicml.pitch import octave4_frequencies
 from musicml.validation import MAX_AUDIO_SECONDS, check_float
 
@@ -167,17 +167,6 @@ def onset_segments(
     return list(itertools.pairwise(bounds))
 
 
-def _as_model(model) -> TrainedModel:
-    if isinstance(model, TrainedModel):
-        return model
-    if hasattr(model, "predict") and hasattr(model, "classes_"):
-        sr = getattr(getattr(model, "named_steps", {}).get("features"), "sr", None)
-        return TrainedModel(pipeline=model, classes=[str(c) for c in model.classes_], sr=sr or 0)
-    raise ParameterError(
-        f"model must be a trained musicml model or a fitted pipeline; got {type(model).__name__}."
-    )
-
-
 def segment_probabilities(model: TrainedModel, audio: np.ndarray, ranges) -> np.ndarray:
     """Class probabilities of each sample range of ``audio``, shape ``(n, n_classes)``.
 
@@ -219,7 +208,7 @@ def classify_clip(
     -------
     Classification
     """
-    model = _as_model(model)
+    model = as_trained_model(model)
     sr = model.sr or clip.sr
     audio = clip.audio if clip.sr == sr else resample(clip.audio, clip.sr, sr)
     audio = np.asarray(audio, dtype=np.float32)
@@ -244,7 +233,11 @@ def classify_clip(
                 f"got {segment!r}."
             )
         segment = check_float(
-            "segment", segment, minimum=MIN_SEGMENT_SECONDS, maximum=MAX_AUDIO_SECONDS
+            "segment",
+            segment,
+            minimum=MIN_SEGMENT_SECONDS,
+            maximum=MAX_AUDIO_SECONDS,
+            inclusive_minimum=True,
         )
         ranges = fixed_segments(len(audio), sr, seconds=segment)
     probabilities = segment_probabilities(model, audio, ranges)

@@ -93,10 +93,10 @@ UNREADABLE_LIMIT = 50
 be read and they outnumber the ones that could: a zip of junk named ``.mp3`` is refused
 after a few seconds instead of being tried file by file to the end."""
 
-_READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 """Compression methods Python's zipfile unpacks; others are refused from the header."""
 
-_UNPACK_ERRORS = (
+UNPACK_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
     lzma.LZMAError,
@@ -104,6 +104,7 @@ _UNPACK_ERRORS = (
     NotImplementedError,
     OSError,
     ValueError,
+    struct.error,
 )
 """What unpacking a damaged zip member raises: a bad checksum, corrupt deflate, bz2 or
 lzma data, a truncated archive."""
@@ -182,7 +183,7 @@ def _zip_entries(
         if info.flag_bits & 0x1:
             notes.append(f"skipped '{name}': it is encrypted")
             continue
-        if info.compress_type not in _READABLE_METHODS:
+        if info.compress_type not in READABLE_METHODS:
             raise DataSetError(
                 f"'{name}' in {label} is compressed with a method musicml cannot unpack "
                 f"(number {info.compress_type}); make the zip again with ordinary (deflate) "
@@ -215,7 +216,7 @@ def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str):
         try:
             with archive.open(info) as handle:
                 data = handle.read(info.file_size + 1)
-        except _UNPACK_ERRORS as exc:
+        except UNPACK_ERRORS as exc:
             what = "its checksum does not match" if "CRC" in str(exc) else "its data is corrupt"
             raise DataSetError(
                 f"'{info.filename}' in {label} is damaged and cannot be unpacked ({what}); "

@@ -689,6 +689,18 @@ def _json_safe(value):
     return str(value)
 
 
+def as_trained_model(model) -> TrainedModel:
+    """``model`` as a :class:`TrainedModel`: itself, or a fitted pipeline wrapped as one."""
+    if isinstance(model, TrainedModel):
+        return model
+    if hasattr(model, "predict") and hasattr(model, "classes_"):
+        sr = getattr(getattr(model, "named_steps", {}).get("features"), "sr", None)
+        return TrainedModel(pipeline=model, classes=[str(c) for c in model.classes_], sr=sr or 0)
+    raise ParameterError(
+        f"model must be a trained musicml model or a fitted pipeline; got {type(model).__name__}."
+    )
+
+
 def dataset_from_examples(
     examples: list[tuple[str, np.ndarray, int]],
     *,

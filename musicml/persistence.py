@@ -16,11 +16,9 @@ import gc
 import inspect
 import io
 import json
-import lzma
 import platform
 import struct
 import zipfile
-import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -31,6 +29,8 @@ from sklearn.base import BaseEstimator
 
 from musicml import features as _features
 from musicml.audio import MAX_SAMPLE_RATE
+from musicml.dataio import READABLE_METHODS as _READABLE_METHODS
+from musicml.dataio import UNPACK_ERRORS as _UNPACK_ERRORS
 from musicml.errors import ModelFileError
 from musicml.models import (
     MAX_MODEL_TREES,
@@ -71,17 +71,6 @@ MAX_CLIP_SECONDS = 3600.0
 """Longest clip length a model file may record, in seconds (segment windows are sized
 from it)."""
 
-_READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
-_UNPACK_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    lzma.LZMAError,
-    EOFError,
-    NotImplementedError,
-    OSError,
-    ValueError,
-    struct.error,
-)
 """What unpacking a damaged zip member raises (bad checksum, corrupt deflate data, ...)."""
 
 _TREE_CLASSES = frozenset({"Tree"})

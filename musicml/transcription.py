@@ -45,7 +45,7 @@ from musicml.analysis import onset_strength
 from musicml.audio import Clip, resample
 from musicml.errors import ParameterError
 from musicml.features import FeatureExtractor, cqt_magnitude
-from musicml.models import TrainedModel, class_probabilities
+from musicml.models import as_trained_model, class_probabilities
 from musicml.pitch import PITCH_CLASSES
 
 SILENCE = "silence"
@@ -197,17 +197,6 @@ class Transcription:
 # --------------------------------------------------------------------------- frames
 
 
-def _check_model(model) -> TrainedModel:
-    if isinstance(model, TrainedModel):
-        return model
-    if hasattr(model, "predict") and hasattr(model, "classes_"):
-        sr = getattr(getattr(model, "named_steps", {}).get("features"), "sr", None)
-        return TrainedModel(pipeline=model, classes=[str(c) for c in model.classes_], sr=sr or 0)
-    raise ParameterError(
-        f"model must be a trained musicml model or a fitted pipeline; got {type(model).__name__}."
-    )
-
-
 def _extractors(pipeline) -> list[FeatureExtractor] | None:
     """The pipeline's feature extractors if every one has frame rows, else None."""
     steps = getattr(pipeline, "steps", None)
@@ -257,7 +246,7 @@ def frame_probabilities(
     np.ndarray
         Shape ``(1 + n_samples // hop_length, n_classes)``, rows summing to 1.
     """
-    model = _check_model(model)
+    model = as_trained_model(model)
     if not (np.isfinite(context_s) and context_s > 0):
         raise ParameterError(f"context_s must be a positive number of seconds; got {context_s!r}.")
     n_frames = 1 + len(audio) // hop_length
@@ -586,7 +575,7 @@ def transcribe(
     -------
     Transcription
     """
-    model = _check_model(model)
+    model = as_trained_model(model)
     if not 0 < switch_probability < 1:
         raise ParameterError(
             f"switch_probability must be between 0 and 1; got {switch_probability!r}."
