@@ -100,18 +100,16 @@ def check_seconds(name: str, value, *, maximum: float = MAX_AUDIO_SECONDS) -> fl
     return check_float(name, value, maximum=maximum)
 
 
-def int_type(name: str, *, minimum: int = 1, maximum: int):
-    """An argparse ``type`` for a whole number in ``[minimum, maximum]``."""
+def _argparse_type(name: str, convert, check, expected: str):
+    """An argparse ``type``: ``convert`` the text, then ``check`` it, in the library's words."""
 
-    def parse(text: str) -> int:
+    def parse(text: str):
         try:
-            value = int(text)
+            value = convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"must be a whole number from {minimum:,} to {maximum:,}; got {text!r}"
-            ) from None
+            raise argparse.ArgumentTypeError(f"must be {expected}; got {text!r}") from None
         try:
-            return check_int(name, value, minimum=minimum, maximum=maximum)
+            return check(name, value)
         except ParameterError as exc:
             # argparse names the flag itself: "argument --sr: must be ...".
             raise argparse.ArgumentTypeError(
@@ -120,25 +118,23 @@ def int_type(name: str, *, minimum: int = 1, maximum: int):
 
     parse.__name__ = name.lstrip("-").replace("-", "_")
     return parse
+
+
+def int_type(name: str, *, minimum: int = 1, maximum: int):
+    """An argparse ``type`` for a whole number in ``[minimum, maximum]``."""
+    return _argparse_type(
+        name,
+        int,
+        lambda n, v: check_int(n, v, minimum=minimum, maximum=maximum),
+        f"a whole number from {minimum:,} to {maximum:,}",
+    )
 
 
 def float_type(name: str, *, minimum: float = 0.0, maximum: float):
     """An argparse ``type`` for a finite number in ``(minimum, maximum]``."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"must be a number above {minimum:g} and at most {maximum:g}; got {text!r}"
-            ) from None
-        try:
-            return check_float(name, value, minimum=minimum, maximum=maximum)
-        except ParameterError as exc:
-            # argparse names the flag itself: "argument --sr: must be ...".
-            raise argparse.ArgumentTypeError(
-                str(exc).removeprefix(f"{name} ").rstrip(".")
-            ) from None
-
-    parse.__name__ = name.lstrip("-").replace("-", "_")
-    return parse
+    return _argparse_type(
+        name,
+        float,
+        lambda n, v: check_float(n, v, minimum=minimum, maximum=maximum),
+        f"a number above {minimum:g} and at most {maximum:g}",
+    )
