@@ -1012,19 +1012,16 @@ def read_truth(source: str | Path | bytes, *, name: str | None = None) -> list[N
         path = Path(source)
         if not path.is_file():
             raise ParameterError(f"no truth file at {str(path)!r}.")
-        if path.stat().st_size > MAX_TRUTH_BYTES:
-            raise ParameterError(
-                f"the truth file {path.name} is larger than {MAX_TRUTH_BYTES // 2**20} MB; "
-                "a CSV or MIDI file of notes is a few kB."
-            )
-        data, name = path.read_bytes(), name or path.name
+        name = name or path.name
+        size = path.stat().st_size  # checked before the file is read
     else:
-        data = bytes(source)
-        if len(data) > MAX_TRUTH_BYTES:
-            raise ParameterError(
-                f"the truth {name or 'file'} is larger than {MAX_TRUTH_BYTES // 2**20} MB; "
-                "a CSV or MIDI file of notes is a few kB."
-            )
+        size = len(source)
+    if size > MAX_TRUTH_BYTES:
+        raise ParameterError(
+            f"the truth {name or 'file'} is larger than {MAX_TRUTH_BYTES // 2**20} MB; "
+            "a CSV or MIDI file of notes is a few kB."
+        )
+    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
     if data[:4] == b"MThd" or str(name or "").lower().endswith((".mid", ".midi")):
         return notes_from_midi(data)
     try:

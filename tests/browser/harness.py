@@ -295,6 +295,14 @@ class RunMeasure:
     frames: int
 
 
+def received_frame(payload) -> Frame:
+    """A websocket frame the browser received, stamped now (text frames by size only)."""
+    t = time.monotonic()
+    if isinstance(payload, str):
+        return Frame(t, len(payload.encode()), "text")
+    return decode_frame(t, payload)
+
+
 class RunWatcher:
     """Records what one page receives: websocket frames (decoded) and HTTP responses.
 
@@ -318,11 +326,7 @@ class RunWatcher:
             ws.on("framereceived", self._on_frame)
 
     def _on_frame(self, payload) -> None:
-        t = time.monotonic()
-        if isinstance(payload, str):
-            self.frames.append(Frame(t, len(payload.encode()), "text"))
-        else:
-            self.frames.append(decode_frame(t, payload))
+        self.frames.append(received_frame(payload))
 
     def _on_response(self, response) -> None:
         t = time.monotonic()
@@ -403,11 +407,7 @@ class AsyncRunWatcher:
             ws.on("framereceived", self._on_frame)
 
     def _on_frame(self, payload) -> None:
-        t = time.monotonic()
-        if isinstance(payload, str):
-            self.frames.append(Frame(t, len(payload.encode()), "text"))
-        else:
-            self.frames.append(decode_frame(t, payload))
+        self.frames.append(received_frame(payload))
 
     async def measure(self, action, *, timeout_s: float, quiet_s: float = RUN_QUIET_S) -> float:
         """Await ``action()``, then the end of the runs it caused; returns the seconds taken."""
