@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
+import importlib
 import os
 import threading
 from pathlib import Path
@@ -23,6 +25,26 @@ FALLBACK_MEMORY = 4 * 2**30
 
 CACHE_SHARE = 0.25
 """Share of the machine's memory that song-sized caches may hold together."""
+
+
+def freeze_long_lived(modules: tuple[str, ...] = ()) -> int:
+    """Import ``modules``, collect garbage once, then hide every surviving object from the
+    cyclic garbage collector (:func:`gc.freeze`); returns how many objects were frozen.
+
+    A server that has imported librosa, scikit-learn and plotly holds some 300,000
+    long-lived objects, and every full collection walks all of them: about 0.14 s on
+    this machine, paid after every page run (Streamlit collects after each run) and
+    whenever Python decides on its own to collect the oldest generation. Frozen, those
+    objects are skipped, so a collection only walks what visitors' runs made since and
+    costs well under a millisecond. Reference counting still frees frozen objects
+    whose count drops to zero; only cycles among them (modules, classes) stay, which
+    live as long as the process anyway.
+    """
+    for name in modules:
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def machine_memory() -> int:

@@ -111,12 +111,9 @@ if free is not None and not math.isinf(C):
     points["no penalty (C = ∞)"] = free
 
 tabs = st.tabs(
-    ["Sigmoid", "Slices", "Loss surface", "Gradient descent", "Decision boundary", "Multiclass"],
-    default="Loss surface",
-    key="loss.view",
-    on_change="rerun",
+    list(lab.VIEWS.values()), default=lab.DEFAULT_VIEW, key="loss.view", on_change="rerun"
 )
-sigmoid_tab, slices_tab, surface_tab, descent_tab, boundary_tab, multi_tab = tabs
+sigmoid_tab, slices_tab, surface_tab, surface3d_tab, descent_tab, boundary_tab, multi_tab = tabs
 
 # ----------------------------------------------------------------------------- views
 if sigmoid_tab.open:
@@ -162,37 +159,37 @@ if slices_tab.open:
         slices_view()
 
 
+def surface_window() -> tuple:
+    """The window slider of the two surface views and the loss grid it shows."""
+    half = st.slider("Window ± around the optimum", 0.1, 3.0, 0.6, 0.1, key="loss.surface_half")
+    t1, t2, grid = lab.surface(spec, positive, C, tuple(theta), half, dataset)
+    return t1, t2, grid, half
+
+
 @st.fragment
 def surface_view() -> None:
-    """The contour and 3-D surface: their sliders redraw only this tab."""
+    """The contour map: its sliders redraw only this tab."""
     with friendly_errors():
         left, right = st.columns(2)
-        half = left.slider(
-            "Window ± around the optimum", 0.1, 3.0, 0.6, 0.1, key="loss.surface_half"
-        )
+        with left:
+            t1, t2, grid, half = surface_window()
         levels = right.slider("Contour levels", 5, 60, 30, key="loss.levels")
-        t1, t2, grid = lab.surface(spec, positive, C, tuple(theta), half, dataset)
-        best = lab.loss_at(spec, positive, C, tuple(theta), dataset)
-        left, right = st.columns(2)
-        left.plotly_chart(
+        st.plotly_chart(
             figures.contour_figure(t1, t2, grid, levels=levels, points=points),
             key="loss.contour",
             alt="Contour plot of the loss around the optimum",
-        )
-        right.plotly_chart(
-            figures.surface_figure(t1, t2, grid, optimum=theta, optimum_loss=best),
-            key="loss.surface3d",
-            alt="3-D surface of the loss around the optimum",
         )
         off_window = lab.off_window_note(
             figures.outside_window(points, t1, t2),
             hint="A larger C (or a wider window) brings it into view.",
         )
         st.caption(
-            f"The loss on a {lab.GRID} × {lab.GRID} grid centred on scikit-learn's optimum "
-            "(the cross). Our surface includes the same penalty as the model it is compared "
-            "with, so its lowest point sits exactly at the cross; move C and watch the bowl "
-            f"and its bottom shift towards θ = 0. {off_window}".strip()
+            f"The loss on a {lab.DRAWN_GRID} × {lab.DRAWN_GRID} grid (the download holds "
+            f"{lab.GRID} × {lab.GRID}) centred on scikit-learn's optimum (the cross), seen "
+            "from above: each line joins the θ with the same loss. Our surface includes the "
+            "same penalty as the model it is compared with, so its lowest point sits exactly "
+            "at the cross; move C and watch the bowl and its bottom shift towards θ = 0. The "
+            f"**3-D surface** tab shows the same bowl from the side. {off_window}".strip()
         )
         if kind == "lecture":
             st.info(
@@ -215,6 +212,32 @@ def surface_view() -> None:
 if surface_tab.open:
     with surface_tab:
         surface_view()
+
+
+@st.fragment
+def surface3d_view() -> None:
+    """The loss as a 3-D bowl: its window slider redraws only this tab."""
+    with friendly_errors():
+        left, _ = st.columns(2)
+        with left:
+            t1, t2, grid, _half = surface_window()
+        best = lab.loss_at(spec, positive, C, tuple(theta), dataset)
+        st.plotly_chart(
+            figures.surface_figure(t1, t2, grid, optimum=theta, optimum_loss=best),
+            key="loss.surface3d",
+            alt="3-D surface of the loss around the optimum",
+        )
+        st.caption(
+            "The same loss as the contour map, as a landscape: drag to turn it. Gradient "
+            "descent rolls down this bowl to its single lowest point, scikit-learn's optimum "
+            "(the red dot)."
+        )
+    mirror("loss_surface")  # the address follows this fragment's controls too
+
+
+if surface3d_tab.open:
+    with surface3d_tab:
+        surface3d_view()
 
 
 @st.fragment

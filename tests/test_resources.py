@@ -53,3 +53,19 @@ def test_nested_heavy_work_in_one_thread_takes_one_slot():
     with gate, gate:  # would deadlock if the inner one waited for a second slot
         assert gate.busy == 1
     assert gate.busy == 0
+
+
+def test_freeze_long_lived_hides_loaded_libraries_from_the_collector():
+    import gc
+
+    from musicml.resources import freeze_long_lived
+
+    try:
+        frozen = freeze_long_lived(("json", "musicml.figures.loss"))
+        assert frozen == gc.get_freeze_count() > 10_000  # plotly and numpy at least
+        import musicml.figures.loss  # noqa: F401 - imported by the call
+
+        survivors = len(gc.get_objects())
+        assert survivors < frozen, "frozen objects are no longer walked by the collector"
+    finally:
+        gc.unfreeze()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,8 +32,22 @@ C_VALUES = (
     math.inf,
 )
 """The C slider's stops: 1-2-5 steps on a log scale from 0.001 to 10 000, then no penalty."""
+VIEWS = {
+    "sigmoid": "Sigmoid",
+    "slices": "Slices",
+    "surface": "Contours",
+    "surface3d": "3-D surface",
+    "descent": "Gradient descent",
+    "boundary": "Decision boundary",
+    "multiclass": "Multiclass",
+}
+"""The page's views (tabs): the token a shared link uses for each, and its label."""
+DEFAULT_VIEW = VIEWS["surface"]
 GRID = 200
-"""Points per axis of the loss grid (200 × 200, the lecture's picture)."""
+"""Points per axis of the downloadable loss grid (200 × 200, the lecture's picture)."""
+DRAWN_GRID = 100
+"""Points per axis of the loss grid drawn on the page: a smooth bowl needs no more, and
+a quarter of the points keeps a slider step quick (the download has the full grid)."""
 
 
 @dataclass(frozen=True)
@@ -119,9 +134,11 @@ def surface(
     center: tuple[float, float],
     half_width: float,
     _dataset: Dataset | None = None,
+    *,
+    resolution: int = DRAWN_GRID,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(theta1, theta2, J)`` on a 200 × 200 grid around ``center``."""
-    t1, t2 = loss.window_axes(center, half_width=half_width, resolution=GRID)
+    """``(theta1, theta2, J)`` on a ``resolution`` × ``resolution`` grid around ``center``."""
+    t1, t2 = loss.window_axes(center, half_width=half_width, resolution=resolution)
     return t1, t2, loss.loss_surface(*_problem(spec, positive, _dataset), t1, t2, C=C)
 
 
@@ -188,7 +205,6 @@ def multiclass(
     return loss.compare_multiclass(data.features, data.labels, C=C)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
 def surface_csv(
     spec: DataSpec,
     positive: int,
@@ -196,9 +212,15 @@ def surface_csv(
     center: tuple[float, float],
     half_width: float,
     _dataset: Dataset | None = None,
-) -> bytes:
-    """CSV bytes of the grid :func:`surface` returns."""
-    return loss.surface_csv(*surface(spec, positive, C, center, half_width, _dataset))
+) -> Callable[[], bytes]:
+    """A callable for ``st.download_button``: the CSV of the :data:`GRID` × :data:`GRID`
+    loss grid around ``center``, computed only when the button is clicked."""
+
+    def make() -> bytes:
+        grid = surface(spec, positive, C, center, half_width, _dataset, resolution=GRID)
+        return loss.surface_csv(*grid)
+
+    return make
 
 
 def endpoint_gap(path: loss.DescentPath, theta: np.ndarray) -> float:

@@ -38,7 +38,7 @@ from musicml.audio import SAMPLE_RATES
 from musicml.features import FEATURE_KINDS
 from musicml.lossdata import IRIS_FEATURES
 from musicml.models import MODEL_NAMES
-from musicml.ui.loss import BUILTIN_SOUNDS, C_VALUES, SOURCES
+from musicml.ui.loss import BUILTIN_SOUNDS, C_VALUES, DEFAULT_VIEW, SOURCES, VIEWS
 from musicml.ui.models import BUILTIN_CHOICES
 from musicml.ui.sound import DATASET_KINDS, KIND_LABELS, SYNTH_NOTES
 from musicml.ui.widgets import DATASET_CLIP, RECORD, UPLOAD
@@ -349,14 +349,6 @@ SPECTROGRAMS = (
     ),
 )
 
-_LOSS_VIEWS = [
-    "Sigmoid",
-    "Slices",
-    "Loss surface",
-    "Gradient descent",
-    "Decision boundary",
-    "Multiclass",
-]
 LOSS_SURFACE = (
     Choice(
         "loss.source",
@@ -376,14 +368,7 @@ LOSS_SURFACE = (
     Number("loss.overlap", 0.5, low=0.0, high=1.0),
     Number("loss.seed", 0, low=0, high=9999, integer=True),
     Choice("loss.C", 1.0, options=C_VALUES),
-    Choice(
-        "loss.view",
-        "Loss surface",
-        options=_LOSS_VIEWS,
-        tokens=_slug(
-            _LOSS_VIEWS, ["sigmoid", "slices", "surface", "descent", "boundary", "multiclass"]
-        ),
-    ),
+    Choice("loss.view", DEFAULT_VIEW, options=list(VIEWS.values()), tokens=VIEWS),
     Range("loss.zrange", (-10.0, 10.0), low=-20.0, high=20.0),
     Number("loss.threshold", 0.5, low=0.05, high=0.95),
     Number("loss.slice_half", 0.6, low=0.1, high=3.0),

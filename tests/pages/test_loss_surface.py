@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import conftest
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -38,16 +40,22 @@ def captions(at: AppTest) -> str:
     return " ".join(c.value for c in at.caption)
 
 
-def test_defaults_show_contour_and_3d_surface_at_the_lecture_optimum():
+def test_defaults_show_contours_at_the_lecture_optimum_and_the_3d_surface_a_tab_away():
     at = open_page()
     assert not at.error
     types = chart_types(at)
-    assert ["contour", "scatter", "scatter"] in types
-    assert any(t[0] == "surface" for t in types)
+    assert types == [["contour", "scatter", "scatter"]], "the default view draws no WebGL"
     assert "(-3.5462, -0.8340)" in captions(at)
     assert any("(−3.96, −0.89)" in i.value for i in at.info), "the lecture's off-centre note"
     assert at.download_button(key="loss.download_surface")
     assert at.get("tabs") or at.tabs
+    at.slider(key="loss.surface_half").set_value(1.2).run()
+    show(at, "3-D surface")
+    assert chart_types(at) == [["surface", "scatter3d"]], "the bowl and its optimum"
+    surface = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert surface["layout"]["scene"]["xaxis"]["range"][1] - surface["layout"]["scene"][
+        "xaxis"
+    ]["range"][0] == pytest.approx(2.4, abs=0.05), "the window chosen on the contour tab"
 
 
 def test_contour_is_centred_on_sklearn_and_reacts_to_window_and_levels():
@@ -78,8 +86,8 @@ def test_a_strong_penalty_keeps_the_contour_framed_on_its_grid():
     """QA: at C = 0.001 the no-penalty marker at (−3.96, −0.89) squeezed the bowl to a strip."""
     at = open_page(**{"loss.C": 0.001})
     assert not at.exception and not at.error
-    figures = charts(at)
-    contour, surface = figures["contour"], figures["surface"]
+    contour = charts(at)["contour"]
+    surface = charts(show(open_page(**{"loss.C": 0.001}), "3-D surface"))["surface"]
     optimum = (-0.1724, -0.0933)
     for axis, centre in zip(("xaxis", "yaxis"), optimum, strict=True):
         lo, hi = contour["layout"][axis]["range"]
@@ -168,7 +176,7 @@ def test_your_sounds_uses_the_session_data_set_or_the_built_in_one():
     at = open_page(**{"loss.source": "Your sounds"})
     assert not at.error
     assert "built-in" in captions(at)
-    assert any(t[0] == "surface" for t in chart_types(at))
+    assert any(t[0] == "contour" for t in chart_types(at))
     small = sound_silence_dataset(per_class=5, clip_seconds=0.25, seed=1)
     at.session_state["datasets"] = {"tones": small}
     at.run()
@@ -176,3 +184,18 @@ def test_your_sounds_uses_the_session_data_set_or_the_built_in_one():
     at.selectbox(key="loss.music_set").set_value("tones").run()
     assert not at.exception and not at.error
     assert "12 samples" not in captions(at) and "10 samples" in captions(at)
+
+
+def test_surface_download_is_made_on_click_at_the_lecture_resolution():
+    from musicml.ui import loss as lab
+
+    spec = lab.DataSpec(kind="lecture")
+    theta = lab.optimum(spec, 1, 1.0)
+    make = lab.surface_csv(spec, 1, 1.0, tuple(theta), 0.6)
+    assert callable(make), "the CSV is built only when the button is clicked"
+    table = np.loadtxt(io.StringIO(make().decode()), delimiter=",", skiprows=1)
+    assert table.shape == (lab.GRID * lab.GRID, 3)
+    lowest = table[np.argmin(table[:, 2]), :2]
+    assert lowest == pytest.approx(theta, abs=2 * 1.2 / (lab.GRID - 1))
+    drawn = lab.surface(spec, 1, 1.0, tuple(theta), 0.6)[2]
+    assert drawn.shape == (lab.DRAWN_GRID, lab.DRAWN_GRID)
