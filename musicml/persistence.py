@@ -31,7 +31,7 @@ from musicml import features as _features
 from musicml.audio import MAX_SAMPLE_RATE
 from musicml.dataio import READABLE_METHODS as _READABLE_METHODS
 from musicml.dataio import UNPACK_ERRORS as _UNPACK_ERRORS
-from musicml.errors import ModelFileError
+from musicml.errors import ModelFileError, Phrase
 from musicml.models import (
     MAX_MODEL_TREES,
     ModelSpec,
@@ -230,7 +230,7 @@ def save_model(model: TrainedModel, path: str | Path) -> Path:
 
 def _read_bytes(source: bytes | str | Path | BinaryIO) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), "the uploaded model"
+        return bytes(source), Phrase("the uploaded model")
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
@@ -290,7 +290,6 @@ def _read_schema(data: bytes, label: str, hint: str):
     cannot make more come out), so nothing larger than :data:`MAX_SCHEMA_BYTES` is
     ever parsed and nothing larger than :data:`MAX_UNPACKED_BYTES` ever unpacked.
     """
-    unreadable = f"{label} is not a readable skops model file. {hint}"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except UnicodeDecodeError as exc:
@@ -300,7 +299,9 @@ def _read_schema(data: bytes, label: str, hint: str):
             hint=hint,
         ) from exc
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
-        raise ModelFileError(unreadable) from exc
+        raise ModelFileError(
+            "{label} is not a readable skops model file. {hint}", label=label, hint=hint
+        ) from exc
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
@@ -331,7 +332,9 @@ def _read_schema(data: bytes, label: str, hint: str):
         try:
             info = archive.getinfo("schema.json")
         except KeyError as exc:
-            raise ModelFileError(unreadable) from exc
+            raise ModelFileError(
+                "{label} is not a readable skops model file. {hint}", label=label, hint=hint
+            ) from exc
         if info.file_size > MAX_SCHEMA_BYTES:
             raise ModelFileError(
                 "{label} has a model description (schema.json) of "
@@ -350,7 +353,9 @@ def _read_schema(data: bytes, label: str, hint: str):
     try:
         return json.loads(schema_bytes)
     except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep
-        raise ModelFileError(unreadable) from exc
+        raise ModelFileError(
+            "{label} is not a readable skops model file. {hint}", label=label, hint=hint
+        ) from exc
 
 
 def _unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, hint: str) -> bytes:
@@ -368,7 +373,11 @@ def _unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, hin
                 if keep:
                     chunks.append(chunk)
     except _UNPACK_ERRORS as exc:
-        what = "a checksum does not match" if "CRC" in str(exc) else "its data is corrupt"
+        what = (
+            Phrase("a checksum does not match")
+            if "CRC" in str(exc)
+            else Phrase("its data is corrupt")
+        )
         raise ModelFileError(
             "{label} is damaged ({what}), so it cannot be read. {hint}",
             label=label,
@@ -513,7 +522,7 @@ def _check_graph_counts(nodes: int, trees: int, extractors: int, label: str) -> 
         )
 
 
-def inspect_model_file(data: bytes, *, label: str = "the model file") -> dict:
+def inspect_model_file(data: bytes, *, label: str = Phrase("the model file")) -> dict:
     """Check a model file without building anything from it.
 
     Returns
@@ -527,7 +536,7 @@ def inspect_model_file(data: bytes, *, label: str = "the model file") -> dict:
     ModelFileError
         If the bytes are not a skops archive (a pickle, garbage, a zip bomb).
     """
-    hint = "Please choose a .skops model saved by musicml."
+    hint = Phrase("Please choose a .skops model saved by musicml.")
     if len(data) > MAX_FILE_BYTES:
         raise ModelFileError(
             "{label} is larger than {limit_mb} MB. {hint}",
@@ -626,10 +635,9 @@ def _checked_model(pipeline, meta: dict, label: str, name: str | None) -> Traine
     length, the class names (those of the fitted pipeline), the feature step
     and its settings (see :data:`FEATURE_LIMITS`), and the recorded settings.
     """
-    unreadable = f"{label} has unreadable model information."
     sr, clip_seconds = meta.get("sr", 22050), meta.get("clip_seconds", 1.0)
     if isinstance(sr, bool) or not isinstance(sr, int):
-        raise ModelFileError(unreadable)
+        raise ModelFileError("{label} has unreadable model information.", label=label)
     if not MIN_SAMPLE_RATE <= sr <= MAX_SAMPLE_RATE:
         raise ModelFileError(
             "{label} expects audio at {sr:,} Hz; musicml models work between "
@@ -644,7 +652,7 @@ def _checked_model(pipeline, meta: dict, label: str, name: str | None) -> Traine
         or not isinstance(clip_seconds, (int, float))
         or not (np.isfinite(clip_seconds) and clip_seconds > 0)
     ):
-        raise ModelFileError(unreadable)
+        raise ModelFileError("{label} has unreadable model information.", label=label)
     if clip_seconds > MAX_CLIP_SECONDS:
         raise ModelFileError(
             "{label} records clips of {clip_seconds:g} seconds; musicml models use at most "
@@ -655,12 +663,12 @@ def _checked_model(pipeline, meta: dict, label: str, name: str | None) -> Traine
         )
     sections = {key: meta.get(key) or {} for key in ("spec", "metrics", "info")}
     if not all(isinstance(value, dict) for value in sections.values()):
-        raise ModelFileError(unreadable)
+        raise ModelFileError("{label} has unreadable model information.", label=label)
     if sections["spec"]:
         try:
             ModelSpec(**sections["spec"])
         except (TypeError, ValueError) as exc:
-            raise ModelFileError(unreadable) from exc
+            raise ModelFileError("{label} has unreadable model information.", label=label) from exc
     classes = [str(c) for c in meta["classes"]]
     fitted = [str(c) for c in getattr(pipeline, "classes_", [])]
     if len(classes) < 2 or classes != fitted:
