@@ -17,7 +17,7 @@ import soundfile as sf
 import soxr
 
 from musicml import validation as _validation
-from musicml.errors import AudioDecodeError, ParameterError
+from musicml.errors import AudioDecodeError, ParameterError, Phrase
 
 DEFAULT_SR = 22050
 """The analysis sample rate (librosa's default)."""
@@ -75,7 +75,7 @@ class Clip:
 def _read_source(source: AudioSource) -> tuple[io.BytesIO | str, str]:
     """Return something soundfile can open and a name for messages."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return io.BytesIO(bytes(source)), "the upload"
+        return io.BytesIO(bytes(source)), Phrase("the upload")
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
@@ -84,9 +84,9 @@ def _read_source(source: AudioSource) -> tuple[io.BytesIO | str, str]:
             raise AudioDecodeError("No audio file at '{path}'.", path=path)
         return str(path), path.name
     if hasattr(source, "getvalue"):  # Streamlit's UploadedFile, BytesIO
-        return io.BytesIO(source.getvalue()), getattr(source, "name", "the upload")
+        return io.BytesIO(source.getvalue()), getattr(source, "name", Phrase("the upload"))
     if hasattr(source, "read"):
-        return io.BytesIO(source.read()), getattr(source, "name", "the upload")
+        return io.BytesIO(source.read()), getattr(source, "name", Phrase("the upload"))
     raise ParameterError(
         "source must be bytes, a path or a file-like object; got {type_name}.",
         type_name=type(source).__name__,

@@ -40,7 +40,7 @@ import numpy as np
 
 from musicml.audio import AUDIO_EXTENSIONS, DEFAULT_SR, load_audio, resample, wav_bytes
 from musicml.datasets import Dataset
-from musicml.errors import AudioDecodeError, DataSetError, ParameterError
+from musicml.errors import AudioDecodeError, DataSetError, ParameterError, Phrase
 from musicml.validation import check_int, check_seconds, check_sr
 
 LABELS_CSV = "labels.csv"
@@ -236,7 +236,11 @@ def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str):
             with archive.open(info) as handle:
                 data = handle.read(info.file_size + 1)
         except UNPACK_ERRORS as exc:
-            what = "its checksum does not match" if "CRC" in str(exc) else "its data is corrupt"
+            what = (
+                Phrase("its checksum does not match")
+                if "CRC" in str(exc)
+                else Phrase("its data is corrupt")
+            )
             raise DataSetError(
                 "'{filename}' in {label} is damaged and cannot be unpacked ({what}); "
                 "make the zip again.",
@@ -297,8 +301,8 @@ def _folder_entries(root: Path, notes: list[str], max_members: int = MAX_MEMBERS
 def _entries(source, notes: list[str], max_members: int) -> tuple[list[_Entry], str]:
     """(entries, display name) of a folder, a zip path, zip bytes or an uploaded file."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        entries = _zip_entries(bytes(source), "the uploaded zip", notes, max_members)
-        return entries, "the uploaded zip"
+        entries = _zip_entries(bytes(source), Phrase("the uploaded zip"), notes, max_members)
+        return entries, Phrase("the uploaded zip")
     if hasattr(source, "getvalue") or hasattr(source, "read"):
         data = source.getvalue() if hasattr(source, "getvalue") else source.read()
         name = getattr(source, "name", "upload.zip")
