@@ -64,7 +64,9 @@ def template_catalog(package_dir: Path = PACKAGE_DIR) -> Catalog:
     """A gettext template (``.pot``) of the error messages, for translators."""
     catalog = Catalog(project="musicml", domain="errors", charset="utf-8")
     for message, places in sorted(extracted_messages(package_dir).items()):
-        catalog.add(message, locations=places, flags=("python-brace-format",))
+        # A template without placeholders is shown as written, so it is no format string.
+        flags = ("python-brace-format",) if "{" in message else ()
+        catalog.add(message, locations=places, flags=flags)
     return catalog
 
 
