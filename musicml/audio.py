@@ -17,7 +17,7 @@ import soundfile as sf
 import soxr
 
 from musicml import validation as _validation
-from musicml.errors import AudioDecodeError, ParameterError
+from musicml.errors import AudioDecodeError, ParameterError, Phrase
 
 DEFAULT_SR = 22050
 """The analysis sample rate (librosa's default)."""
@@ -75,20 +75,21 @@ class Clip:
 def _read_source(source: AudioSource) -> tuple[io.BytesIO | str, str]:
     """Return something soundfile can open and a name for messages."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return io.BytesIO(bytes(source)), "the upload"
+        return io.BytesIO(bytes(source)), Phrase("the upload")
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
-            raise AudioDecodeError(f"'{path}' is a folder, not an audio file.")
+            raise AudioDecodeError("'{path}' is a folder, not an audio file.", path=path)
         if not path.is_file():
-            raise AudioDecodeError(f"No audio file at '{path}'.")
+            raise AudioDecodeError("No audio file at '{path}'.", path=path)
         return str(path), path.name
     if hasattr(source, "getvalue"):  # Streamlit's UploadedFile, BytesIO
-        return io.BytesIO(source.getvalue()), getattr(source, "name", "the upload")
+        return io.BytesIO(source.getvalue()), getattr(source, "name", Phrase("the upload"))
     if hasattr(source, "read"):
-        return io.BytesIO(source.read()), getattr(source, "name", "the upload")
+        return io.BytesIO(source.read()), getattr(source, "name", Phrase("the upload"))
     raise ParameterError(
-        f"source must be bytes, a path or a file-like object; got {type(source).__name__}."
+        "source must be bytes, a path or a file-like object; got {type_name}.",
+        type_name=type(source).__name__,
     )
 
 
@@ -133,9 +134,13 @@ def load_audio(
     if sr is not None and (
         isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0
     ):
-        raise ParameterError(f"sr must be a positive integer or None; got {sr!r}.")
+        raise ParameterError("sr must be a positive integer or None; got {sr!r}.", sr=sr)
     if sr is not None and sr > MAX_SAMPLE_RATE:
-        raise ParameterError(f"sr must be at most {MAX_SAMPLE_RATE:,} Hz; got {sr:,}.")
+        raise ParameterError(
+            "sr must be at most {max_sample_rate:,} Hz; got {sr:,}.",
+            max_sample_rate=MAX_SAMPLE_RATE,
+            sr=sr,
+        )
     if duration is not None:
         _validation.check_seconds("duration", duration, maximum=MAX_DURATION_SECONDS)
     if max_seconds is not None:
@@ -147,8 +152,11 @@ def load_audio(
             file_sr = f.samplerate
             if file_sr > MAX_SAMPLE_RATE:
                 raise AudioDecodeError(
-                    f"{label} is sampled at {file_sr:,} Hz; musicml reads audio sampled at up "
-                    f"to {MAX_SAMPLE_RATE:,} Hz. Please export it at 44,100 or 48,000 Hz."
+                    "{label} is sampled at {file_sr:,} Hz; musicml reads audio sampled at up "
+                    "to {max_sample_rate:,} Hz. Please export it at 44,100 or 48,000 Hz.",
+                    label=label,
+                    file_sr=file_sr,
+                    max_sample_rate=MAX_SAMPLE_RATE,
                 )
             limit = None if max_seconds is None else int(max_seconds * file_sr)
             stop = None if duration is None else max(1, round(duration * file_sr))
@@ -160,24 +168,32 @@ def load_audio(
                 audio, n_read, invalid = _read_mono(f, limit, sr, stop=stop)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, EOFError) as exc:
         raise AudioDecodeError(
-            f"{label} could not be read as audio. Please use a WAV, MP3, FLAC or OGG file."
+            "{label} could not be read as audio. Please use a WAV, MP3, FLAC or OGG file.",
+            label=label,
         ) from exc
     if audio is None:
         raise AudioDecodeError(
-            f"{label} is longer than the limit of {max_seconds:g} seconds. "
-            "Please trim it or use a shorter file."
+            "{label} is longer than the limit of {max_seconds:g} seconds. "
+            "Please trim it or use a shorter file.",
+            label=label,
+            max_seconds=max_seconds,
         )
     if n_read == 0:
-        raise AudioDecodeError(f"{label} contains no sound (it is empty).")
+        raise AudioDecodeError("{label} contains no sound (it is empty).", label=label)
     if invalid > MAX_INVALID_SHARE * n_read:
         raise AudioDecodeError(
-            f"{label} looks damaged: {invalid / n_read:.0%} of its samples are not valid "
-            "numbers. Please export it again or use another file."
+            "{label} looks damaged: {share:.0%} of its samples are not valid "
+            "numbers. Please export it again or use another file.",
+            label=label,
+            share=invalid / n_read,
         )
     if n_read < int(min_seconds * file_sr):
         raise AudioDecodeError(
-            f"{label} is only {n_read / file_sr * 1000:.0f} ms long; musicml needs at "
-            f"least {min_seconds * 1000:.0f} ms of audio."
+            "{label} is only {length_ms:.0f} ms long; musicml needs at "
+            "least {min_ms:.0f} ms of audio.",
+            label=label,
+            length_ms=n_read / file_sr * 1000,
+            min_ms=min_seconds * 1000,
         )
     return Clip(audio=audio, sr=int(sr or file_sr), name=label, source_sr=int(file_sr))
 
@@ -276,7 +292,7 @@ def ogg_bytes(audio: np.ndarray, sr: int, *, quality: float = 0.6) -> bytes:
     """
     audio = np.clip(np.asarray(audio, dtype=np.float32).reshape(-1), -1.0, 1.0)
     if not 0.0 <= quality <= 1.0:
-        raise ParameterError(f"quality must be between 0 and 1; got {quality!r}.")
+        raise ParameterError("quality must be between 0 and 1; got {quality!r}.", quality=quality)
     buffer = io.BytesIO()
     with sf.SoundFile(
         buffer, "w", int(sr), 1, format="OGG", subtype="VORBIS", compression_level=quality

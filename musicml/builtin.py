@@ -64,7 +64,9 @@ def _file_of(name: str) -> Path:
 def _check_name(name: str) -> None:
     if name not in BUILTIN_MODELS:
         raise ParameterError(
-            f"unknown built-in model {name!r}; choose one of {', '.join(BUILTIN_MODELS)}."
+            "unknown built-in model {name!r}; choose one of {choices}.",
+            name=name,
+            choices=", ".join(BUILTIN_MODELS),
         )
 
 
@@ -174,7 +176,9 @@ def notes_training_set(
     Silences are zeros or quiet noise with hum.
     """
     if per_class < 1:
-        raise ParameterError(f"per_class must be at least 1; got {per_class!r}.")
+        raise ParameterError(
+            "per_class must be at least 1; got {per_class!r}.", per_class=per_class
+        )
     timbres = tuple(timbres or synth.TIMBRES)
     rng = np.random.default_rng(seed)
     n = round(clip_seconds * sr)
@@ -210,7 +214,9 @@ def sound_silence_training_set(
     """Sounds (notes of any timbre, chords, noise bursts, at any level above a whisper)
     against silences (zeros, or quiet room noise with hum), one second each."""
     if per_class < 1:
-        raise ParameterError(f"per_class must be at least 1; got {per_class!r}.")
+        raise ParameterError(
+            "per_class must be at least 1; got {per_class!r}.", per_class=per_class
+        )
     rng = np.random.default_rng(seed)
     n = round(clip_seconds * sr)
     timbres = tuple(synth.TIMBRES)
@@ -454,7 +460,9 @@ def dataset_from_source(
     if text.startswith("builtin:"):
         if text not in BUILTIN_DATASETS:
             raise ParameterError(
-                f"unknown built-in data set {text!r}; choose one of {', '.join(BUILTIN_DATASETS)}."
+                "unknown built-in data set {text!r}; choose one of {choices}.",
+                text=text,
+                choices=", ".join(BUILTIN_DATASETS),
             )
         from musicml.datasets import build_dataset
 

@@ -121,10 +121,12 @@ def fixed_segments(n_samples: int, sr: int, *, seconds: float = 1.0) -> list[tup
     """
     if not (np.isfinite(seconds) and seconds > 0):
         raise ParameterError(
-            f"segment length must be a positive number of seconds; got {seconds!r}."
+            "segment length must be a positive number of seconds; got {seconds!r}.", seconds=seconds
         )
     if n_samples < 1:
-        raise ParameterError(f"the audio must hold at least one sample; got {n_samples}.")
+        raise ParameterError(
+            "the audio must hold at least one sample; got {n_samples}.", n_samples=n_samples
+        )
     step = max(1, round(seconds * sr))
     starts = list(range(0, n_samples, step))
     if len(starts) > 1 and n_samples - starts[-1] < step / 2:
@@ -219,7 +221,7 @@ def classify_clip(
     if isinstance(segment, str):
         if segment != "onsets":
             raise ParameterError(
-                f"segment must be a number of seconds or 'onsets'; got {segment!r}."
+                "segment must be a number of seconds or 'onsets'; got {segment!r}.", segment=segment
             )
         if "silence" in model.classes:
             from musicml.transcription import transcribe
@@ -229,8 +231,10 @@ def classify_clip(
     else:
         if isinstance(segment, bool) or not float(segment) >= MIN_SEGMENT_SECONDS:
             raise ParameterError(
-                f"segment must be at least {MIN_SEGMENT_SECONDS:g} seconds (or 'onsets'); "
-                f"got {segment!r}."
+                "segment must be at least {min_segment_seconds:g} seconds (or 'onsets'); "
+                "got {segment!r}.",
+                min_segment_seconds=MIN_SEGMENT_SECONDS,
+                segment=segment,
             )
         segment = check_float(
             "segment",

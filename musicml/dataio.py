@@ -40,7 +40,7 @@ import numpy as np
 
 from musicml.audio import AUDIO_EXTENSIONS, DEFAULT_SR, load_audio, resample, wav_bytes
 from musicml.datasets import Dataset
-from musicml.errors import AudioDecodeError, DataSetError, ParameterError
+from musicml.errors import AudioDecodeError, DataSetError, ParameterError, Phrase
 from musicml.validation import check_int, check_seconds, check_sr
 
 LABELS_CSV = "labels.csv"
@@ -147,18 +147,22 @@ def _zip_entries(
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except UnicodeDecodeError as exc:
         raise DataSetError(
-            f"{label} names a file in a way that is not valid UTF-8 text, so it cannot be "
-            "read; make the zip again with a current zip tool."
+            "{label} names a file in a way that is not valid UTF-8 text, so it cannot be "
+            "read; make the zip again with a current zip tool.",
+            label=label,
         ) from exc
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
         raise DataSetError(
-            f"{label} is not a readable zip file (it is damaged or not a zip at all)."
+            "{label} is not a readable zip file (it is damaged or not a zip at all).", label=label
         ) from exc
     infos = archive.infolist()
     if len(infos) > max_members:
         raise DataSetError(
-            f"{label} has {len(infos)} entries; at most {max_members} are accepted. "
-            "Split the data set into smaller zips."
+            "{label} has {n_infos} entries; at most {max_members} are accepted. "
+            "Split the data set into smaller zips.",
+            label=label,
+            n_infos=len(infos),
+            max_members=max_members,
         )
     total_declared = 0
     entries = []
@@ -166,13 +170,17 @@ def _zip_entries(
         name = info.filename.replace("\\", "/")
         if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
             raise DataSetError(
-                f"{label} contains an absolute path ('{info.filename}'), which is unsafe; "
-                "make the zip from inside the data-set folder."
+                "{label} contains an absolute path ('{filename}'), which is unsafe; "
+                "make the zip from inside the data-set folder.",
+                label=label,
+                filename=info.filename,
             )
         if ".." in PurePosixPath(name).parts:
             raise DataSetError(
-                f"{label} contains a path that climbs out of the archive ('{info.filename}'), "
-                "which is unsafe; rebuild the zip without '..' in member names."
+                "{label} contains a path that climbs out of the archive ('{filename}'), "
+                "which is unsafe; rebuild the zip without '..' in member names.",
+                label=label,
+                filename=info.filename,
             )
         if info.is_dir() or _is_junk(name):
             continue
@@ -185,25 +193,36 @@ def _zip_entries(
             continue
         if info.compress_type not in READABLE_METHODS:
             raise DataSetError(
-                f"'{name}' in {label} is compressed with a method musicml cannot unpack "
-                f"(number {info.compress_type}); make the zip again with ordinary (deflate) "
-                "compression."
+                "'{name}' in {label} is compressed with a method musicml cannot unpack "
+                "(number {compress_type}); make the zip again with ordinary (deflate) "
+                "compression.",
+                name=name,
+                label=label,
+                compress_type=info.compress_type,
             )
         if info.file_size > MAX_MEMBER_BYTES:
             raise DataSetError(
-                f"'{name}' in {label} is {info.file_size / 2**20:.0f} MB uncompressed; the "
-                f"limit per file is {MAX_MEMBER_BYTES // 2**20} MB."
+                "'{name}' in {label} is {size_mb:.0f} MB uncompressed; the "
+                "limit per file is {limit_mb} MB.",
+                name=name,
+                label=label,
+                size_mb=info.file_size / 2**20,
+                limit_mb=MAX_MEMBER_BYTES // 2**20,
             )
         if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise DataSetError(
-                f"'{name}' in {label} expands {info.file_size / max(info.compress_size, 1):.0f}"
-                " times when unpacked, which looks like a zip bomb; refusing the archive."
+                "'{name}' in {label} expands {ratio:.0f}"
+                " times when unpacked, which looks like a zip bomb; refusing the archive.",
+                name=name,
+                label=label,
+                ratio=info.file_size / max(info.compress_size, 1),
             )
         total_declared += info.file_size
         if total_declared > MAX_TOTAL_BYTES:
             raise DataSetError(
-                f"{label} unpacks to more than {MAX_TOTAL_BYTES // 2**30} GB; use a smaller "
-                "data set."
+                "{label} unpacks to more than {limit_gb} GB; use a smaller data set.",
+                label=label,
+                limit_gb=MAX_TOTAL_BYTES // 2**30,
             )
         entries.append(_Entry(name, _member_reader(archive, info, label), info.file_size))
     return entries
@@ -217,15 +236,23 @@ def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str):
             with archive.open(info) as handle:
                 data = handle.read(info.file_size + 1)
         except UNPACK_ERRORS as exc:
-            what = "its checksum does not match" if "CRC" in str(exc) else "its data is corrupt"
+            what = (
+                Phrase("its checksum does not match")
+                if "CRC" in str(exc)
+                else Phrase("its data is corrupt")
+            )
             raise DataSetError(
-                f"'{info.filename}' in {label} is damaged and cannot be unpacked ({what}); "
-                "make the zip again."
+                "'{filename}' in {label} is damaged and cannot be unpacked ({what}); "
+                "make the zip again.",
+                filename=info.filename,
+                label=label,
+                what=what,
             ) from exc
         if len(data) > info.file_size:
             raise DataSetError(
-                f"'{info.filename}' holds more data than its header declares; the zip is "
-                "corrupt or hostile."
+                "'{filename}' holds more data than its header declares; the zip is "
+                "corrupt or hostile.",
+                filename=info.filename,
             )
         return data
 
@@ -257,13 +284,16 @@ def _folder_entries(root: Path, notes: list[str], max_members: int = MAX_MEMBERS
             total += size
             if total > MAX_TOTAL_BYTES:
                 raise DataSetError(
-                    f"the folder '{root}' holds more than {MAX_TOTAL_BYTES // 2**30} GB; use a "
-                    "smaller data set."
+                    "the folder '{root}' holds more than {limit_gb} GB; use a smaller data set.",
+                    root=root,
+                    limit_gb=MAX_TOTAL_BYTES // 2**30,
                 )
             entries.append(_Entry(rel, path.read_bytes, size))
         if len(entries) > max_members:
             raise DataSetError(
-                f"the folder '{root}' has more than {max_members} files; use a smaller data set."
+                "the folder '{root}' has more than {max_members} files; use a smaller data set.",
+                root=root,
+                max_members=max_members,
             )
     return entries
 
@@ -271,8 +301,8 @@ def _folder_entries(root: Path, notes: list[str], max_members: int = MAX_MEMBERS
 def _entries(source, notes: list[str], max_members: int) -> tuple[list[_Entry], str]:
     """(entries, display name) of a folder, a zip path, zip bytes or an uploaded file."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        entries = _zip_entries(bytes(source), "the uploaded zip", notes, max_members)
-        return entries, "the uploaded zip"
+        entries = _zip_entries(bytes(source), Phrase("the uploaded zip"), notes, max_members)
+        return entries, Phrase("the uploaded zip")
     if hasattr(source, "getvalue") or hasattr(source, "read"):
         data = source.getvalue() if hasattr(source, "getvalue") else source.read()
         name = getattr(source, "name", "upload.zip")
@@ -283,12 +313,16 @@ def _entries(source, notes: list[str], max_members: int) -> tuple[list[_Entry], 
             return _folder_entries(path, notes, max_members), path.name
         if path.is_file():
             if path.stat().st_size > MAX_TOTAL_BYTES:
-                raise DataSetError(f"'{path.name}' is larger than {MAX_TOTAL_BYTES // 2**30} GB.")
+                raise DataSetError(
+                    "'{path_name}' is larger than {limit_gb} GB.",
+                    path_name=path.name,
+                    limit_gb=MAX_TOTAL_BYTES // 2**30,
+                )
             return _zip_entries(path, f"'{path.name}'", notes, max_members), path.name
-        raise DataSetError(f"there is no folder or zip file at '{path}'.")
+        raise DataSetError("there is no folder or zip file at '{path}'.", path=path)
     raise ParameterError(
-        f"source must be a folder, a zip path, zip bytes or an uploaded file; "
-        f"got {type(source).__name__}."
+        "source must be a folder, a zip path, zip bytes or an uploaded file; got {type_name}.",
+        type_name=type(source).__name__,
     )
 
 
@@ -306,8 +340,11 @@ def _bounded_lines(text: str, path: str) -> Iterator[str]:
     for line in io.StringIO(text):
         if len(line) > MAX_CSV_LINE_CHARS:
             raise DataSetError(
-                f"'{path}' has a line of {len(line):,} characters; at most "
-                f"{MAX_CSV_LINE_CHARS:,} are accepted. It needs lines 'file,label'."
+                "'{path}' has a line of {n_line:,} characters; at most "
+                "{max_csv_line_chars:,} are accepted. It needs lines 'file,label'.",
+                path=path,
+                n_line=len(line),
+                max_csv_line_chars=MAX_CSV_LINE_CHARS,
             )
         yield line
 
@@ -315,20 +352,26 @@ def _bounded_lines(text: str, path: str) -> Iterator[str]:
 def _csv_rows(entry: _Entry, *, max_rows: int) -> list[tuple[str, str]]:
     if entry.size > MAX_CSV_BYTES:
         raise DataSetError(
-            f"'{entry.path}' is {entry.size / 2**20:.1f} MB; at most "
-            f"{MAX_CSV_BYTES // 2**20} MB are read (one line 'file,label' per audio file)."
+            "'{path}' is {size_mb:.1f} MB; at most "
+            "{limit_mb} MB are read (one line 'file,label' per audio file).",
+            path=entry.path,
+            size_mb=entry.size / 2**20,
+            limit_mb=MAX_CSV_BYTES // 2**20,
         )
     data = entry.read()
     if len(data) > MAX_CSV_BYTES:  # a folder's file that grew since it was listed
         raise DataSetError(
-            f"'{entry.path}' is larger than {MAX_CSV_BYTES // 2**20} MB; it needs one line "
-            "'file,label' per audio file."
+            "'{path}' is larger than {limit_mb} MB; it needs one line 'file,label' per audio file.",
+            path=entry.path,
+            limit_mb=MAX_CSV_BYTES // 2**20,
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataSetError(
-            f"'{entry.path}' is not UTF-8 text (byte {exc.start:,} is not valid); save it as UTF-8."
+            "'{path}' is not UTF-8 text (byte {start:,} is not valid); save it as UTF-8.",
+            path=entry.path,
+            start=exc.start,
         ) from exc
     del data
     reader = csv.reader(_bounded_lines(text, entry.path))
@@ -339,22 +382,27 @@ def _csv_rows(entry: _Entry, *, max_rows: int) -> list[tuple[str, str]]:
                 continue
             if len(rows) > max_rows:  # the header plus max_rows rows are allowed
                 raise DataSetError(
-                    f"'{entry.path}' has more than {max_rows:,} rows; at most {max_rows:,} are "
-                    "accepted for this data set. Use fewer files."
+                    "'{path}' has more than {max_rows:,} rows; at most {max_rows:,} are "
+                    "accepted for this data set. Use fewer files.",
+                    path=entry.path,
+                    max_rows=max_rows,
                 )
             rows.append(row)
     except csv.Error as exc:
         raise DataSetError(
-            f"'{entry.path}' is not a readable CSV file: a line is too long or badly quoted. "
-            "It needs lines 'file,label'."
+            "'{path}' is not a readable CSV file: a line is too long or badly quoted. "
+            "It needs lines 'file,label'.",
+            path=entry.path,
         ) from exc
     if not rows:
-        raise DataSetError(f"'{entry.path}' is empty; it needs a header 'file,label'.")
+        raise DataSetError("'{path}' is empty; it needs a header 'file,label'.", path=entry.path)
     header = [c.strip().lower() for c in rows[0]]
     if "file" not in header or "label" not in header:
         raise DataSetError(
-            f"'{entry.path}' must start with a header naming the columns 'file' and 'label'; "
-            f"got {','.join(rows[0])!r}."
+            "'{path}' must start with a header naming the columns 'file' and 'label'; "
+            "got {header!r}.",
+            path=entry.path,
+            header=",".join(rows[0]),
         )
     fi, li = header.index("file"), header.index("label")
     out = []
@@ -374,7 +422,7 @@ def _labelled_from_csv(entries, csv_entry, notes, *, max_rows) -> list[tuple[_En
     for file, label in rows:
         rel = posixpath.normpath(posixpath.join(base, file.replace("\\", "/")))
         if rel.startswith("../") or rel == ".." or file.startswith("/"):
-            raise DataSetError(f"labels.csv names a file outside the data set: '{file}'.")
+            raise DataSetError("labels.csv names a file outside the data set: '{file}'.", file=file)
         if not label:
             notes.append(f"skipped '{file}': no label in labels.csv")
             continue
@@ -483,14 +531,18 @@ def labelled_files(source, *, max_files: int = 2000) -> LabelledFiles:
         labelled = _labelled_from_folders(audio_entries, notes)
     if not labelled:
         raise DataSetError(
-            f"{source_name} holds no labelled audio. Use one folder per class with WAV, MP3, "
+            "{source_name} holds no labelled audio. Use one folder per class with WAV, MP3, "
             "FLAC or OGG files inside (e.g. blues/song1.wav), or add a labels.csv with "
-            "columns file,label."
+            "columns file,label.",
+            source_name=source_name,
         )
     if len(labelled) > max_files:
         raise DataSetError(
-            f"{source_name} has {len(labelled)} audio files; at most {max_files} are accepted. "
-            "Use fewer files per class."
+            "{source_name} has {n_labelled} audio files; at most {max_files} are accepted. "
+            "Use fewer files per class.",
+            source_name=source_name,
+            n_labelled=len(labelled),
+            max_files=max_files,
         )
     return LabelledFiles(labelled, source_name, settings_entry, notes)
 
@@ -548,8 +600,11 @@ def labelled_clips(
     for entry, label, name in files.files:
         if failed >= UNREADABLE_LIMIT and failed > decoded:
             raise DataSetError(
-                f"{failed} of the first {failed + decoded} audio files in {files.source_name} "
-                "could not be read, so the rest were not tried; use WAV, MP3, FLAC or OGG files."
+                "{failed} of the first {tried} audio files in {source_name} "
+                "could not be read, so the rest were not tried; use WAV, MP3, FLAC or OGG files.",
+                failed=failed,
+                tried=failed + decoded,
+                source_name=files.source_name,
             )
         try:
             # min_seconds=0: a data set keeps short clips (drum hits) exactly as saved.
@@ -569,16 +624,20 @@ def labelled_clips(
         total_seconds += len(audio) / clip.sr
         if total_seconds > max_total_seconds:
             raise DataSetError(
-                f"{files.source_name} holds more than {max_total_seconds:g} seconds of audio; "
+                "{source_name} holds more than {max_total_seconds:g} seconds of audio; "
                 "use fewer or shorter files, or keep only the first seconds of each (the "
-                "command line's --seconds-per-file)."
+                "command line's --seconds-per-file).",
+                source_name=files.source_name,
+                max_total_seconds=max_total_seconds,
             )
         decoded += 1
         yield audio, clip.sr, label, name, clip.source_sr
     if not decoded:
         raise DataSetError(
-            f"none of the {len(files)} audio files in {files.source_name} could be read; "
-            "use WAV, MP3, FLAC or OGG files."
+            "none of the {n_files} audio files in {source_name} could be read; "
+            "use WAV, MP3, FLAC or OGG files.",
+            n_files=len(files),
+            source_name=files.source_name,
         )
 
 
@@ -708,10 +767,13 @@ def load_labelled_audio(
         declared = sum(entry.size for entry, _, _ in files.files)
         if declared > MAX_LOAD_BYTES:
             raise DataSetError(
-                f"the audio files in {files.source_name} add up to {declared / 2**20:,.0f} MB; "
-                f"at most {MAX_LOAD_BYTES // 2**20:,} MB (about an hour of audio) are loaded. "
+                "the audio files in {source_name} add up to {size_mb:,.0f} MB; "
+                "at most {limit_mb:,} MB (about an hour of audio) are loaded. "
                 "Use fewer files, or keep only the first seconds of each (the command "
-                "line's --seconds-per-file)."
+                "line's --seconds-per-file).",
+                source_name=files.source_name,
+                size_mb=declared / 2**20,
+                limit_mb=MAX_LOAD_BYTES // 2**20,
             )
     decoded = list(
         labelled_clips(
@@ -809,7 +871,9 @@ def save_dataset_folder(
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise DataSetError(f"'{folder}' exists and is not a folder; choose another --out.")
+        raise DataSetError(
+            "'{folder}' exists and is not a folder; choose another --out.", folder=folder
+        )
     folder.mkdir(parents=True, exist_ok=True)
     _remove_previous_dataset(folder)
     used: set[str] = set()

@@ -89,22 +89,26 @@ class Dataset:
         for i, clip in enumerate(clips):
             if clip.ndim != 1:
                 raise ParameterError(
-                    f"each clip must be a 1-D waveform; clip {i} has shape {clip.shape}."
+                    "each clip must be a 1-D waveform; clip {i} has shape {clip_shape}.",
+                    i=i,
+                    clip_shape=clip.shape,
                 )
         self.clips = clips
         self.labels = np.asarray(self.labels).astype(str).reshape(-1)
         if len(self.clips) != len(self.labels):
             raise ParameterError(
-                f"clips and labels must have the same length; got {len(self.clips)} and "
-                f"{len(self.labels)}."
+                "clips and labels must have the same length; got {n_clips} and {n_labels}.",
+                n_clips=len(self.clips),
+                n_labels=len(self.labels),
             )
         if not self.names:
             self.names = [f"{label}_{i:04d}.wav" for i, label in enumerate(self.labels)]
         self.names = [str(n) for n in self.names]
         if len(self.names) != len(self.labels):
             raise ParameterError(
-                f"names must give one name per clip; got {len(self.names)} names for "
-                f"{len(self.labels)} clips."
+                "names must give one name per clip; got {n_names} names for {n_labels} clips.",
+                n_names=len(self.names),
+                n_labels=len(self.labels),
             )
 
     def __len__(self) -> int:
@@ -162,7 +166,9 @@ class Dataset:
 
 def _check_count(name: str, value, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ParameterError(f"{name} must be an integer >= {low}; got {value!r}.")
+        raise ParameterError(
+            "{name} must be an integer >= {low}; got {value!r}.", name=name, low=low, value=value
+        )
     return int(value)
 
 
@@ -176,9 +182,13 @@ def _check_size(sr, clip_seconds, *, n_clips: int) -> tuple[int, float]:
     clip_seconds = check_seconds("clip_seconds", clip_seconds, maximum=MAX_CLIP_SECONDS)
     if n_clips * clip_seconds > MAX_SYNTH_SECONDS:
         raise ParameterError(
-            f"the data set would hold {n_clips:,} clips of {clip_seconds:g} s, "
-            f"{n_clips * clip_seconds:,.0f} s of audio; at most {MAX_SYNTH_SECONDS:,.0f} s are "
-            "made. Use fewer clips per class or shorter clips."
+            "the data set would hold {n_clips:,} clips of {clip_seconds:g} s, "
+            "{total_seconds:,.0f} s of audio; at most {max_synth_seconds:,.0f} s are "
+            "made. Use fewer clips per class or shorter clips.",
+            n_clips=n_clips,
+            clip_seconds=clip_seconds,
+            total_seconds=n_clips * clip_seconds,
+            max_synth_seconds=MAX_SYNTH_SECONDS,
         )
     return sr, clip_seconds
 
@@ -187,10 +197,16 @@ def _check_range(name: str, pair, *, low: float = -np.inf, high: float = np.inf)
     try:
         a, b = (float(v) for v in pair)
     except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a pair (low, high); got {pair!r}.") from None
+        raise ParameterError(
+            "{name} must be a pair (low, high); got {pair!r}.", name=name, pair=pair
+        ) from None
     if not (low <= a <= b <= high):
         raise ParameterError(
-            f"{name} must be (low, high) with {low:g} <= low <= high <= {high:g}; got {pair!r}."
+            "{name} must be (low, high) with {low:g} <= low <= high <= {high:g}; got {pair!r}.",
+            name=name,
+            low=low,
+            high=high,
+            pair=pair,
         )
     return a, b
 
@@ -384,13 +400,15 @@ def _pitch_classes(pitch_classes) -> tuple[str, ...]:
         return NOTE_NAMES
     if isinstance(pitch_classes, str):
         raise ParameterError(
-            f"pitch_classes must be 'natural', 'chromatic' or a list of names like "
-            f"['C', 'F#']; got {pitch_classes!r}."
+            "pitch_classes must be 'natural', 'chromatic' or a list of names like "
+            "['C', 'F#']; got {pitch_classes!r}.",
+            pitch_classes=pitch_classes,
         )
     names = tuple(synth.pitch_class(str(p)) for p in pitch_classes)
     if len(set(names)) != len(names) or not names:
         raise ParameterError(
-            f"pitch_classes must be distinct and non-empty; got {pitch_classes!r}."
+            "pitch_classes must be distinct and non-empty; got {pitch_classes!r}.",
+            pitch_classes=pitch_classes,
         )
     return names
 
@@ -400,7 +418,9 @@ def _timbres(timbres: Sequence[str] | None, default: Sequence[str]) -> tuple[str
     unknown = [t for t in chosen if t not in TIMBRES]
     if unknown or not chosen:
         raise ParameterError(
-            f"timbres must be a non-empty list drawn from {sorted(TIMBRES)}; got {timbres!r}."
+            "timbres must be a non-empty list drawn from {choices}; got {timbres!r}.",
+            choices=sorted(TIMBRES),
+            timbres=timbres,
         )
     return chosen
 
@@ -473,12 +493,18 @@ def notes_dataset(
         sr, clip_seconds, n_clips=per_class * (len(classes) + bool(include_silence))
     )
     if not 0 <= detune_cents < 50:
-        raise ParameterError(f"detune_cents must be between 0 and 50; got {detune_cents!r}.")
+        raise ParameterError(
+            "detune_cents must be between 0 and 50; got {detune_cents!r}.",
+            detune_cents=detune_cents,
+        )
     top = synth.midi_to_frequency(12 * (high + 1) + 11)
     if top * 1.05 >= 0.45 * sr:
         raise ParameterError(
-            f"octave {high} reaches {top:.0f} Hz, too close to the Nyquist frequency at sr={sr}; "
-            "lower the top octave or raise sr."
+            "octave {high} reaches {top:.0f} Hz, too close to the Nyquist frequency at sr={sr}; "
+            "lower the top octave or raise sr.",
+            high=high,
+            top=top,
+            sr=sr,
         )
     var = (
         Variation(
@@ -561,9 +587,11 @@ def timbre_dataset(
     chosen = _timbres(timbres, TIMBRE_CLASSES)
     low, high = (synth.note_to_midi(n) for n in notes)
     if low > high:
-        raise ParameterError(f"notes must be (lowest, highest); got {notes!r}.")
+        raise ParameterError("notes must be (lowest, highest); got {notes!r}.", notes=notes)
     if synth.midi_to_frequency(high) >= 0.4 * sr:
-        raise ParameterError(f"the highest note {notes[1]} is too high for sr={sr}.")
+        raise ParameterError(
+            "the highest note {highest} is too high for sr={sr}.", highest=notes[1], sr=sr
+        )
     sr, clip_seconds = _check_size(sr, clip_seconds, n_clips=per_class * len(chosen))
     var = Variation(snr_db=(20.0, 50.0), detune_cents=15.0) if variation else None
     rng = np.random.default_rng(seed)
@@ -645,7 +673,9 @@ def dataset_kind(name: str) -> DatasetKind:
     kind = DATASET_KINDS.get(str(name).removeprefix("builtin:"))
     if kind is None:
         raise ParameterError(
-            f"unknown data-set kind {name!r}; choose one of {', '.join(DATASET_KINDS)}."
+            "unknown data-set kind {name!r}; choose one of {choices}.",
+            name=name,
+            choices=", ".join(DATASET_KINDS),
         )
     return kind
 

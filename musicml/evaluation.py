@@ -62,8 +62,10 @@ def classification_report(labels, predicted, *, classes: list[str] | None = None
     predicted = np.asarray(predicted).astype(str)
     if len(labels) != len(predicted) or len(labels) == 0:
         raise ParameterError(
-            f"labels and predictions must be non-empty and the same length; got {len(labels)} "
-            f"and {len(predicted)}."
+            "labels and predictions must be non-empty and the same length; got {n_labels} "
+            "and {n_predicted}.",
+            n_labels=len(labels),
+            n_predicted=len(predicted),
         )
     if classes is None:
         classes = sorted(set(labels.tolist()) | set(predicted.tolist()))
@@ -124,7 +126,9 @@ def fold_count(labels, *, folds: int = 5) -> tuple[int, str | None]:
         so 4 folds instead of 5."
     """
     if isinstance(folds, bool) or not isinstance(folds, (int, np.integer)) or folds < 2:
-        raise ParameterError(f"folds must be a whole number of at least 2; got {folds!r}.")
+        raise ParameterError(
+            "folds must be a whole number of at least 2; got {folds!r}.", folds=folds
+        )
     labels = np.asarray(labels).astype(str)
     if labels.size == 0:
         raise ParameterError("labels must name at least one clip; got none.")
@@ -133,8 +137,9 @@ def fold_count(labels, *, folds: int = 5) -> tuple[int, str | None]:
         return int(folds), None
     if smallest < 2:
         raise ParameterError(
-            f"cross-validation needs at least 2 clips in every class; the smallest class has "
-            f"{smallest}. Add clips."
+            "cross-validation needs at least 2 clips in every class; the smallest class has "
+            "{smallest}. Add clips.",
+            smallest=smallest,
         )
     clips = "clip" if smallest == 1 else "clips"
     return smallest, (
@@ -157,8 +162,10 @@ def cross_validation(
     if folds == "loo":
         if len(labels) > LEAVE_ONE_OUT_LIMIT:
             raise ParameterError(
-                f"leave-one-out fits one model per clip; it is offered up to "
-                f"{LEAVE_ONE_OUT_LIMIT} clips, the data set has {len(labels)}. Use k folds."
+                "leave-one-out fits one model per clip; it is offered up to "
+                "{leave_one_out_limit} clips, the data set has {n_labels}. Use k folds.",
+                leave_one_out_limit=LEAVE_ONE_OUT_LIMIT,
+                n_labels=len(labels),
             )
         splitter = LeaveOneOut()
         method = "leave-one-out"
@@ -166,8 +173,10 @@ def cross_validation(
         smallest = int(np.unique(labels, return_counts=True)[1].min())
         if not isinstance(folds, (int, np.integer)) or not 2 <= folds <= smallest:
             raise ParameterError(
-                f"folds must be a whole number from 2 to the size of the smallest class "
-                f"({smallest}); got {folds!r}."
+                "folds must be a whole number from 2 to the size of the smallest class "
+                "({smallest}); got {folds!r}.",
+                smallest=smallest,
+                folds=folds,
             )
         splitter = StratifiedKFold(n_splits=int(folds), shuffle=True, random_state=seed)
         method = f"{folds}-fold"
@@ -205,7 +214,8 @@ def c_validation_curve(
     if name not in head.get_params():
         raise ParameterError(
             "the validation curve over C needs a model with a C (logistic regression or SVM); "
-            f"this one is {type(head.named_steps['model']).__name__}."
+            "this one is {type_name}.",
+            type_name=type(head.named_steps["model"]).__name__,
         )
     smallest = int(np.unique(labels, return_counts=True)[1].min())
     folds = max(2, min(folds, smallest))
@@ -250,7 +260,7 @@ def projection_2d(features: np.ndarray, labels, *, method: str = "pca") -> dict:
         points = lda.transform(scaled)
         explained = lda.explained_variance_ratio_[:2].tolist()
     else:
-        raise ParameterError(f"method must be 'pca' or 'lda'; got {method!r}.")
+        raise ParameterError("method must be 'pca' or 'lda'; got {method!r}.", method=method)
     if points.shape[1] == 1:
         points = np.hstack([points, np.zeros_like(points)])
     return {"points": points, "explained": explained, "method": method}

@@ -24,9 +24,11 @@ def example_song(
     """
     sr = check_sr(sr)
     if not 30 <= bpm <= 300:
-        raise ParameterError(f"bpm must be between 30 and 300; got {bpm!r}.")
+        raise ParameterError("bpm must be between 30 and 300; got {bpm!r}.", bpm=bpm)
     if not 1 <= duration <= 600:
-        raise ParameterError(f"duration must be between 1 and 600 seconds; got {duration!r}.")
+        raise ParameterError(
+            "duration must be between 1 and 600 seconds; got {duration!r}.", duration=duration
+        )
     rng = np.random.default_rng(seed)
     n = round(duration * sr)
     period = 60.0 / bpm

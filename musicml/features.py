@@ -69,7 +69,9 @@ AMIN_POWER = 1e-10
 
 def _check_int(name: str, value, *, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ParameterError(f"{name} must be an integer >= {low}; got {value!r}.")
+        raise ParameterError(
+            "{name} must be an integer >= {low}; got {value!r}.", name=name, low=low, value=value
+        )
     return int(value)
 
 
@@ -83,7 +85,10 @@ def _check_fmin_fmax(sr: int, fmin: float, fmax: float | None) -> float:
     fmax = sr / 2 if fmax is None else float(fmax)
     if not (0 <= fmin < fmax <= sr / 2):
         raise ParameterError(
-            f"need 0 <= fmin < fmax <= sr/2 ({sr / 2:g} Hz); got fmin={fmin!r}, fmax={fmax!r}."
+            "need 0 <= fmin < fmax <= sr/2 ({nyquist:g} Hz); got fmin={fmin!r}, fmax={fmax!r}.",
+            nyquist=sr / 2,
+            fmin=fmin,
+            fmax=fmax,
         )
     return fmax
 
@@ -97,15 +102,18 @@ def as_clip_list(clips) -> list[np.ndarray]:
             clips = list(clips)
         else:
             raise ParameterError(
-                f"clips must be a 2-D array (n_clips, n_samples) or a list of 1-D arrays; "
-                f"got an array of shape {clips.shape}."
+                "clips must be a 2-D array (n_clips, n_samples) or a list of 1-D arrays; "
+                "got an array of shape {clips_shape}.",
+                clips_shape=clips.shape,
             )
     out = []
     for i, clip in enumerate(clips):
         clip = np.asarray(clip, dtype=np.float32)
         if clip.ndim != 1 or clip.size == 0:
             raise ParameterError(
-                f"every clip must be a non-empty 1-D waveform; clip {i} has shape {clip.shape}."
+                "every clip must be a non-empty 1-D waveform; clip {i} has shape {clip_shape}.",
+                i=i,
+                clip_shape=clip.shape,
             )
         if not np.all(np.isfinite(clip)):
             clip = np.nan_to_num(clip, nan=0.0, posinf=0.0, neginf=0.0)
@@ -380,7 +388,11 @@ def representation(
     Representation
     """
     if kind not in REPRESENTATION_KINDS:
-        raise ParameterError(f"kind must be one of {REPRESENTATION_KINDS}; got {kind!r}.")
+        raise ParameterError(
+            "kind must be one of {representation_kinds}; got {kind!r}.",
+            representation_kinds=REPRESENTATION_KINDS,
+            kind=kind,
+        )
     audio = as_clip_list(np.asarray(audio, dtype=np.float32).reshape(-1))[0]
     _check_common(sr, n_fft, hop_length)
     kwargs = {"sr": sr, "hop_length": hop_length}
@@ -420,7 +432,9 @@ def representation(
     elif kind == "chroma":
         if chroma_source not in CHROMA_SOURCES:
             raise ParameterError(
-                f"chroma_source must be one of {CHROMA_SOURCES}; got {chroma_source!r}."
+                "chroma_source must be one of {chroma_sources}; got {chroma_source!r}.",
+                chroma_sources=CHROMA_SOURCES,
+                chroma_source=chroma_source,
             )
         power = np.abs(librosa.stft(audio, n_fft=n_fft, hop_length=hop_length)) ** 2
         values = librosa.feature.chroma_stft(S=power, sr=sr, tuning=0.0)
@@ -468,7 +482,9 @@ def window_spectrum(
     first = round(max(0.0, float(start)) * sr)
     if first >= len(audio):
         raise ParameterError(
-            f"start must be inside the sound (0 to {len(audio) / sr:.2f} s); got {start!r} s."
+            "start must be inside the sound (0 to {duration:.2f} s); got {start!r} s.",
+            duration=len(audio) / sr,
+            start=start,
         )
     frame = np.zeros(n_fft, dtype=np.float32)
     piece = audio[first : first + n_fft]
@@ -485,8 +501,12 @@ def _cqt_magnitude(batch, sr, hop_length, n_bins, bins_per_octave) -> np.ndarray
     top = CQT_FMIN * 2.0 ** ((n_bins - 1) / bins_per_octave)
     if top >= sr / 2:
         raise ParameterError(
-            f"the highest constant-Q bin ({top:.0f} Hz) must be below sr/2 ({sr / 2:g} Hz); "
-            f"got n_bins={n_bins} at sr={sr}. Use fewer bins or a higher sample rate."
+            "the highest constant-Q bin ({top:.0f} Hz) must be below sr/2 ({nyquist:g} Hz); "
+            "got n_bins={n_bins} at sr={sr}. Use fewer bins or a higher sample rate.",
+            top=top,
+            nyquist=sr / 2,
+            n_bins=n_bins,
+            sr=sr,
         )
     try:
         with warnings.catch_warnings():
@@ -503,7 +523,7 @@ def _cqt_magnitude(batch, sr, hop_length, n_bins, bins_per_octave) -> np.ndarray
             )
         return np.abs(magnitude).astype(np.float32)
     except librosa.util.exceptions.ParameterError as exc:
-        raise ParameterError(f"constant-Q transform failed: {exc}") from exc
+        raise ParameterError("constant-Q transform failed: {error}", error=exc) from exc
 
 
 # --------------------------------------------------------------------------- transformer
@@ -583,10 +603,15 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         if self.kind == "gabor" and not _GABOR_AVAILABLE:
             raise ParameterError(
                 "kind 'gabor' is unavailable: the module musicml.gabor is not installed. "
-                f"Choose one of {FEATURE_KINDS}."
+                "Choose one of {feature_kinds}.",
+                feature_kinds=FEATURE_KINDS,
             )
         if self.kind not in (*FEATURE_KINDS, "gabor"):
-            raise ParameterError(f"kind must be one of {FEATURE_KINDS}; got {self.kind!r}.")
+            raise ParameterError(
+                "kind must be one of {feature_kinds}; got {kind!r}.",
+                feature_kinds=FEATURE_KINDS,
+                kind=self.kind,
+            )
         _check_common(self.sr, self.n_fft, self.hop_length)
         if self.kind in ("mel", "mfcc"):
             _check_int("n_mels", self.n_mels)
@@ -595,13 +620,19 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             _check_int("n_mfcc", self.n_mfcc)
         if self.kind == "chroma" and self.chroma_source not in CHROMA_SOURCES:
             raise ParameterError(
-                f"chroma_source must be one of {CHROMA_SOURCES}; got {self.chroma_source!r}."
+                "chroma_source must be one of {chroma_sources}; got {chroma_source!r}.",
+                chroma_sources=CHROMA_SOURCES,
+                chroma_source=self.chroma_source,
             )
         if self.kind == "fft":
             _check_int("n_fft_bins", self.n_fft_bins)
         stats = (self.stats,) if isinstance(self.stats, str) else tuple(self.stats)
         if not stats or any(s not in STATS for s in stats):
-            raise ParameterError(f"stats must be a tuple drawn from {STATS}; got {self.stats!r}.")
+            raise ParameterError(
+                "stats must be a tuple drawn from {choices}; got {stats!r}.",
+                choices=STATS,
+                stats=self.stats,
+            )
         return stats
 
     def fit(self, clips, labels=None):
@@ -736,7 +767,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self._validate()
         if self.kind not in ("mel", "stft", "chroma", "cqt"):
             raise ParameterError(
-                f"frame rows exist for mel, stft, chroma and cqt features; got {self.kind!r}."
+                "frame rows exist for mel, stft, chroma and cqt features; got {kind!r}.",
+                kind=self.kind,
             )
         audio = as_clip_list(np.asarray(audio, dtype=np.float32))[0]
         sr, n_fft, hop = int(self.sr), int(self.n_fft), int(self.hop_length)
@@ -815,7 +847,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             "mfcc": int(self.n_mfcc) * (2 if self.deltas else 1),
         }.get(self.kind)
         if n_rows is None:
-            raise ParameterError(f"feature names are not known for kind {self.kind!r}.")
+            raise ParameterError("feature names are not known for kind {kind!r}.", kind=self.kind)
         return np.array(
             [f"{self.kind}_{s}_{i}" for s in stats for i in range(n_rows)], dtype=object
         )

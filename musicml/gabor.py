@@ -38,20 +38,25 @@ _CHUNK_ELEMENTS = 4_000_000  # complex values per FFT block (≈ 64 MB)
 
 def _check_bank(sigmas, frequencies, sr) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(sr, (int, float, np.integer, np.floating)) or sr <= 0:
-        raise ParameterError(f"sr must be a positive sample rate; got {sr!r}.")
+        raise ParameterError("sr must be a positive sample rate; got {sr!r}.", sr=sr)
     sigmas = np.atleast_1d(np.asarray(sigmas, dtype=np.float64))
     frequencies = np.atleast_1d(np.asarray(frequencies, dtype=np.float64))
     if sigmas.size == 0 or np.any(~np.isfinite(sigmas)) or np.any(sigmas <= 0):
-        raise ParameterError(f"sigmas must be positive seconds; got {sigmas.tolist()}.")
+        raise ParameterError(
+            "sigmas must be positive seconds; got {sigmas}.", sigmas=sigmas.tolist()
+        )
     if np.any(sigmas * sr < 0.5) or np.any(sigmas > 1.0):
         raise ParameterError(
-            f"each sigma must be between half a sample ({0.5 / sr:.2g} s) and 1 s; "
-            f"got {sigmas.tolist()}."
+            "each sigma must be between half a sample ({half_sample:.2g} s) and 1 s; got {sigmas}.",
+            half_sample=0.5 / sr,
+            sigmas=sigmas.tolist(),
         )
     if frequencies.size == 0 or np.any(frequencies <= 0) or np.any(frequencies >= sr / 2):
         raise ParameterError(
-            f"frequencies must be between 0 and sr/2 = {sr / 2:g} Hz; got {frequencies.tolist()}. "
-            "Use lower frequencies or a higher sample rate."
+            "frequencies must be between 0 and sr/2 = {nyquist:g} Hz; got {frequencies}. "
+            "Use lower frequencies or a higher sample rate.",
+            nyquist=sr / 2,
+            frequencies=frequencies.tolist(),
         )
     return sigmas, frequencies
 
@@ -132,7 +137,7 @@ def gabor_responses(batch: np.ndarray, bank: GaborBank) -> np.ndarray:
     clips = np.atleast_2d(batch)
     if clips.ndim != 2 or clips.shape[1] < 1:
         raise ParameterError(
-            f"batch must have shape (n_clips, n_samples); got shape {np.shape(batch)}."
+            "batch must have shape (n_clips, n_samples); got shape {shape}.", shape=np.shape(batch)
         )
     n_clips, n_samples = clips.shape
     n_filters, n_taps = bank.kernels.shape
@@ -206,15 +211,18 @@ def gabor_feature_vectors(
         batch = batch[None, :]
     if batch.ndim != 2 or batch.shape[1] < 2:
         raise ParameterError(
-            f"batch must have shape (n_clips, n_samples) with at least 2 samples; "
-            f"got shape {batch.shape}."
+            "batch must have shape (n_clips, n_samples) with at least 2 samples; "
+            "got shape {batch_shape}.",
+            batch_shape=batch.shape,
         )
     if not np.all(np.isfinite(batch)):
         raise ParameterError("batch contains NaN or infinite samples.")
     unknown = [p for p in pooling if p not in _POOLS]
     if unknown or len(pooling) == 0:
         raise ParameterError(
-            f"pooling must be a non-empty choice of {list(_POOLS)}; got {list(pooling)}."
+            "pooling must be a non-empty choice of {choices}; got {pooling}.",
+            choices=list(_POOLS),
+            pooling=list(pooling),
         )
     bank = gabor_bank(sigmas=sigmas, frequencies=frequencies, sr=sr)
     responses = gabor_responses(batch, bank)  # (n_clips, n_filters, n_samples)

@@ -62,15 +62,20 @@ def _check_C(C: float) -> float:
     C = float(C)
     if not C > 0:
         raise ParameterError(
-            f"C must be a positive number (inf for no penalty); got {C!r}. "
-            "Smaller C means a stronger L2 penalty."
+            "C must be a positive number (inf for no penalty); got {C!r}. "
+            "Smaller C means a stronger L2 penalty.",
+            C=C,
         )
     return C
 
 
 def _check_reduction(reduction: str) -> str:
     if reduction not in REDUCTIONS:
-        raise ParameterError(f"reduction must be one of {REDUCTIONS}; got {reduction!r}.")
+        raise ParameterError(
+            "reduction must be one of {reductions}; got {reduction!r}.",
+            reductions=REDUCTIONS,
+            reduction=reduction,
+        )
     return reduction
 
 
@@ -79,18 +84,22 @@ def _check_problem(features, labels) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray(features, dtype=float)
     if X.ndim != 2 or X.shape[0] == 0:
         raise ParameterError(
-            f"features must have shape (n_samples, n_features); got shape {X.shape}. "
-            "Pass one row per sample."
+            "features must have shape (n_samples, n_features); got shape {features_shape}. "
+            "Pass one row per sample.",
+            features_shape=X.shape,
         )
     y = np.asarray(labels)
     if y.shape != (X.shape[0],):
         raise ParameterError(
-            f"labels must have one entry per sample, shape ({X.shape[0]},); got {y.shape}."
+            "labels must have one entry per sample, shape ({n_samples},); got {y_shape}.",
+            n_samples=X.shape[0],
+            y_shape=y.shape,
         )
     if not np.isin(y, (0, 1)).all():
         raise ParameterError(
-            f"labels must be 0 or 1; got values {np.unique(y)[:5].tolist()}. "
-            "Turn a class into 1 and every other class into 0 first."
+            "labels must be 0 or 1; got values {values}. "
+            "Turn a class into 1 and every other class into 0 first.",
+            values=np.unique(y)[:5].tolist(),
         )
     return X, y.astype(float)
 
@@ -149,7 +158,9 @@ def log_loss(
     thetas = np.atleast_2d(theta)
     if thetas.shape[-1] != X.shape[1]:
         raise ParameterError(
-            f"theta must have {X.shape[1]} entries (one per feature); got shape {theta.shape}."
+            "theta must have {n_features} entries (one per feature); got shape {theta_shape}.",
+            n_features=X.shape[1],
+            theta_shape=theta.shape,
         )
     signs = 2.0 * y - 1.0
     # ℓ = log(1 + e^(−s·z)) with s = ±1: the cross-entropy of both classes in one form.
@@ -235,8 +246,9 @@ def loss_surface(
     C, reduction = _check_C(C), _check_reduction(reduction)
     if X.shape[1] != 2:
         raise ParameterError(
-            f"loss_surface needs exactly 2 features; got {X.shape[1]}. "
-            "Pick two features (or two principal components) first."
+            "loss_surface needs exactly 2 features; got {n_features}. "
+            "Pick two features (or two principal components) first.",
+            n_features=X.shape[1],
         )
     t1 = np.asarray(theta1, dtype=float).ravel()
     t2 = np.asarray(theta2, dtype=float).ravel()
@@ -295,9 +307,13 @@ def window_axes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Grid axes ``center ± half_width`` with ``resolution`` points each."""
     if not half_width > 0:
-        raise ParameterError(f"half_width must be positive; got {half_width!r}.")
+        raise ParameterError(
+            "half_width must be positive; got {half_width!r}.", half_width=half_width
+        )
     if resolution < 2:
-        raise ParameterError(f"resolution must be at least 2; got {resolution!r}.")
+        raise ParameterError(
+            "resolution must be at least 2; got {resolution!r}.", resolution=resolution
+        )
     c1, c2 = np.asarray(center, dtype=float).reshape(2)
     return (
         np.linspace(c1 - half_width, c1 + half_width, resolution),
@@ -433,17 +449,25 @@ def gradient_descent(
     X, y = _check_problem(features, labels)
     C = _check_C(C)
     if method not in METHODS:
-        raise ParameterError(f"method must be one of {METHODS}; got {method!r}.")
+        raise ParameterError(
+            "method must be one of {methods}; got {method!r}.", methods=METHODS, method=method
+        )
     if not (isinstance(steps, int | np.integer) and 0 <= steps <= 100_000):
-        raise ParameterError(f"steps must be a whole number from 0 to 100000; got {steps!r}.")
+        raise ParameterError(
+            "steps must be a whole number from 0 to 100000; got {steps!r}.", steps=steps
+        )
     if not learning_rate > 0:
-        raise ParameterError(f"learning_rate must be positive; got {learning_rate!r}.")
+        raise ParameterError(
+            "learning_rate must be positive; got {learning_rate!r}.", learning_rate=learning_rate
+        )
     if not 0 <= momentum < 1:
-        raise ParameterError(f"momentum must be in [0, 1); got {momentum!r}.")
+        raise ParameterError("momentum must be in [0, 1); got {momentum!r}.", momentum=momentum)
     theta = np.asarray(start, dtype=float).ravel()
     if theta.shape != (X.shape[1],):
         raise ParameterError(
-            f"start must have {X.shape[1]} entries (one per feature); got {theta.size}."
+            "start must have {n_features} entries (one per feature); got {theta_size}.",
+            n_features=X.shape[1],
+            theta_size=theta.size,
         )
     m, lam = X.shape[0], _penalty_weight(C)
     thetas = np.empty((steps + 1, X.shape[1]))
@@ -506,13 +530,19 @@ def softmax_cross_entropy(
     C, reduction = _check_C(C), _check_reduction(reduction)
     if W.ndim != 2 or X.ndim != 2 or W.shape[1] != X.shape[1]:
         raise ParameterError(
-            f"weights must have shape (n_classes, n_features) matching features {X.shape}; "
-            f"got {W.shape}."
+            "weights must have shape (n_classes, n_features) matching features {features_shape}; "
+            "got {weights_shape}.",
+            features_shape=X.shape,
+            weights_shape=W.shape,
         )
     if labels.shape != (X.shape[0],) or not np.isin(labels, np.arange(W.shape[0])).all():
         raise ParameterError(
-            f"labels must be {X.shape[0]} class indices in 0…{W.shape[0] - 1}; "
-            f"got shape {labels.shape} with values {np.unique(labels)[:5].tolist()}."
+            "labels must be {n_samples} class indices in 0…{highest}; "
+            "got shape {labels_shape} with values {values}.",
+            n_samples=X.shape[0],
+            highest=W.shape[0] - 1,
+            labels_shape=labels.shape,
+            values=np.unique(labels)[:5].tolist(),
         )
     scores = X @ W.T
     top = scores.max(axis=1)
@@ -577,14 +607,17 @@ def compare_multiclass(
     C = _check_C(C)
     if X.ndim != 2 or X.shape[1] != 2 or labels.shape != (X.shape[0],):
         raise ParameterError(
-            f"features must have shape (n_samples, 2) and labels one entry per sample; "
-            f"got {X.shape} and {labels.shape}."
+            "features must have shape (n_samples, 2) and labels one entry per sample; "
+            "got {features_shape} and {labels_shape}.",
+            features_shape=X.shape,
+            labels_shape=labels.shape,
         )
     classes, counts = np.unique(labels, return_counts=True)
     if classes.size < 3:
         raise ParameterError(
-            f"compare_multiclass needs at least 3 classes; got {classes.size}. "
-            "With two classes one-vs-rest and softmax are the same model."
+            "compare_multiclass needs at least 3 classes; got {classes_size}. "
+            "With two classes one-vs-rest and softmax are the same model.",
+            classes_size=classes.size,
         )
     binary = LogisticRegression(C=C, max_iter=1000)
     ovr = OneVsRestClassifier(binary)

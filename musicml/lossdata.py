@@ -64,13 +64,16 @@ class LabData:
         if isinstance(positive, str):
             if positive not in self.class_names:
                 raise ParameterError(
-                    f"positive must be one of the classes {list(self.class_names)}; "
-                    f"got {positive!r}."
+                    "positive must be one of the classes {class_names}; got {positive!r}.",
+                    class_names=list(self.class_names),
+                    positive=positive,
                 )
             positive = self.class_names.index(positive)
         if not 0 <= int(positive) < self.n_classes:
             raise ParameterError(
-                f"positive must be a class index from 0 to {self.n_classes - 1}; got {positive!r}."
+                "positive must be a class index from 0 to {highest}; got {positive!r}.",
+                highest=self.n_classes - 1,
+                positive=positive,
             )
         return (self.labels == int(positive)).astype(int)
 
@@ -106,7 +109,9 @@ def iris_data(*, features: tuple[int, int] = (0, 1)) -> LabData:
     features = tuple(int(f) for f in features)
     if len(features) != 2 or len(set(features)) != 2 or not set(features) <= {0, 1, 2, 3}:
         raise ParameterError(
-            f"features must be two different indices in 0…3 {IRIS_FEATURES}; got {features!r}."
+            "features must be two different indices in 0…3 {iris_features}; got {features!r}.",
+            iris_features=IRIS_FEATURES,
+            features=features,
         )
     bunch = load_iris()
     return LabData(
@@ -133,9 +138,11 @@ def synthetic_data(*, overlap: float = 0.5, n_samples: int = 200, seed: int = 0)
         Same seed, same points.
     """
     if not 0.0 <= overlap <= 1.0:
-        raise ParameterError(f"overlap must be between 0 and 1; got {overlap!r}.")
+        raise ParameterError("overlap must be between 0 and 1; got {overlap!r}.", overlap=overlap)
     if n_samples < 4:
-        raise ParameterError(f"n_samples must be at least 4; got {n_samples!r}.")
+        raise ParameterError(
+            "n_samples must be at least 4; got {n_samples!r}.", n_samples=n_samples
+        )
     rng = np.random.default_rng(seed)
     half = n_samples // 2
     cov = np.array([[1.0, 0.5], [0.5, 1.0]])
@@ -161,8 +168,10 @@ def music_data(dataset: Dataset) -> LabData:
     classes = dataset.classes
     if len(classes) < 2 or len(dataset) < 3:
         raise ParameterError(
-            f"the data set needs at least 2 classes and 3 clips; got {len(classes)} classes "
-            f"and {len(dataset)} clips. Add clips of another class."
+            "the data set needs at least 2 classes and 3 clips; got {n_classes} classes "
+            "and {n_dataset} clips. Add clips of another class.",
+            n_classes=len(classes),
+            n_dataset=len(dataset),
         )
     from musicml.features import FeatureExtractor  # imports librosa: only when needed
 

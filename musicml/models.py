@@ -126,19 +126,24 @@ class ModelSpec:
         _check_choice("kernel", self.kernel, ("rbf", "linear"))
         if self.class_weight not in (None, "balanced"):
             raise ParameterError(
-                f"class_weight must be None or 'balanced'; got {self.class_weight!r}."
+                "class_weight must be None or 'balanced'; got {class_weight!r}.",
+                class_weight=self.class_weight,
             )
         if not (np.isfinite(self.C) and self.C > 0):
             raise ParameterError(
-                f"C must be a positive number; got {self.C!r}. Try 1.0, or 0.01 for a "
-                "strongly regularised model."
+                "C must be a positive number; got {C!r}. Try 1.0, or 0.01 for a "
+                "strongly regularised model.",
+                C=self.C,
             )
         if not 0.0 <= self.l1_ratio <= 1.0:
             raise ParameterError(
-                f"l1_ratio must be between 0 (L2) and 1 (L1); got {self.l1_ratio!r}."
+                "l1_ratio must be between 0 (L2) and 1 (L1); got {l1_ratio!r}.",
+                l1_ratio=self.l1_ratio,
             )
         if not (self.gamma == "scale" or (np.isfinite(self.gamma) and self.gamma > 0)):
-            raise ParameterError(f"gamma must be a positive number or 'scale'; got {self.gamma!r}.")
+            raise ParameterError(
+                "gamma must be a positive number or 'scale'; got {gamma!r}.", gamma=self.gamma
+            )
         # Frozen: store the checked plain ints (a numpy integer becomes an int).
         object.__setattr__(
             self, "n_neighbors", check_int("n_neighbors", self.n_neighbors, maximum=MAX_NEIGHBORS)
@@ -152,9 +157,11 @@ class ModelSpec:
             )
         if self.multiclass == "multinomial" and self.model != "logreg":
             raise ParameterError(
-                f"multiclass='multinomial' (softmax) only applies to logistic regression; "
-                f"got model={self.model!r}. Use 'ovr' or 'ovo', or leave the strategy unset "
-                f"to use the {MODEL_NAMES[self.model].lower()}'s own multiclass handling."
+                "multiclass='multinomial' (softmax) only applies to logistic regression; "
+                "got model={model!r}. Use 'ovr' or 'ovo', or leave the strategy unset "
+                "to use the {model_name}'s own multiclass handling.",
+                model=self.model,
+                model_name=MODEL_NAMES[self.model].lower(),
             )
 
     def describe(self) -> str:
@@ -178,7 +185,10 @@ class ModelSpec:
 def _check_choice(name: str, value, choices: Sequence) -> None:
     if value not in choices:
         raise ParameterError(
-            f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}."
+            "{name} must be one of {choices}; got {value!r}.",
+            name=name,
+            choices=", ".join(map(str, choices)),
+            value=value,
         )
 
 
@@ -239,7 +249,9 @@ def build_pipeline(
     """
     if features not in FEATURE_KINDS:
         raise ParameterError(
-            f"features must be one of {', '.join(FEATURE_KINDS)}; got {features!r}."
+            "features must be one of {choices}; got {features!r}.",
+            choices=", ".join(FEATURE_KINDS),
+            features=features,
         )
     spec = replace(spec, **model_options) if spec is not None else ModelSpec(**model_options)
     steps = [
@@ -481,17 +493,22 @@ def train_classifier(
     classes, counts = np.unique(labels, return_counts=True)
     if len(classes) < 2:
         raise ParameterError(
-            f"training needs at least two classes; the data set has {classes.tolist()}."
+            "training needs at least two classes; the data set has {classes}.",
+            classes=classes.tolist(),
         )
     if not 0 < test_size < 1:
-        raise ParameterError(f"test_size must be between 0 and 1; got {test_size!r}.")
+        raise ParameterError(
+            "test_size must be between 0 and 1; got {test_size!r}.", test_size=test_size
+        )
     n_test = int(np.ceil(test_size * len(labels)))
     sizes = dict(zip(classes.tolist(), counts.tolist(), strict=True))
     if counts.min() < 2 or n_test < len(classes) or len(labels) - n_test < len(classes):
         raise ParameterError(
             "every class needs at least two clips, and the held-out share must leave at least "
-            f"one clip per class on each side; got {sizes} with "
-            f"test_size={test_size}. Add clips or change the held-out share."
+            "one clip per class on each side; got {sizes} with "
+            "test_size={test_size}. Add clips or change the held-out share.",
+            sizes=sizes,
+            test_size=test_size,
         )
     model_options.setdefault("seed", seed)
     pipeline = build_pipeline(
@@ -573,7 +590,8 @@ def fit_model(
     labels = np.asarray(dataset.labels).astype(str)
     if len(np.unique(labels)) < 2:
         raise ParameterError(
-            f"training needs at least two classes; the data set has {np.unique(labels).tolist()}."
+            "training needs at least two classes; the data set has {classes}.",
+            classes=np.unique(labels).tolist(),
         )
     custom = pipeline is not None
     if pipeline is None:
@@ -633,9 +651,14 @@ def _check_tree_count(pipeline, n_classes: int) -> None:
     trees = int(base.n_estimators) * copies
     if trees > MAX_MODEL_TREES:
         raise ParameterError(
-            f"this model would hold {trees:,} trees ({base.n_estimators} per forest, "
-            f"{copies} forests for {n_classes} classes); at most {MAX_MODEL_TREES:,} are "
-            "allowed. Use fewer trees, or the forest's own multiclass handling."
+            "this model would hold {trees:,} trees ({n_estimators} per forest, "
+            "{copies} forests for {n_classes} classes); at most {max_model_trees:,} are "
+            "allowed. Use fewer trees, or the forest's own multiclass handling.",
+            trees=trees,
+            n_estimators=base.n_estimators,
+            copies=copies,
+            n_classes=n_classes,
+            max_model_trees=MAX_MODEL_TREES,
         )
 
 
@@ -650,22 +673,28 @@ def _fit_checked(head: Pipeline, matrix: np.ndarray, labels: np.ndarray) -> None
     lda = isinstance(reducer, LinearDiscriminantAnalysis)
     if lda and reducer.n_components is not None and reducer.n_components > n_classes - 1:
         raise ParameterError(
-            f"LDA keeps at most n_classes - 1 = {n_classes - 1} dimensions; got "
-            f"n_components={reducer.n_components}."
+            "LDA keeps at most n_classes - 1 = {max_dims} dimensions; got "
+            "n_components={n_components}.",
+            max_dims=n_classes - 1,
+            n_components=reducer.n_components,
         )
     if isinstance(reducer, PCA) and reducer.n_components is not None:
         limit = min(matrix.shape)
         if reducer.n_components > limit:
             raise ParameterError(
-                f"PCA keeps at most min(n_clips, n_features) = {limit} dimensions; got "
-                f"n_components={reducer.n_components}."
+                "PCA keeps at most min(n_clips, n_features) = {limit} dimensions; got "
+                "n_components={n_components}.",
+                limit=limit,
+                n_components=reducer.n_components,
             )
     model = head.named_steps["model"]
     knn = getattr(model, "estimator", model)
     if isinstance(knn, KNeighborsClassifier) and knn.n_neighbors > len(labels):
         raise ParameterError(
-            f"k-nearest neighbours needs at least k={knn.n_neighbors} training clips; "
-            f"got {len(labels)}. Lower k."
+            "k-nearest neighbours needs at least k={n_neighbors} training clips; "
+            "got {n_labels}. Lower k.",
+            n_neighbors=knn.n_neighbors,
+            n_labels=len(labels),
         )
     if not np.all(np.isfinite(matrix)):
         raise ParameterError(
@@ -697,7 +726,8 @@ def as_trained_model(model) -> TrainedModel:
         sr = getattr(getattr(model, "named_steps", {}).get("features"), "sr", None)
         return TrainedModel(pipeline=model, classes=[str(c) for c in model.classes_], sr=sr or 0)
     raise ParameterError(
-        f"model must be a trained musicml model or a fitted pipeline; got {type(model).__name__}."
+        "model must be a trained musicml model or a fitted pipeline; got {type_name}.",
+        type_name=type(model).__name__,
     )
 
 
@@ -727,7 +757,7 @@ def dataset_from_examples(
     from musicml.audio import resample
 
     if not (np.isfinite(seconds) and seconds > 0):
-        raise ParameterError(f"seconds must be a positive number; got {seconds!r}.")
+        raise ParameterError("seconds must be a positive number; got {seconds!r}.", seconds=seconds)
     step = round(seconds * sr)
     clips, labels, names = [], [], []
     for number, (label, audio, rate) in enumerate(examples):
@@ -745,8 +775,9 @@ def dataset_from_examples(
             names.append(f"{label}/example{number}_{k:03d}.wav")
     if not clips:
         raise ParameterError(
-            f"the examples hold no clip of at least {seconds / 2:g} s; record or upload longer "
-            "examples."
+            "the examples hold no clip of at least {min_seconds:g} s; record or upload longer "
+            "examples.",
+            min_seconds=seconds / 2,
         )
     settings = {"kind": "examples", "name": name, "seconds": seconds, "sr": sr}
     return Dataset(clips=np.stack(clips), labels=labels, sr=sr, settings=settings, names=names)

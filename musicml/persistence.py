@@ -31,7 +31,7 @@ from musicml import features as _features
 from musicml.audio import MAX_SAMPLE_RATE
 from musicml.dataio import READABLE_METHODS as _READABLE_METHODS
 from musicml.dataio import UNPACK_ERRORS as _UNPACK_ERRORS
-from musicml.errors import ModelFileError
+from musicml.errors import ModelFileError, Phrase
 from musicml.models import (
     MAX_MODEL_TREES,
     ModelSpec,
@@ -220,7 +220,9 @@ def save_model(model: TrainedModel, path: str | Path) -> Path:
     path = Path(path)
     if path.suffix != f".{MODEL_EXTENSION}":
         raise ModelFileError(
-            f"the model file name must end in .{MODEL_EXTENSION}; got '{path.name}'."
+            "the model file name must end in .{model_extension}; got '{path_name}'.",
+            model_extension=MODEL_EXTENSION,
+            path_name=path.name,
         )
     path.write_bytes(model_bytes(model))
     return path
@@ -228,14 +230,16 @@ def save_model(model: TrainedModel, path: str | Path) -> Path:
 
 def _read_bytes(source: bytes | str | Path | BinaryIO) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), "the uploaded model"
+        return bytes(source), Phrase("the uploaded model")
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
-            raise ModelFileError(f"no model file at '{path}'.")
+            raise ModelFileError("no model file at '{path}'.", path=path)
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ModelFileError(
-                f"'{path.name}' is larger than {MAX_FILE_BYTES // 2**20} MB; not a musicml model."
+                "'{path_name}' is larger than {limit_mb} MB; not a musicml model.",
+                path_name=path.name,
+                limit_mb=MAX_FILE_BYTES // 2**20,
             )
         return path.read_bytes(), f"'{path.name}'"
     if hasattr(source, "getvalue"):
@@ -243,7 +247,8 @@ def _read_bytes(source: bytes | str | Path | BinaryIO) -> tuple[bytes, str]:
     if hasattr(source, "read"):
         return source.read(), f"'{getattr(source, 'name', 'the upload')}'"
     raise ModelFileError(
-        f"a model must be given as bytes, a path or a file; got {type(source).__name__}."
+        "a model must be given as bytes, a path or a file; got {type_name}.",
+        type_name=type(source).__name__,
     )
 
 
@@ -285,41 +290,60 @@ def _read_schema(data: bytes, label: str, hint: str):
     cannot make more come out), so nothing larger than :data:`MAX_SCHEMA_BYTES` is
     ever parsed and nothing larger than :data:`MAX_UNPACKED_BYTES` ever unpacked.
     """
-    unreadable = f"{label} is not a readable skops model file. {hint}"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except UnicodeDecodeError as exc:
         raise ModelFileError(
-            f"{label} names a part in a way that is not valid UTF-8 text. {hint}"
+            "{label} names a part in a way that is not valid UTF-8 text. {hint}",
+            label=label,
+            hint=hint,
         ) from exc
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
-        raise ModelFileError(unreadable) from exc
+        raise ModelFileError(
+            "{label} is not a readable skops model file. {hint}", label=label, hint=hint
+        ) from exc
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
             raise ModelFileError(
-                f"{label} holds {len(members):,} parts; musicml models have at most "
-                f"{MAX_MEMBERS:,}. {hint}"
+                "{label} holds {n_members:,} parts; musicml models have at most "
+                "{max_members:,}. {hint}",
+                label=label,
+                n_members=len(members),
+                max_members=MAX_MEMBERS,
+                hint=hint,
             )
         if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
             raise ModelFileError(
-                f"{label} unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB. {hint}"
+                "{label} unpacks to more than {limit_mb} MB. {hint}",
+                label=label,
+                limit_mb=MAX_UNPACKED_BYTES // 2**20,
+                hint=hint,
             )
         odd = next((m for m in members if m.compress_type not in _READABLE_METHODS), None)
         if odd is not None:
             raise ModelFileError(
-                f"{label} is compressed with a method musicml cannot unpack (number "
-                f"{odd.compress_type}). {hint}"
+                "{label} is compressed with a method musicml cannot unpack (number "
+                "{compress_type}). {hint}",
+                label=label,
+                compress_type=odd.compress_type,
+                hint=hint,
             )
         try:
             info = archive.getinfo("schema.json")
         except KeyError as exc:
-            raise ModelFileError(unreadable) from exc
+            raise ModelFileError(
+                "{label} is not a readable skops model file. {hint}", label=label, hint=hint
+            ) from exc
         if info.file_size > MAX_SCHEMA_BYTES:
             raise ModelFileError(
-                f"{label} has a model description (schema.json) of "
-                f"{info.file_size / 2**20:,.0f} MB; musicml models need at most "
-                f"{MAX_SCHEMA_BYTES // 2**20} MB. {hint}"
+                "{label} has a model description (schema.json) of "
+                "{size_mb:,.0f} MB; musicml models need at most "
+                "{limit_mb} MB. {hint}",
+                label=label,
+                size_mb=info.file_size / 2**20,
+                limit_mb=MAX_SCHEMA_BYTES // 2**20,
+                hint=hint,
             )
         schema_bytes = b""
         for member in members:
@@ -329,7 +353,9 @@ def _read_schema(data: bytes, label: str, hint: str):
     try:
         return json.loads(schema_bytes)
     except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep
-        raise ModelFileError(unreadable) from exc
+        raise ModelFileError(
+            "{label} is not a readable skops model file. {hint}", label=label, hint=hint
+        ) from exc
 
 
 def _unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, hint: str) -> bytes:
@@ -347,11 +373,22 @@ def _unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, hin
                 if keep:
                     chunks.append(chunk)
     except _UNPACK_ERRORS as exc:
-        what = "a checksum does not match" if "CRC" in str(exc) else "its data is corrupt"
-        raise ModelFileError(f"{label} is damaged ({what}), so it cannot be read. {hint}") from exc
+        what = (
+            Phrase("a checksum does not match")
+            if "CRC" in str(exc)
+            else Phrase("its data is corrupt")
+        )
+        raise ModelFileError(
+            "{label} is damaged ({what}), so it cannot be read. {hint}",
+            label=label,
+            what=what,
+            hint=hint,
+        ) from exc
     if total > member.file_size:
         raise ModelFileError(
-            f"{label} holds more data than its headers declare, so it was refused. {hint}"
+            "{label} holds more data than its headers declare, so it was refused. {hint}",
+            label=label,
+            hint=hint,
         )
     return b"".join(chunks)
 
@@ -377,8 +414,10 @@ def _check_schema_graph(schema, label: str) -> None:
             _check_graph_counts(containers, 0, 0, label)
         if depth > MAX_SCHEMA_DEPTH:
             raise ModelFileError(
-                f"{label} nests its model description more than {MAX_SCHEMA_DEPTH} levels "
-                "deep; musicml models do not. It was refused and nothing in it was built."
+                "{label} nests its model description more than {max_schema_depth} levels "
+                "deep; musicml models do not. It was refused and nothing in it was built.",
+                label=label,
+                max_schema_depth=MAX_SCHEMA_DEPTH,
             )
         if isinstance(item, dict):
             key = _node_id(item)
@@ -407,8 +446,9 @@ def _check_schema_graph(schema, label: str) -> None:
             return memo[key]
         if key in open_ids:
             raise ModelFileError(
-                f"{label} holds an object that contains itself; musicml models do not. It "
-                "was refused and nothing in it was built."
+                "{label} holds an object that contains itself; musicml models do not. It "
+                "was refused and nothing in it was built.",
+                label=label,
             )
         open_ids.add(key)
         best = (0, 0, 0)
@@ -458,25 +498,31 @@ def _node_id(item: dict):
 def _check_graph_counts(nodes: int, trees: int, extractors: int, label: str) -> None:
     if nodes > MAX_SCHEMA_NODES:
         raise ModelFileError(
-            f"{label} would build more than {MAX_SCHEMA_NODES:,} objects (shared ones counted "
+            "{label} would build more than {max_schema_nodes:,} objects (shared ones counted "
             "each time they are used); musicml models build fewer. It was refused and nothing "
-            "in it was built."
+            "in it was built.",
+            label=label,
+            max_schema_nodes=MAX_SCHEMA_NODES,
         )
     if trees > MAX_MODEL_TREES:
         raise ModelFileError(
-            f"{label} holds a forest of more than {MAX_MODEL_TREES:,} decision trees (shared "
+            "{label} holds a forest of more than {max_model_trees:,} decision trees (shared "
             "ones counted each time they are used); musicml models have at most "
-            f"{MAX_MODEL_TREES:,}. It was refused and nothing in it was built."
+            "{max_model_trees:,}. It was refused and nothing in it was built.",
+            label=label,
+            max_model_trees=MAX_MODEL_TREES,
         )
     if extractors > MAX_FEATURE_EXTRACTORS:
         raise ModelFileError(
-            f"{label} computes more than {MAX_FEATURE_EXTRACTORS} sets of features on every "
-            f"clip (shared ones counted each time they are used); musicml models compute at "
-            f"most {MAX_FEATURE_EXTRACTORS}. It was refused and nothing in it was built."
+            "{label} computes more than {max_feature_extractors} sets of features on every "
+            "clip (shared ones counted each time they are used); musicml models compute at "
+            "most {max_feature_extractors}. It was refused and nothing in it was built.",
+            label=label,
+            max_feature_extractors=MAX_FEATURE_EXTRACTORS,
         )
 
 
-def inspect_model_file(data: bytes, *, label: str = "the model file") -> dict:
+def inspect_model_file(data: bytes, *, label: str = Phrase("the model file")) -> dict:
     """Check a model file without building anything from it.
 
     Returns
@@ -490,16 +536,23 @@ def inspect_model_file(data: bytes, *, label: str = "the model file") -> dict:
     ModelFileError
         If the bytes are not a skops archive (a pickle, garbage, a zip bomb).
     """
-    hint = "Please choose a .skops model saved by musicml."
+    hint = Phrase("Please choose a .skops model saved by musicml.")
     if len(data) > MAX_FILE_BYTES:
-        raise ModelFileError(f"{label} is larger than {MAX_FILE_BYTES // 2**20} MB. {hint}")
+        raise ModelFileError(
+            "{label} is larger than {limit_mb} MB. {hint}",
+            label=label,
+            limit_mb=MAX_FILE_BYTES // 2**20,
+            hint=hint,
+        )
     if data[:2] in (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05") or data[:1] == b"(":
         raise ModelFileError(
-            f"{label} looks like a pickle file. Pickle files can run code when opened, so "
-            f"musicml never opens them. {hint}"
+            "{label} looks like a pickle file. Pickle files can run code when opened, so "
+            "musicml never opens them. {hint}",
+            label=label,
+            hint=hint,
         )
     if not data.startswith(b"PK"):
-        raise ModelFileError(f"{label} is not a skops model file. {hint}")
+        raise ModelFileError("{label} is not a skops model file. {hint}", label=label, hint=hint)
     with _gc_paused():
         schema = _read_schema(data, label, hint)
         _check_schema_graph(schema, label)
@@ -509,7 +562,9 @@ def inspect_model_file(data: bytes, *, label: str = "the model file") -> dict:
     try:
         skops_untrusted = set(sio.get_untrusted_types(data=data))
     except Exception as exc:  # skops raises assorted errors on malformed schemas
-        raise ModelFileError(f"{label} is not a readable skops model file. {hint}") from exc
+        raise ModelFileError(
+            "{label} is not a readable skops model file. {hint}", label=label, hint=hint
+        ) from exc
     untrusted = sorted((types | skops_untrusted) - TRUSTED_TYPES)
     untrusted += sorted(f"node kind {n}" for n in nodes - TRUSTED_NODES)
     return {
@@ -539,29 +594,33 @@ def load_model(source: bytes | str | Path | BinaryIO, *, name: str | None = None
     report = inspect_model_file(data, label=label)
     if report["untrusted"]:
         raise ModelFileError(
-            f"{label} contains types musicml does not trust: {', '.join(report['untrusted'])}. "
+            "{label} contains types musicml does not trust: {types}. "
             "It was refused and nothing in it was run. Only models trained by musicml can "
-            "be loaded."
+            "be loaded.",
+            label=label,
+            types=", ".join(report["untrusted"]),
         )
     try:
         document = sio.load(io.BytesIO(data), trusted=report["skops_untrusted"])
     except Exception as exc:  # a schema that passed the check but does not build
-        raise ModelFileError(f"{label} could not be loaded as a model ({exc}).") from exc
+        raise ModelFileError(
+            "{label} could not be loaded as a model ({error}).", label=label, error=exc
+        ) from exc
     if not isinstance(document, dict) or not {"pipeline", "meta"} <= set(document):
-        raise ModelFileError(f"{label} is a skops file but not a musicml model.")
+        raise ModelFileError("{label} is a skops file but not a musicml model.", label=label)
     try:
         meta = json.loads(document["meta"])
     except (TypeError, ValueError, RecursionError) as exc:
-        raise ModelFileError(f"{label} has unreadable model information.") from exc
+        raise ModelFileError("{label} has unreadable model information.", label=label) from exc
     if (
         not isinstance(meta, dict)
         or meta.get("format") != FORMAT
         or not isinstance(meta.get("classes"), list)
     ):
-        raise ModelFileError(f"{label} is a skops file but not a musicml model.")
+        raise ModelFileError("{label} is a skops file but not a musicml model.", label=label)
     pipeline = document["pipeline"]
     if not hasattr(pipeline, "predict") or not hasattr(pipeline, "named_steps"):
-        raise ModelFileError(f"{label} does not hold a classifier pipeline.")
+        raise ModelFileError("{label} does not hold a classifier pipeline.", label=label)
     model = _checked_model(pipeline, meta, label, name)
     _check_it_classifies(model, label)
     return model
@@ -576,40 +635,49 @@ def _checked_model(pipeline, meta: dict, label: str, name: str | None) -> Traine
     length, the class names (those of the fitted pipeline), the feature step
     and its settings (see :data:`FEATURE_LIMITS`), and the recorded settings.
     """
-    unreadable = f"{label} has unreadable model information."
     sr, clip_seconds = meta.get("sr", 22050), meta.get("clip_seconds", 1.0)
     if isinstance(sr, bool) or not isinstance(sr, int):
-        raise ModelFileError(unreadable)
+        raise ModelFileError("{label} has unreadable model information.", label=label)
     if not MIN_SAMPLE_RATE <= sr <= MAX_SAMPLE_RATE:
         raise ModelFileError(
-            f"{label} expects audio at {sr:,} Hz; musicml models work between "
-            f"{MIN_SAMPLE_RATE:,} and {MAX_SAMPLE_RATE:,} Hz."
+            "{label} expects audio at {sr:,} Hz; musicml models work between "
+            "{min_sample_rate:,} and {max_sample_rate:,} Hz.",
+            label=label,
+            sr=sr,
+            min_sample_rate=MIN_SAMPLE_RATE,
+            max_sample_rate=MAX_SAMPLE_RATE,
         )
     if (
         isinstance(clip_seconds, bool)
         or not isinstance(clip_seconds, (int, float))
         or not (np.isfinite(clip_seconds) and clip_seconds > 0)
     ):
-        raise ModelFileError(unreadable)
+        raise ModelFileError("{label} has unreadable model information.", label=label)
     if clip_seconds > MAX_CLIP_SECONDS:
         raise ModelFileError(
-            f"{label} records clips of {clip_seconds:g} seconds; musicml models use at most "
-            f"{MAX_CLIP_SECONDS:g} seconds."
+            "{label} records clips of {clip_seconds:g} seconds; musicml models use at most "
+            "{max_clip_seconds:g} seconds.",
+            label=label,
+            clip_seconds=clip_seconds,
+            max_clip_seconds=MAX_CLIP_SECONDS,
         )
     sections = {key: meta.get(key) or {} for key in ("spec", "metrics", "info")}
     if not all(isinstance(value, dict) for value in sections.values()):
-        raise ModelFileError(unreadable)
+        raise ModelFileError("{label} has unreadable model information.", label=label)
     if sections["spec"]:
         try:
             ModelSpec(**sections["spec"])
         except (TypeError, ValueError) as exc:
-            raise ModelFileError(unreadable) from exc
+            raise ModelFileError("{label} has unreadable model information.", label=label) from exc
     classes = [str(c) for c in meta["classes"]]
     fitted = [str(c) for c in getattr(pipeline, "classes_", [])]
     if len(classes) < 2 or classes != fitted:
         raise ModelFileError(
-            f"{label} names the classes {classes!r}, but its classifier predicts {fitted!r}; "
-            "the file was edited or damaged."
+            "{label} names the classes {classes!r}, but its classifier predicts {fitted!r}; "
+            "the file was edited or damaged.",
+            label=label,
+            classes=classes,
+            fitted=fitted,
         )
     for extractor in _extractors(pipeline, label):
         _check_extractor(extractor, sr, label)
@@ -638,8 +706,9 @@ def _extractors(pipeline, label: str) -> list:
     )
     if not parts or not all(isinstance(part, _features.FeatureExtractor) for part in parts):
         raise ModelFileError(
-            f"{label} does not start with musicml's audio features, so it cannot classify "
-            "audio. Only models trained by musicml can be loaded."
+            "{label} does not start with musicml's audio features, so it cannot classify "
+            "audio. Only models trained by musicml can be loaded.",
+            label=label,
         )
     return parts
 
@@ -649,15 +718,23 @@ def _check_extractor(extractor, sr: int, label: str) -> None:
     settings = getattr(extractor, "__dict__", {})
     if settings.get("sr") != sr:
         raise ModelFileError(
-            f"{label} computes its features at {settings.get('sr')!r} Hz but expects audio at "
-            f"{sr} Hz; the file was edited or damaged."
+            "{label} computes its features at {feature_sr!r} Hz but expects audio at "
+            "{sr} Hz; the file was edited or damaged.",
+            label=label,
+            feature_sr=settings.get("sr"),
+            sr=sr,
         )
     for key, (low, high) in FEATURE_LIMITS.items():
         value = settings.get(key)
         if not isinstance(value, (int, np.integer)) or not low <= value <= high:
             raise ModelFileError(
-                f"{label} has the feature setting {key}={value!r}; musicml models use "
-                f"{low} to {high}."
+                "{label} has the feature setting {key}={value!r}; musicml models use "
+                "{low} to {high}.",
+                label=label,
+                key=key,
+                value=value,
+                low=low,
+                high=high,
             )
     hop, n_fft = settings.get("hop_length"), settings["n_fft"]
     if (
@@ -666,9 +743,14 @@ def _check_extractor(extractor, sr: int, label: str) -> None:
         or n_fft > MAX_OVERLAP * hop
     ):
         raise ModelFileError(
-            f"{label} has the feature setting hop_length={hop!r}; with n_fft={n_fft} at "
-            f"{sr} Hz musicml models use at least "
-            f"{max(1, sr // MAX_FRAMES_PER_SECOND, -(-n_fft // MAX_OVERLAP))}."
+            "{label} has the feature setting hop_length={hop!r}; with n_fft={n_fft} at "
+            "{sr} Hz musicml models use at least "
+            "{min_hop}.",
+            label=label,
+            hop=hop,
+            n_fft=n_fft,
+            sr=sr,
+            min_hop=max(1, sr // MAX_FRAMES_PER_SECOND, -(-n_fft // MAX_OVERLAP)),
         )
 
 
@@ -714,8 +796,10 @@ def _check_fitted_arrays(pipeline, label: str) -> None:
             ok = False
         if not ok:
             raise ModelFileError(
-                f"{label} holds a {type(part).__name__} whose fitted arrays do not fit "
-                "together (the file was edited or damaged), so it was refused."
+                "{label} holds a {type_name} whose fitted arrays do not fit "
+                "together (the file was edited or damaged), so it was refused.",
+                label=label,
+                type_name=type(part).__name__,
             )
 
 
@@ -777,13 +861,16 @@ def _check_it_classifies(model: TrainedModel, label: str) -> None:
         probabilities = class_probabilities(model.pipeline, probe)
     except Exception as exc:  # a pipeline whose parts do not fit together, say
         raise ModelFileError(
-            f"{label} holds a model that does not work on audio, so it was refused. Only "
-            "models trained by musicml can be loaded."
+            "{label} holds a model that does not work on audio, so it was refused. Only "
+            "models trained by musicml can be loaded.",
+            label=label,
         ) from exc
     if probabilities.shape != (2, len(model.classes)) or not np.isfinite(probabilities).all():
         raise ModelFileError(
-            f"{label} holds a model whose outputs do not match its {len(model.classes)} "
-            "classes, so it was refused."
+            "{label} holds a model whose outputs do not match its {n_model_classes} "
+            "classes, so it was refused.",
+            label=label,
+            n_model_classes=len(model.classes),
         )
 
 

@@ -50,7 +50,7 @@ def frequency_to_midi(frequency, *, tuning: float = A4_HZ):
     """Fractional MIDI note number of a frequency in Hz (69.0 = A4)."""
     frequency = np.asarray(frequency, dtype=float)
     if np.any(~(frequency > 0)):
-        raise ParameterError(f"frequency must be positive; got {frequency!r}.")
+        raise ParameterError("frequency must be positive; got {frequency!r}.", frequency=frequency)
     return 69.0 + 12.0 * np.log2(frequency / tuning)
 
 
@@ -59,8 +59,9 @@ def note_to_midi(name: str) -> int:
     match = _NOTE_RE.match(str(name))
     if not match:
         raise ParameterError(
-            f"note name must look like 'A4', 'C#3' or 'Bb5'; got {name!r}. "
-            "Use a letter A–G, an optional # or b, and an octave number."
+            "note name must look like 'A4', 'C#3' or 'Bb5'; got {name!r}. "
+            "Use a letter A–G, an optional # or b, and an octave number.",
+            name=name,
         )
     letter, accidental, octave = match.groups()
     octave = 4 if octave is None else int(octave)

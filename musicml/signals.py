@@ -21,16 +21,18 @@ def _check_signal(signal: np.ndarray, *, name: str = "signal") -> np.ndarray:
     signal = np.asarray(signal, dtype=np.float64)
     if signal.ndim != 1 or signal.size < 2:
         raise ParameterError(
-            f"{name} must be 1-D with at least 2 samples; got shape {signal.shape}."
+            "{name} must be 1-D with at least 2 samples; got shape {signal_shape}.",
+            name=name,
+            signal_shape=signal.shape,
         )
     if not np.all(np.isfinite(signal)):
-        raise ParameterError(f"{name} contains NaN or infinite values.")
+        raise ParameterError("{name} contains NaN or infinite values.", name=name)
     return signal
 
 
 def _check_rate(sr: float) -> float:
     if not np.isfinite(sr) or sr <= 0:
-        raise ParameterError(f"sr must be a positive sample rate; got {sr!r}.")
+        raise ParameterError("sr must be a positive sample rate; got {sr!r}.", sr=sr)
     return float(sr)
 
 
@@ -52,11 +54,13 @@ def noisy_periodic_signal(
         Shape ``(n_samples,)``, float64.
     """
     if n_samples < 2:
-        raise ParameterError(f"n_samples must be at least 2; got {n_samples!r}.")
+        raise ParameterError(
+            "n_samples must be at least 2; got {n_samples!r}.", n_samples=n_samples
+        )
     if not period >= 2:
-        raise ParameterError(f"period must be at least 2 samples; got {period!r}.")
+        raise ParameterError("period must be at least 2 samples; got {period!r}.", period=period)
     if noise < 0:
-        raise ParameterError(f"noise must not be negative; got {noise!r}.")
+        raise ParameterError("noise must not be negative; got {noise!r}.", noise=noise)
     rng = np.random.default_rng(seed)
     t = np.arange(n_samples)
     return np.cos(2 * np.pi * t / period) + noise * rng.standard_normal(n_samples)
@@ -68,9 +72,13 @@ def white_noise(
     """Gaussian white noise (flat spectrum), clipped to [-1, 1], float32."""
     _check_rate(sr)
     if not 0 < duration <= 60:
-        raise ParameterError(f"duration must be between 0 and 60 seconds; got {duration!r}.")
+        raise ParameterError(
+            "duration must be between 0 and 60 seconds; got {duration!r}.", duration=duration
+        )
     if not 0 <= amplitude <= 1:
-        raise ParameterError(f"amplitude must be between 0 and 1; got {amplitude!r}.")
+        raise ParameterError(
+            "amplitude must be between 0 and 1; got {amplitude!r}.", amplitude=amplitude
+        )
     rng = np.random.default_rng(seed)
     noise = amplitude * rng.standard_normal(round(duration * sr))
     return np.clip(noise, -1.0, 1.0).astype(np.float32)
@@ -88,7 +96,9 @@ def gaussian_kernel(sigma: float, *, truncate: float = 4.0) -> np.ndarray:
         Shape ``(2 * ceil(truncate * sigma) + 1,)``.
     """
     if not np.isfinite(sigma) or sigma <= 0:
-        raise ParameterError(f"sigma must be a positive number of samples; got {sigma!r}.")
+        raise ParameterError(
+            "sigma must be a positive number of samples; got {sigma!r}.", sigma=sigma
+        )
     half = int(np.ceil(truncate * sigma))
     k = np.arange(-half, half + 1)
     window = np.exp(-0.5 * (k / sigma) ** 2)
@@ -135,7 +145,9 @@ def convolution_theorem(signal: np.ndarray, kernel: np.ndarray) -> ConvolutionCh
     signal = _check_signal(signal)
     kernel = np.asarray(kernel, dtype=np.float64)
     if kernel.ndim != 1 or kernel.size < 1:
-        raise ParameterError(f"kernel must be 1-D and not empty; got shape {kernel.shape}.")
+        raise ParameterError(
+            "kernel must be 1-D and not empty; got shape {kernel_shape}.", kernel_shape=kernel.shape
+        )
     n_fft = signal.size + kernel.size - 1
     direct = np.convolve(signal, kernel)
     signal_f = np.fft.rfft(signal, n_fft)
@@ -211,15 +223,19 @@ def fir_lowpass(
     sr = _check_rate(sr)
     if not 0 < cutoff < sr / 2:
         raise ParameterError(
-            f"cutoff must be between 0 and sr/2 = {sr / 2:g} Hz; got {cutoff!r}. "
-            "Pick a frequency inside the signal's band."
+            "cutoff must be between 0 and sr/2 = {nyquist:g} Hz; got {cutoff!r}. "
+            "Pick a frequency inside the signal's band.",
+            nyquist=sr / 2,
+            cutoff=cutoff,
         )
     if not 3 <= n_taps <= 4097:
-        raise ParameterError(f"n_taps must be between 3 and 4097; got {n_taps!r}.")
+        raise ParameterError("n_taps must be between 3 and 4097; got {n_taps!r}.", n_taps=n_taps)
     try:
         return scipy.signal.firwin(int(n_taps), cutoff, window=window, fs=sr)
     except ValueError as exc:
-        raise ParameterError(f"window {window!r} is not a window scipy knows: {exc}") from exc
+        raise ParameterError(
+            "window {window!r} is not a window scipy knows: {error}", window=window, error=exc
+        ) from exc
 
 
 def apply_fir(audio: np.ndarray, taps: np.ndarray) -> np.ndarray:
@@ -227,7 +243,9 @@ def apply_fir(audio: np.ndarray, taps: np.ndarray) -> np.ndarray:
     audio = _check_signal(audio, name="audio")
     taps = np.asarray(taps, dtype=np.float64)
     if taps.ndim != 1 or taps.size < 1:
-        raise ParameterError(f"taps must be 1-D and not empty; got shape {taps.shape}.")
+        raise ParameterError(
+            "taps must be 1-D and not empty; got shape {taps_shape}.", taps_shape=taps.shape
+        )
     return scipy.signal.lfilter(taps, 1.0, audio).astype(np.float32)
 
 
@@ -257,7 +275,11 @@ SHARP_OCTAVES = 1.0
 
 def _transition_factor(window: str) -> float:
     if window not in TRANSITION_FACTORS:
-        raise ParameterError(f"window must be one of {sorted(TRANSITION_FACTORS)}; got {window!r}.")
+        raise ParameterError(
+            "window must be one of {transition_factors}; got {window!r}.",
+            transition_factors=sorted(TRANSITION_FACTORS),
+            window=window,
+        )
     return TRANSITION_FACTORS[window]
 
 
@@ -269,7 +291,7 @@ def transition_width(n_taps: int, *, sr: float = DEFAULT_SR, window: str = "hamm
     """
     sr = _check_rate(sr)
     if not n_taps >= 1:
-        raise ParameterError(f"n_taps must be at least 1; got {n_taps!r}.")
+        raise ParameterError("n_taps must be at least 1; got {n_taps!r}.", n_taps=n_taps)
     return _transition_factor(window) * sr / n_taps
 
 
@@ -286,8 +308,10 @@ def gain_crossing(frequencies: np.ndarray, gain_db: np.ndarray, level_db: float)
     gain_db = np.asarray(gain_db, dtype=float)
     if frequencies.shape != gain_db.shape or frequencies.ndim != 1:
         raise ParameterError(
-            f"frequencies and gain_db must be 1-D of one length; got {frequencies.shape} "
-            f"and {gain_db.shape}."
+            "frequencies and gain_db must be 1-D of one length; got {frequencies_shape} "
+            "and {gain_db_shape}.",
+            frequencies_shape=frequencies.shape,
+            gain_db_shape=gain_db.shape,
         )
     below = np.flatnonzero(gain_db <= level_db)
     if below.size == 0:
@@ -346,10 +370,16 @@ def lowpass_edge(
     """
     taps = np.asarray(taps, dtype=np.float64)
     if taps.ndim != 1 or taps.size < 1:
-        raise ParameterError(f"taps must be 1-D and not empty; got shape {taps.shape}.")
+        raise ParameterError(
+            "taps must be 1-D and not empty; got shape {taps_shape}.", taps_shape=taps.shape
+        )
     sr = _check_rate(sr)
     if not 0 < cutoff < sr / 2:
-        raise ParameterError(f"cutoff must be between 0 and sr/2 = {sr / 2:g} Hz; got {cutoff!r}.")
+        raise ParameterError(
+            "cutoff must be between 0 and sr/2 = {nyquist:g} Hz; got {cutoff!r}.",
+            nyquist=sr / 2,
+            cutoff=cutoff,
+        )
     half_power, stop = _edges(taps, sr=sr, n_points=n_points)
     return LowpassEdge(
         cutoff=float(cutoff),

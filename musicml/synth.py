@@ -44,15 +44,19 @@ def _rng(seed: Rng) -> np.random.Generator:
 
 def _check_positive(name: str, value: float) -> None:
     if not np.isfinite(value) or value <= 0:
-        raise ParameterError(f"{name} must be a positive number; got {value!r}.")
+        raise ParameterError(
+            "{name} must be a positive number; got {value!r}.", name=name, value=value
+        )
 
 
 def _check_frequency(frequency: float, sr: int) -> None:
     _check_positive("frequency", frequency)
     if frequency >= sr / 2:
         raise ParameterError(
-            f"frequency must be below half the sample rate ({sr / 2:g} Hz); got {frequency:g} Hz. "
-            "Lower the frequency or raise sr."
+            "frequency must be below half the sample rate ({nyquist:g} Hz); got {frequency:g} Hz. "
+            "Lower the frequency or raise sr.",
+            nyquist=sr / 2,
+            frequency=frequency,
         )
 
 
@@ -201,9 +205,13 @@ def adsr(
     """
     for name, value in (("attack", attack), ("decay", decay), ("release", release)):
         if not (np.isfinite(value) and value >= 0):
-            raise ParameterError(f"{name} must be zero or more seconds; got {value!r}.")
+            raise ParameterError(
+                "{name} must be zero or more seconds; got {value!r}.", name=name, value=value
+            )
     if not 0 <= sustain <= 1:
-        raise ParameterError(f"sustain must be a level between 0 and 1; got {sustain!r}.")
+        raise ParameterError(
+            "sustain must be a level between 0 and 1; got {sustain!r}.", sustain=sustain
+        )
     t = np.arange(n_samples) / sr
     rise = np.clip(t / attack, 0.0, 1.0) if attack > 0 else np.ones_like(t)
     after = np.maximum(t - attack, 0.0)
@@ -220,12 +228,16 @@ def _envelope(spec: EnvelopeSpec, timbre: Timbre, n: int, sr: int) -> np.ndarray
     if isinstance(spec, str):
         if spec not in ENVELOPES:
             raise ParameterError(
-                f"envelope must be one of {sorted(ENVELOPES)} or (attack, decay, sustain, "
-                f"release); got {spec!r}."
+                "envelope must be one of {envelopes} or (attack, decay, sustain, "
+                "release); got {spec!r}.",
+                envelopes=sorted(ENVELOPES),
+                spec=spec,
             )
         spec = ENVELOPES[spec]
     if len(spec) != 4:
-        raise ParameterError(f"envelope must be (attack, decay, sustain, release); got {spec!r}.")
+        raise ParameterError(
+            "envelope must be (attack, decay, sustain, release); got {spec!r}.", spec=spec
+        )
     attack, decay, sustain, release = (float(v) for v in spec)
     return adsr(n, sr=sr, attack=attack, decay=decay, sustain=sustain, release=release)
 
@@ -234,7 +246,11 @@ def _timbre(timbre: str | Timbre) -> Timbre:
     if isinstance(timbre, Timbre):
         return timbre
     if timbre not in TIMBRES:
-        raise ParameterError(f"timbre must be one of {sorted(TIMBRES)}; got {timbre!r}.")
+        raise ParameterError(
+            "timbre must be one of {choices}; got {timbre!r}.",
+            choices=sorted(TIMBRES),
+            timbre=timbre,
+        )
     return TIMBRES[timbre]
 
 
@@ -267,14 +283,19 @@ def partials(
     amps = np.asarray(spec.amplitudes, dtype=float) * ratios**brightness
     if spec.formants:
         if vowel not in VOWELS:
-            raise ParameterError(f"vowel must be one of {sorted(VOWELS)}; got {vowel!r}.")
+            raise ParameterError(
+                "vowel must be one of {vowels}; got {vowel!r}.", vowels=sorted(VOWELS), vowel=vowel
+            )
         centres, widths, gains = (np.asarray(v, dtype=float)[:, None] for v in VOWELS[vowel])
         shape = (gains / (1.0 + ((freqs[None, :] - centres) / widths) ** 2)).sum(axis=0)
         amps = amps * (formant_floor + shape)
     keep = freqs < 0.45 * sr
     if not keep.any():
         raise ParameterError(
-            f"frequency must be below {0.45 * sr:g} Hz at sr={sr}; got {frequency:g} Hz."
+            "frequency must be below {limit:g} Hz at sr={sr}; got {frequency:g} Hz.",
+            limit=0.45 * sr,
+            sr=sr,
+            frequency=frequency,
         )
     decays = np.asarray(spec.decays, dtype=float)
     return freqs[keep], amps[keep], decays[keep]
@@ -312,7 +333,9 @@ def sine(
     _check_positive("duration", duration)
     _check_frequency(frequency, sr)
     if not 0 <= amplitude <= 1:
-        raise ParameterError(f"amplitude must be between 0 and 1; got {amplitude!r}.")
+        raise ParameterError(
+            "amplitude must be between 0 and 1; got {amplitude!r}.", amplitude=amplitude
+        )
     t = np.arange(round(duration * sr)) / sr
     return (amplitude * np.sin(2 * np.pi * frequency * t + phase)).astype(np.float32)
 
@@ -422,11 +445,15 @@ def tone(
     _check_positive("duration", duration)
     _check_frequency(frequency, sr)
     if not 0 <= amplitude <= 1:
-        raise ParameterError(f"amplitude must be between 0 and 1; got {amplitude!r}.")
+        raise ParameterError(
+            "amplitude must be between 0 and 1; got {amplitude!r}.", amplitude=amplitude
+        )
     if vibrato_cents < 0 or vibrato_rate < 0:
         raise ParameterError(
-            f"vibrato depth and rate must not be negative; got {vibrato_cents!r} cents at "
-            f"{vibrato_rate!r} Hz."
+            "vibrato depth and rate must not be negative; got {vibrato_cents!r} cents at "
+            "{vibrato_rate!r} Hz.",
+            vibrato_cents=vibrato_cents,
+            vibrato_rate=vibrato_rate,
         )
     spec = _timbre(timbre)
     f0 = frequency * 2.0 ** (detune_cents / 1200.0)
@@ -490,7 +517,11 @@ def noise_signal(n_samples: int, *, color: str = "white", seed: Rng = 0) -> np.n
     """Noise with unit power (mean square 1) and a white, pink or brown spectrum."""
     exponents = {"white": 0.0, "pink": 0.5, "brown": 1.0}
     if color not in exponents:
-        raise ParameterError(f"color must be one of {sorted(exponents)}; got {color!r}.")
+        raise ParameterError(
+            "color must be one of {exponents}; got {color!r}.",
+            exponents=sorted(exponents),
+            color=color,
+        )
     white = _rng(seed).standard_normal(n_samples)
     if exponents[color] and n_samples > 1:
         spectrum = np.fft.rfft(white)
@@ -526,7 +557,7 @@ def reverb(
     """
     _check_positive("seconds", seconds)
     if not 0 <= wet <= 1:
-        raise ParameterError(f"wet must be between 0 and 1; got {wet!r}.")
+        raise ParameterError("wet must be between 0 and 1; got {wet!r}.", wet=wet)
     audio = np.asarray(audio, dtype=np.float32)
     n_ir = max(2, round(seconds * sr))
     t = np.arange(n_ir) / sr
@@ -586,8 +617,10 @@ def random_melody(
     notes = list(notes)
     if not notes or n_notes < 1:
         raise ParameterError(
-            f"a melody needs a note set and n_notes >= 1; got {len(notes)} notes, "
-            f"n_notes={n_notes!r}."
+            "a melody needs a note set and n_notes >= 1; got {note_count} notes, "
+            "n_notes={n_notes!r}.",
+            note_count=len(notes),
+            n_notes=n_notes,
         )
     rng = _rng(seed)
     names = [str(notes[i]) for i in rng.integers(0, len(notes), n_notes)]
@@ -682,6 +715,8 @@ def tone_silence_sequence(
 def append_silence(audio: np.ndarray, *, seconds: float = 1.0, sr: int = DEFAULT_SR) -> np.ndarray:
     """``audio`` followed by ``seconds`` of zeros (float32)."""
     if seconds < 0:
-        raise ParameterError(f"seconds of silence must not be negative; got {seconds!r}.")
+        raise ParameterError(
+            "seconds of silence must not be negative; got {seconds!r}.", seconds=seconds
+        )
     gap = np.zeros(round(seconds * sr), dtype=np.float32)
     return np.concatenate([np.asarray(audio, dtype=np.float32), gap])

@@ -248,7 +248,10 @@ def frame_probabilities(
     """
     model = as_trained_model(model)
     if not (np.isfinite(context_s) and context_s > 0):
-        raise ParameterError(f"context_s must be a positive number of seconds; got {context_s!r}.")
+        raise ParameterError(
+            "context_s must be a positive number of seconds; got {context_s!r}.",
+            context_s=context_s,
+        )
     n_frames = 1 + len(audio) // hop_length
     width = max(3, round(context_s * sr / hop_length) | 1)
     parts = _extractors(model.pipeline) if hop_length == HOP_LENGTH else None
@@ -578,10 +581,13 @@ def transcribe(
     model = as_trained_model(model)
     if not 0 < switch_probability < 1:
         raise ParameterError(
-            f"switch_probability must be between 0 and 1; got {switch_probability!r}."
+            "switch_probability must be between 0 and 1; got {switch_probability!r}.",
+            switch_probability=switch_probability,
         )
     if not (np.isfinite(min_note_s) and min_note_s >= 0):
-        raise ParameterError(f"min_note_s must be zero or more seconds; got {min_note_s!r}.")
+        raise ParameterError(
+            "min_note_s must be zero or more seconds; got {min_note_s!r}.", min_note_s=min_note_s
+        )
     sr = model.sr or clip.sr
     audio = clip.audio if clip.sr == sr else resample(clip.audio, clip.sr, sr)
     audio = np.asarray(audio, dtype=np.float32)
@@ -889,7 +895,7 @@ def notes_to_midi(notes: Sequence[Note], *, program: int = 0, velocity: int = 96
     import mido
 
     if not 0 <= program <= 127:
-        raise ParameterError(f"program must be 0-127; got {program!r}.")
+        raise ParameterError("program must be 0-127; got {program!r}.", program=program)
     ticks_per_second = TICKS_PER_BEAT * 1_000_000 / TEMPO_US
     events = []
     for note in notes:
@@ -933,7 +939,9 @@ def notes_from_midi(data: bytes) -> list[Note]:
     try:
         midi_file = mido.MidiFile(file=io.BytesIO(bytes(data)))
     except (OSError, EOFError, ValueError, KeyError, IndexError) as exc:
-        raise ParameterError(f"the truth is not a readable MIDI file ({exc}).") from None
+        raise ParameterError(
+            "the truth is not a readable MIDI file ({error}).", error=exc
+        ) from None
     now = 0.0
     sounding: dict[tuple[int, int], list[float]] = {}
     notes = []
@@ -973,18 +981,26 @@ def notes_from_csv(text: str) -> list[Note]:
             continue
         if len(cells) < 3:
             raise ParameterError(
-                f"truth CSV row {number} must be start_s,end_s,label; got {','.join(row)!r}."
+                "truth CSV row {number} must be start_s,end_s,label; got {row!r}.",
+                number=number,
+                row=",".join(row),
             )
         try:
             start, end = float(cells[0]), float(cells[1])
         except ValueError:
             raise ParameterError(
-                f"truth CSV row {number}: start_s and end_s must be seconds; "
-                f"got {cells[0]!r} and {cells[1]!r}."
+                "truth CSV row {number}: start_s and end_s must be seconds; "
+                "got {start!r} and {end!r}.",
+                number=number,
+                start=cells[0],
+                end=cells[1],
             ) from None
         if not (np.isfinite(start) and np.isfinite(end) and end > start >= 0):
             raise ParameterError(
-                f"truth CSV row {number}: expected 0 <= start_s < end_s; got {start:g}, {end:g}."
+                "truth CSV row {number}: expected 0 <= start_s < end_s; got {start:g}, {end:g}.",
+                number=number,
+                start=start,
+                end=end,
             )
         label = cells[2]
         if label.lower() == SILENCE:
@@ -1011,15 +1027,17 @@ def read_truth(source: str | Path | bytes, *, name: str | None = None) -> list[N
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
-            raise ParameterError(f"no truth file at {str(path)!r}.")
+            raise ParameterError("no truth file at {path!r}.", path=str(path))
         name = name or path.name
         size = path.stat().st_size  # checked before the file is read
     else:
         size = len(source)
     if size > MAX_TRUTH_BYTES:
         raise ParameterError(
-            f"the truth {name or 'file'} is larger than {MAX_TRUTH_BYTES // 2**20} MB; "
-            "a CSV or MIDI file of notes is a few kB."
+            "the truth {name} is larger than {limit_mb} MB; "
+            "a CSV or MIDI file of notes is a few kB.",
+            name=name or "file",
+            limit_mb=MAX_TRUTH_BYTES // 2**20,
         )
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
     if data[:4] == b"MThd" or str(name or "").lower().endswith((".mid", ".midi")):
@@ -1028,7 +1046,7 @@ def read_truth(source: str | Path | bytes, *, name: str | None = None) -> list[N
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ParameterError(
-            f"the truth {name or 'file'} is neither a MIDI file nor UTF-8 CSV text."
+            "the truth {name} is neither a MIDI file nor UTF-8 CSV text.", name=name or "file"
         ) from None
     return notes_from_csv(text)
 
@@ -1063,7 +1081,9 @@ def frame_accuracy(
     ``silence`` in a gap; octaves are ignored.
     """
     if not duration_s > 0:
-        raise ParameterError(f"duration_s must be positive; got {duration_s!r}.")
+        raise ParameterError(
+            "duration_s must be positive; got {duration_s!r}.", duration_s=duration_s
+        )
     times = np.arange(0.0, duration_s, step_s) + step_s / 2
     return float(np.mean(_label_grid(reference, times) == _label_grid(estimate, times)))
 

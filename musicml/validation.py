@@ -45,12 +45,20 @@ def check_int(name: str, value, *, minimum: int = 1, maximum: int) -> int:
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ParameterError(
-            f"{name} must be a whole number from {minimum:,} to {maximum:,}; got {value!r}."
+            "{name} must be a whole number from {minimum:,} to {maximum:,}; got {value!r}.",
+            name=name,
+            minimum=minimum,
+            maximum=maximum,
+            value=value,
         )
     value = int(value)
     if not minimum <= value <= maximum:
         raise ParameterError(
-            f"{name} must be a whole number from {minimum:,} to {maximum:,}; got {value:,}."
+            "{name} must be a whole number from {minimum:,} to {maximum:,}; got {value:,}.",
+            name=name,
+            minimum=minimum,
+            maximum=maximum,
+            value=value,
         )
     return value
 
@@ -76,18 +84,34 @@ def check_float(
     ParameterError
         Naming the parameter, the range and the value given.
     """
-    above = "at least" if inclusive_minimum else "above"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ParameterError(
-            f"{name} must be a number {above} {minimum:g} and at most {maximum:g}; got {value!r}."
-        )
+        raise _float_refusal(name, value, minimum, maximum, inclusive_minimum)
     number = float(value)
     low_ok = number >= minimum if inclusive_minimum else number > minimum
     if not (math.isfinite(number) and low_ok and number <= maximum):
-        raise ParameterError(
-            f"{name} must be a number {above} {minimum:g} and at most {maximum:g}; got {value!r}."
-        )
+        raise _float_refusal(name, value, minimum, maximum, inclusive_minimum)
     return number
+
+
+def _float_refusal(
+    name: str, value, minimum: float, maximum: float, inclusive_minimum: bool
+) -> ParameterError:
+    """The refusal of :func:`check_float`: one whole sentence per kind of lower bound."""
+    if inclusive_minimum:
+        return ParameterError(
+            "{name} must be a number at least {minimum:g} and at most {maximum:g}; got {value!r}.",
+            name=name,
+            minimum=minimum,
+            maximum=maximum,
+            value=value,
+        )
+    return ParameterError(
+        "{name} must be a number above {minimum:g} and at most {maximum:g}; got {value!r}.",
+        name=name,
+        minimum=minimum,
+        maximum=maximum,
+        value=value,
+    )
 
 
 def check_sr(sr, *, name: str = "sr") -> int:

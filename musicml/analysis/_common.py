@@ -14,22 +14,29 @@ def _check_audio(audio: np.ndarray, *, name: str = "audio", min_samples: int = 1
     audio = np.asarray(audio, dtype=np.float32)
     if audio.ndim != 1:
         raise ParameterError(
-            f"{name} must be a mono waveform of shape (n_samples,); got shape {audio.shape}. "
-            "Load it with musicml.audio.load_audio, which mixes to mono."
+            "{name} must be a mono waveform of shape (n_samples,); got shape {audio_shape}. "
+            "Load it with musicml.audio.load_audio, which mixes to mono.",
+            name=name,
+            audio_shape=audio.shape,
         )
     if audio.size < min_samples:
         raise ParameterError(
-            f"{name} is too short: need at least {min_samples} samples, got {audio.size}. "
-            "Use a longer recording."
+            "{name} is too short: need at least {min_samples} samples, got {audio_size}. "
+            "Use a longer recording.",
+            name=name,
+            min_samples=min_samples,
+            audio_size=audio.size,
         )
     if not np.all(np.isfinite(audio)):
-        raise ParameterError(f"{name} contains NaN or infinite samples; clean the signal first.")
+        raise ParameterError(
+            "{name} contains NaN or infinite samples; clean the signal first.", name=name
+        )
     return audio
 
 
 def _check_sr(sr: int) -> int:
     if not isinstance(sr, (int, np.integer)) or sr <= 0:
-        raise ParameterError(f"sr must be a positive integer (Hz); got {sr!r}.")
+        raise ParameterError("sr must be a positive integer (Hz); got {sr!r}.", sr=sr)
     return int(sr)
 
 

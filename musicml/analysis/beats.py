@@ -44,19 +44,24 @@ def track_beats(
     """
     env = np.asarray(onset_envelope, dtype=np.float64)
     if env.ndim != 1:
-        raise ParameterError(f"onset_envelope must be 1-D; got shape {env.shape}.")
+        raise ParameterError(
+            "onset_envelope must be 1-D; got shape {env_shape}.", env_shape=env.shape
+        )
     if not np.isfinite(bpm) or bpm <= 0:
-        raise ParameterError(f"bpm must be a positive number; got {bpm!r}.")
+        raise ParameterError("bpm must be a positive number; got {bpm!r}.", bpm=bpm)
     if tightness <= 0:
-        raise ParameterError(f"tightness must be positive; got {tightness!r}.")
+        raise ParameterError("tightness must be positive; got {tightness!r}.", tightness=tightness)
     n = env.size
     if n == 0 or not env.any():
         return np.array([], dtype=int)
     period = float(np.round(sr / hop_length * 60.0 / bpm))
     if period < 1:
         raise ParameterError(
-            f"bpm={bpm:g} is too fast for hop_length={hop_length} at sr={sr}: "
-            "less than one frame per beat."
+            "bpm={bpm:g} is too fast for hop_length={hop_length} at sr={sr}: "
+            "less than one frame per beat.",
+            bpm=bpm,
+            hop_length=hop_length,
+            sr=sr,
         )
 
     # Local score: onsets normalised by their spread, smoothed by a Gaussian of
@@ -134,7 +139,9 @@ def estimate_tempo(
     """
     env = np.asarray(onset_envelope, dtype=np.float32)
     if env.ndim != 1:
-        raise ParameterError(f"onset_envelope must be 1-D; got shape {env.shape}.")
+        raise ParameterError(
+            "onset_envelope must be 1-D; got shape {env_shape}.", env_shape=env.shape
+        )
     if not env.any():
         return 0.0
     win_length = int(librosa.time_to_frames(8.0, sr=sr, hop_length=hop_length))
@@ -224,7 +231,7 @@ def click_track(
     """
     audio = _check_audio(audio)
     if not 0 <= gain <= 4:
-        raise ParameterError(f"gain must be between 0 and 4; got {gain!r}.")
+        raise ParameterError("gain must be between 0 and 4; got {gain!r}.", gain=gain)
     clicks = librosa.clicks(
         times=np.asarray(times, dtype=float),
         sr=_check_sr(sr),

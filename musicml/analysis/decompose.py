@@ -34,8 +34,10 @@ def cqt_db(
     top = fmin * 2 ** ((n_bins - 1) / bins_per_octave)
     if top >= sr / 2:
         raise ParameterError(
-            f"the top CQT bin ({top:.0f} Hz) must be below sr/2 ({sr / 2:g} Hz); "
-            "use fewer bins or a higher sample rate."
+            "the top CQT bin ({top:.0f} Hz) must be below sr/2 ({nyquist:g} Hz); "
+            "use fewer bins or a higher sample rate.",
+            top=top,
+            nyquist=sr / 2,
         )
     magnitude = np.abs(
         librosa.cqt(
@@ -113,7 +115,10 @@ def nmf_decompose(
     """
     audio = _check_audio(audio, min_samples=n_fft // 4)
     if not 1 <= n_components <= 32:
-        raise ParameterError(f"n_components must be between 1 and 32; got {n_components!r}.")
+        raise ParameterError(
+            "n_components must be between 1 and 32; got {n_components!r}.",
+            n_components=n_components,
+        )
     spectrum = librosa.stft(audio, n_fft=n_fft, hop_length=hop_length)
     magnitude, phase = librosa.magphase(spectrum)
     # NNDSVD needs at least as many frames as components; a short sound starts at random.
@@ -149,7 +154,9 @@ def _selection(decomposition: Decomposition, components: Sequence[int] | None) -
     chosen = np.arange(k) if components is None else np.atleast_1d(np.asarray(components))
     if chosen.size == 0 or chosen.min() < 0 or chosen.max() >= k:
         raise ParameterError(
-            f"components must be indices between 0 and {k - 1}; got {components!r}."
+            "components must be indices between 0 and {highest}; got {components!r}.",
+            highest=k - 1,
+            components=components,
         )
     return chosen.astype(int)
 

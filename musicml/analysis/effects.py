@@ -25,9 +25,11 @@ def harmonic_percussive(
     """
     audio = _check_audio(audio, min_samples=N_FFT // 4)
     if kernel_size < 3:
-        raise ParameterError(f"kernel_size must be at least 3; got {kernel_size!r}.")
+        raise ParameterError(
+            "kernel_size must be at least 3; got {kernel_size!r}.", kernel_size=kernel_size
+        )
     if margin < 1:
-        raise ParameterError(f"margin must be at least 1; got {margin!r}.")
+        raise ParameterError("margin must be at least 1; got {margin!r}.", margin=margin)
     # librosa's HPSS returns NaN for fewer than four frames: pad a short sound to one window.
     padded = np.pad(audio, (0, max(0, N_FFT - audio.size)))
     harmonic, percussive = librosa.effects.hpss(padded, kernel_size=kernel_size, margin=margin)
@@ -44,7 +46,7 @@ def time_stretch(audio: np.ndarray, *, rate: float) -> np.ndarray:
     """
     audio = _check_audio(audio, min_samples=N_FFT // 4)
     if not 0.25 <= rate <= 4:
-        raise ParameterError(f"rate must be between 0.25 and 4; got {rate!r}.")
+        raise ParameterError("rate must be between 0.25 and 4; got {rate!r}.", rate=rate)
     return librosa.effects.time_stretch(audio, rate=float(rate)).astype(np.float32)
 
 
@@ -52,6 +54,8 @@ def pitch_shift(audio: np.ndarray, *, sr: int = DEFAULT_SR, n_steps: float) -> n
     """Move every frequency by ``n_steps`` semitones (× 2^(n/12)), keeping the duration."""
     audio = _check_audio(audio, min_samples=N_FFT // 4)
     if not -24 <= n_steps <= 24:
-        raise ParameterError(f"n_steps must be between -24 and 24 semitones; got {n_steps!r}.")
+        raise ParameterError(
+            "n_steps must be between -24 and 24 semitones; got {n_steps!r}.", n_steps=n_steps
+        )
     shifted = librosa.effects.pitch_shift(audio, sr=_check_sr(sr), n_steps=float(n_steps))
     return shifted.astype(np.float32)

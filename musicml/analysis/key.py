@@ -58,7 +58,9 @@ def estimate_key(chroma: np.ndarray) -> Key | None:
     """
     chroma = np.asarray(chroma, dtype=np.float64)
     if chroma.shape[0] != 12:
-        raise ParameterError(f"chroma must have 12 rows (C … B); got shape {chroma.shape}.")
+        raise ParameterError(
+            "chroma must have 12 rows (C … B); got shape {chroma_shape}.", chroma_shape=chroma.shape
+        )
     mean = chroma.reshape(12, -1).mean(axis=1)
     if not np.isfinite(mean).all() or np.ptp(mean) <= 1e-12:
         return None
@@ -74,5 +76,7 @@ def strongest_pitch_class(chroma: np.ndarray) -> str:
     """Name of the pitch class with the most energy over the whole chroma."""
     chroma = np.asarray(chroma)
     if chroma.shape[0] != 12:
-        raise ParameterError(f"chroma must have 12 rows (C … B); got shape {chroma.shape}.")
+        raise ParameterError(
+            "chroma must have 12 rows (C … B); got shape {chroma_shape}.", chroma_shape=chroma.shape
+        )
     return PITCH_CLASSES[int(chroma.reshape(12, -1).sum(axis=1).argmax())]

@@ -109,7 +109,9 @@ def analyze(
     sr = _check_sr(sr)
     if n_mels < 1 or not 1 <= n_mfcc <= n_mels:
         raise ParameterError(
-            f"need n_mels >= 1 and 1 <= n_mfcc <= n_mels; got n_mels={n_mels}, n_mfcc={n_mfcc}."
+            "need n_mels >= 1 and 1 <= n_mfcc <= n_mels; got n_mels={n_mels}, n_mfcc={n_mfcc}.",
+            n_mels=n_mels,
+            n_mfcc=n_mfcc,
         )
     mel_basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)
     # Tuning 0: pitch-class bins at equal temperament (estimating the tuning
@@ -210,7 +212,7 @@ def excerpt(
     """``duration`` seconds of ``audio`` from ``start`` (clamped to the signal)."""
     audio = _check_audio(audio)
     if duration <= 0:
-        raise ParameterError(f"duration must be positive; got {duration!r}.")
+        raise ParameterError("duration must be positive; got {duration!r}.", duration=duration)
     first = int(np.clip(round(start * sr), 0, max(audio.size - 1, 0)))
     return audio[first : first + round(duration * sr)]
 

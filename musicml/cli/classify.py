@@ -34,7 +34,7 @@ def _segment(text: str | None):
         seconds = float(text)
     except ValueError:
         raise ParameterError(
-            f"--segment must be a number of seconds or 'onsets'; got {text!r}."
+            "--segment must be a number of seconds or 'onsets'; got {text!r}.", text=text
         ) from None
     from musicml.audio import MAX_DURATION_SECONDS
     from musicml.classify import MIN_SEGMENT_SECONDS
@@ -42,8 +42,11 @@ def _segment(text: str | None):
     # At most a day: 1e308 seconds would overflow int(seconds * sr) when windows are cut.
     if not MIN_SEGMENT_SECONDS <= seconds <= MAX_DURATION_SECONDS:
         raise ParameterError(
-            f"--segment must be from {MIN_SEGMENT_SECONDS:g} to {MAX_DURATION_SECONDS:g} "
-            f"seconds (or 'onsets'); got {text!r}."
+            "--segment must be from {min_segment_seconds:g} to {max_duration_seconds:g} "
+            "seconds (or 'onsets'); got {text!r}.",
+            min_segment_seconds=MIN_SEGMENT_SECONDS,
+            max_duration_seconds=MAX_DURATION_SECONDS,
+            text=text,
         )
     return seconds
 

@@ -83,14 +83,16 @@ def _check(args, timbres: list[str] | None) -> None:
 
     if args.clip_seconds > MAX_CLIP_SECONDS:
         raise ParameterError(
-            f"--clip-seconds must be at most {MAX_CLIP_SECONDS:g}; got {args.clip_seconds:g}."
+            "--clip-seconds must be at most {max_clip_seconds:g}; got {clip_seconds:g}.",
+            max_clip_seconds=MAX_CLIP_SECONDS,
+            clip_seconds=args.clip_seconds,
         )
     if not 4000 <= args.sr <= 192_000:
-        raise ParameterError(f"--sr must be between 4000 and 192000 Hz; got {args.sr}.")
+        raise ParameterError("--sr must be between 4000 and 192000 Hz; got {sr}.", sr=args.sr)
     db = args.silence_noise_db
     if db is not None and not (math.isfinite(db) and db < 0):
         raise ParameterError(
-            f"--silence-noise-db must be a level below 0 dB (e.g. -60); got {db:g}."
+            "--silence-noise-db must be a level below 0 dB (e.g. -60); got {db:g}.", db=db
         )
     n_classes = dataset_kind(args.kind).n_classes(
         pitch_classes=args.pitch_classes, include_silence=not args.no_silence, timbres=timbres
@@ -100,8 +102,10 @@ def _check(args, timbres: list[str] | None) -> None:
     total = n_classes * args.per_class * args.clip_seconds
     if total > MAX_TOTAL_SECONDS:
         raise ParameterError(
-            f"that is {total:,.0f} s of audio; at most {MAX_TOTAL_SECONDS:,.0f} s are written. "
-            "Use fewer or shorter clips."
+            "that is {total:,.0f} s of audio; at most {max_total_seconds:,.0f} s are written. "
+            "Use fewer or shorter clips.",
+            total=total,
+            max_total_seconds=MAX_TOTAL_SECONDS,
         )
 
 

@@ -99,7 +99,9 @@ def _gamma(text: str):
     try:
         return float(text)
     except ValueError:
-        raise ParameterError(f"--gamma must be a number or 'scale'; got {text!r}.") from None
+        raise ParameterError(
+            "--gamma must be a number or 'scale'; got {text!r}.", text=text
+        ) from None
 
 
 def run(args) -> int:
@@ -113,13 +115,14 @@ def run(args) -> int:
 
     out = Path(args.out)
     if out.suffix != ".skops":
-        raise ParameterError(f"--out must name a .skops file; got '{args.out}'.")
+        raise ParameterError("--out must name a .skops file; got '{out}'.", out=args.out)
     # Checked before any work: a model trained for minutes must have somewhere to go.
     if out.is_dir():
-        raise ParameterError(f"--out names a folder, not a file: '{args.out}'.")
+        raise ParameterError("--out names a folder, not a file: '{out}'.", out=args.out)
     if not out.parent.is_dir():
         raise ParameterError(
-            f"--out must be in an existing folder; there is no folder '{out.parent}'."
+            "--out must be in an existing folder; there is no folder '{out_parent}'.",
+            out_parent=out.parent,
         )
     spec = ModelSpec(
         model=args.model,

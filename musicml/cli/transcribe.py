@@ -47,7 +47,7 @@ def run(args) -> int:
     out = Path(args.midi) if args.midi else None
     if out is not None:
         if out.exists() and not out.is_dir():
-            raise ParameterError(f"--midi must name a folder; {str(out)!r} is a file.")
+            raise ParameterError("--midi must name a folder; {out!r} is a file.", out=str(out))
         out.mkdir(parents=True, exist_ok=True)
     documents = []
     for path in args.audio:

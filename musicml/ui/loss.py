@@ -101,7 +101,11 @@ def lab_data(spec: DataSpec, _dataset: Dataset | None = None) -> lossdata.LabDat
     if spec.kind == "music":
         dataset = _dataset if _dataset is not None else sound_silence_dataset(seed=spec.seed)
         return lossdata.music_data(dataset)
-    raise ParameterError(f"kind must be one of {sorted(SOURCES.values())}; got {spec.kind!r}.")
+    raise ParameterError(
+        "kind must be one of {choices}; got {kind!r}.",
+        choices=sorted(SOURCES.values()),
+        kind=spec.kind,
+    )
 
 
 def _problem(spec, positive, dataset) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,1 @@
+"""Translations of musicml's messages: gettext catalogs in ``<lang>/LC_MESSAGES/*.po``."""
