@@ -200,7 +200,13 @@ left, right = st.columns(2)
 with left:
     st.markdown("**Listen**: the song, then what the model heard.")
     play(clip.audio, clip.sr, alt=f"{clip.name}")
-    if notes or "sound" in result.classes:
+    # Made on request: the resynthesis and its player file are a third of the work of
+    # classifying an uploaded song, which a whole class uploading at once would pay.
+    if (notes or "sound" in result.classes) and st.toggle(
+        "Play back what the model heard",
+        key="classify.hear",
+        help="Resynthesise the predictions and hear them next to the song.",
+    ):
         with friendly_errors():
             played, played_sr = resynthesis_cached(model, clip, result, segment=segment)
         play(played, played_sr, alt="What the model heard, played back")

@@ -43,3 +43,29 @@ def finish(
             layout[name] = axis
     fig.update_layout(title=title, height=height, margin=MARGIN, **layout)
     return fig
+
+
+def stacked_rows(heights: tuple[float, ...], *, spacing: float) -> dict:
+    """Layout of rows stacked top to bottom on one shared time axis.
+
+    Row 1 (the top) is ``yaxis``, row 2 ``yaxis2`` and so on; every trace keeps
+    ``xaxis="x"``, whose ticks and title sit under the bottom row. This is what
+    ``make_subplots(rows=n, shared_xaxes=True)`` draws, without its cost (about
+    35 ms a figure, paid on every page run that draws one).
+
+    Parameters
+    ----------
+    heights : tuple of float
+        Relative heights of the rows, top first.
+    spacing : float
+        Gap between rows, as a fraction of the plot's height.
+    """
+    usable = 1.0 - spacing * (len(heights) - 1)
+    total = float(sum(heights))
+    layout: dict = {"xaxis": {"anchor": f"y{len(heights)}" if len(heights) > 1 else "y"}}
+    top = 1.0
+    for i, height in enumerate(heights, start=1):
+        bottom = max(0.0, top - usable * height / total)
+        layout["yaxis" if i == 1 else f"yaxis{i}"] = {"domain": [round(bottom, 6), round(top, 6)]}
+        top = bottom - spacing
+    return layout

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from musicml.classify import Classification
-from musicml.figures._layout import finish
+from musicml.figures._layout import finish, stacked_rows
 from musicml.figures.heatmap import heatmap, pool_columns
 
 PALETTE = [
@@ -62,24 +61,16 @@ def song_figure(
     if pitched:  # real pitch upwards, silence at the bottom
         row_order = (["silence"] if "silence" in order else []) + [midi_to_note(m) for m in pitched]
         row_order += [r for r in dict.fromkeys(rows) if r not in row_order]
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.4, 0.6],
-        vertical_spacing=0.04,
-    )
+    traces = []
     times, values = _envelope(np.asarray(audio), sr, 4000)
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=times.astype(np.float32),
             y=np.asarray(values, dtype=np.float32),
             mode="lines",
             name="waveform",
             line={"width": 1, "color": "#888"},
-        ),
-        row=1,
-        col=1,
+        )
     )
     colors = {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(order)}
     starts = np.array([s.start_s for s in result.segments], dtype=np.float32)
@@ -90,7 +81,7 @@ def song_figure(
         mine = np.flatnonzero(labels == label)
         if not mine.size:
             continue
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 base=starts[mine],
                 x=ends[mine] - starts[mine],
@@ -107,22 +98,20 @@ def song_figure(
                     f"{label}<br>%{{customdata[0]:.2f}}–%{{customdata[1]:.2f}} s"
                     "<br>confidence %{customdata[2]:.0%}<extra></extra>"
                 ),
-            ),
-            row=2,
-            col=1,
+                yaxis="y2",
+            )
         )
-    fig.update_yaxes(title_text="Amplitude", row=1, col=1)
-    fig.update_yaxes(
-        title_text="Note" if len(order) > 2 else "Label",
+    layout = stacked_rows((0.4, 0.6), spacing=0.04)
+    layout["xaxis"]["title"] = {"text": "Time (s)"}
+    layout["yaxis"]["title"] = {"text": "Amplitude"}
+    layout["yaxis2"].update(
+        title={"text": "Note" if len(order) > 2 else "Label"},
         categoryorder="array",
         categoryarray=row_order,
         type="category",
-        row=2,
-        col=1,
     )
-    fig.update_xaxes(title_text="Time (s)", row=2, col=1)
     return finish(
-        fig,
+        go.Figure(traces, layout),
         title=title,
         height=460,
         barmode="overlay",
@@ -236,9 +225,8 @@ def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figur
     """
     order = _label_order(transcription.classes)
     columns = [transcription.classes.index(c) for c in order]
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.75, 0.25], vertical_spacing=0.06
-    )
+    layout = stacked_rows((0.75, 0.25), spacing=0.06)
+    fig = go.Figure(layout=layout)
     fig.add_trace(
         heatmap(
             np.asarray(transcription.probabilities, dtype=np.float32)[:, columns].T,
@@ -249,9 +237,7 @@ def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figur
             zmin=0.0,
             zmax=1.0,
             y_name="class",
-        ),
-        row=1,
-        col=1,
+        )
     )
     sound, times = pool_columns(
         np.asarray(transcription.sound, dtype=np.float32)[None, :], transcription.times
@@ -265,14 +251,17 @@ def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figur
             line={"width": 1, "color": "#e45756"},
             hovertemplate="t=%{x:.2f} s<br>sound %{y:.0%}<extra></extra>",
             showlegend=False,
-        ),
-        row=2,
-        col=1,
+            yaxis="y2",
+        )
     )
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order, row=1, col=1)
-    fig.update_yaxes(title_text="Sound?", range=[0, 1], tickformat=".0%", row=2, col=1)
-    fig.update_xaxes(title_text="Time (s)", row=2, col=1)
-    return finish(fig, title=title, height=420)
+    return finish(
+        fig,
+        title=title,
+        height=420,
+        xaxis_title="Time (s)",
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": order},
+        yaxis2={"title": {"text": "Sound?"}, "range": [0, 1], "tickformat": ".0%"},
+    )
 
 
 def truth_figure(reference, estimate, *, title: str = "Truth and prediction") -> go.Figure:

@@ -448,6 +448,7 @@ CLASSIFY = (
         tokens={"windows": "Fixed windows", "onsets": "At detected onsets"},
     ),
     Number("classify.seconds", low=0.25, high=10.0, follows=lambda state: _window(state)),
+    Toggle("classify.hear"),
 )
 
 

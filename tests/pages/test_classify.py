@@ -36,6 +36,9 @@ def test_defaults_classify_the_example_melody():
     assert not at.error
     assert set(_timeline_labels(at)) == {"A", "B", "C", "D", "E", "F", "G", "silence"}
     assert at.download_button(key="classify.csv")
+    assert len(at.get("audio")) == 1, "the resynthesis is made on request"
+    at.toggle(key="classify.hear").set_value(True).run()
+    assert not at.exception and not at.error
     assert len(at.get("audio")) == 2  # the song and its resynthesis
 
 
