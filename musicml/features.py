@@ -186,6 +186,64 @@ def _frame_chunks(clips: list[np.ndarray], n_fft: int, hop_length: int):
         start = stop
 
 
+STFT_BLOCK_FRAMES = 1024
+"""Frames per block of a streamed power spectrogram (about 8 MB of spectrum at n_fft 2048)."""
+
+
+def power_blocks(
+    audio: np.ndarray, *, n_fft: int, hop_length: int, block_frames: int = STFT_BLOCK_FRAMES
+):
+    """Yield ``(first_frame, power)`` blocks of the power spectrogram ``|STFT|²`` of one signal.
+
+    This is musicml's one spectrogram framing, the one :func:`_frame_chunks` uses for
+    batches of clips too: frames centred on multiples of ``hop_length`` (the signal
+    padded with ``n_fft // 2`` zeros at both ends, as librosa's ``center=True``), a
+    periodic Hann window, ``1 + len(audio) // hop_length`` frames. The whole
+    spectrogram never exists at once: a three-minute song's would take 64 MB complex
+    plus 32 MB of power. Each ``power`` has shape ``(n_fft // 2 + 1, frames)``, float32.
+    """
+    audio = np.asarray(audio, dtype=np.float32)
+    padded = np.pad(audio, n_fft // 2)
+    window = _window(n_fft)
+    n_frames = 1 + (padded.size - n_fft) // hop_length
+    for first in range(0, n_frames, block_frames):
+        last = min(n_frames, first + block_frames)
+        segment = padded[first * hop_length : (last - 1) * hop_length + n_fft]
+        framed = np.lib.stride_tricks.sliding_window_view(segment, n_fft)[::hop_length]
+        yield first, _power(framed * window).T
+
+
+def projected_power(
+    audio: np.ndarray, bases: tuple[np.ndarray, ...], *, n_fft: int, hop_length: int
+) -> list[np.ndarray]:
+    """``basis @ |STFT|²`` for each basis (mel, chroma…), from one streamed STFT of ``audio``.
+
+    Each basis has shape ``(n_rows, n_fft // 2 + 1)``; returns one ``(n_rows, n_frames)``
+    float32 array per basis. Sparse bases (mel filters overlap a few FFT bins each) are
+    applied as sparse matrices.
+    """
+    import scipy.sparse
+
+    n_frames = 1 + (len(audio) + 2 * (n_fft // 2) - n_fft) // hop_length
+    outs = [np.empty((basis.shape[0], n_frames), dtype=np.float32) for basis in bases]
+    sparse = [np.count_nonzero(b) < 0.25 * b.size for b in bases]
+    ops = [
+        scipy.sparse.csr_array(b) if is_sparse else np.ascontiguousarray(b.T)
+        for b, is_sparse in zip(bases, sparse, strict=True)
+    ]
+    for first, power in power_blocks(audio, n_fft=n_fft, hop_length=hop_length):
+        last = first + power.shape[1]
+        for out, op, is_sparse in zip(outs, ops, sparse, strict=True):
+            out[:, first:last] = op @ power if is_sparse else (power.T @ op).T
+    return outs
+
+
+def power_spectrogram(audio: np.ndarray, *, n_fft: int, hop_length: int) -> np.ndarray:
+    """The whole power spectrogram ``|STFT|²`` of one signal (see :func:`power_blocks`)."""
+    blocks = [power for _, power in power_blocks(audio, n_fft=n_fft, hop_length=hop_length)]
+    return np.concatenate(blocks, axis=1)
+
+
 def _power(frames: np.ndarray) -> np.ndarray:
     """|rfft|² of each windowed frame: shape (n_frames, n_fft//2 + 1), float32."""
     spectrum = scipy.fft.rfft(frames, axis=-1, workers=FFT_WORKERS)
@@ -290,15 +348,13 @@ def mel_spectrogram_db(
     n_mels = _check_int("n_mels", n_mels)
     _check_common(sr, n_fft, hop_length)
     fmax = _check_fmin_fmax(sr, fmin, fmax)
-    power = librosa.feature.melspectrogram(
-        y=np.asarray(audio, dtype=np.float32),
-        sr=sr,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        n_mels=n_mels,
-        fmin=fmin,
-        fmax=fmax,
+    audio = np.asarray(audio, dtype=np.float32)
+    basis = _mel_basis(sr, n_fft, n_mels, float(fmin), float(fmax)).T
+    flat = audio.reshape(-1, audio.shape[-1])
+    power = np.stack(
+        [projected_power(x, (basis,), n_fft=n_fft, hop_length=hop_length)[0] for x in flat]
     )
+    power = power.reshape(*audio.shape[:-1], *power.shape[-2:])
     return _relative_db(power, ref=ref, top_db=top_db)
 
 
@@ -412,7 +468,7 @@ def representation(
         labels = _hz_labels(freqs)
         axis, unit = "mel", "dB"
     elif kind == "stft":
-        power = np.abs(librosa.stft(audio, n_fft=n_fft, hop_length=hop_length)) ** 2
+        power = power_spectrogram(audio, n_fft=n_fft, hop_length=hop_length)
         values = _relative_db(power, ref="max", top_db=top_db)
         freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
         labels = _hz_labels(freqs)
@@ -436,7 +492,7 @@ def representation(
                 chroma_sources=CHROMA_SOURCES,
                 chroma_source=chroma_source,
             )
-        power = np.abs(librosa.stft(audio, n_fft=n_fft, hop_length=hop_length)) ** 2
+        power = power_spectrogram(audio, n_fft=n_fft, hop_length=hop_length)
         values = librosa.feature.chroma_stft(S=power, sr=sr, tuning=0.0)
         freqs, labels, axis, unit = None, _CHROMA_LABELS, "chroma", ""
     else:

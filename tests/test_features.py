@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from musicml import synth
+from musicml import features, synth
 from musicml.errors import ParameterError
 from musicml.features import (
     FEATURE_KINDS,
@@ -200,3 +200,35 @@ def test_window_spectrum_of_a_full_scale_sine_peaks_near_zero_db():
     assert db.max() == pytest.approx(0.0, abs=1.5)
     with pytest.raises(ParameterError, match="start"):
         window_spectrum(synth.sine(3000.0), start=5.0)
+
+
+def test_one_framing_streamed_batched_and_librosa_give_the_same_power_spectrogram():
+    import librosa
+
+    from musicml.features import _frame_chunks, _power, power_blocks, power_spectrogram
+
+    rng = np.random.default_rng(3)
+    audio = rng.standard_normal(22050 * 3 + 123).astype(np.float32)
+    reference = np.abs(librosa.stft(audio, n_fft=2048, hop_length=512)) ** 2
+    streamed = power_spectrogram(audio, n_fft=2048, hop_length=512)
+    assert streamed.shape == reference.shape
+    np.testing.assert_allclose(streamed, reference, rtol=1e-3, atol=1e-3 * reference.max())
+    small_blocks = np.concatenate(
+        [p for _, p in power_blocks(audio, n_fft=2048, hop_length=512, block_frames=7)], axis=1
+    )
+    np.testing.assert_array_equal(small_blocks, streamed)
+    (counts, frames), *_ = list(_frame_chunks([audio], 2048, 512))
+    assert int(counts[0]) == streamed.shape[1]
+    np.testing.assert_allclose(_power(frames).T, streamed, rtol=1e-4, atol=1e-4 * streamed.max())
+
+
+def test_mel_spectrogram_db_matches_librosa_on_a_batch():
+    import librosa
+
+    rng = np.random.default_rng(4)
+    batch = rng.standard_normal((2, 11025)).astype(np.float32)
+    ours = features.mel_spectrogram_db(batch, sr=22050, n_mels=64)
+    for row, clip in zip(ours, batch, strict=True):
+        power = librosa.feature.melspectrogram(y=clip, sr=22050, n_mels=64)
+        theirs = librosa.power_to_db(power, ref=np.max, top_db=80.0)
+        np.testing.assert_allclose(row, theirs, atol=0.05)

@@ -51,7 +51,6 @@ from musicml.analysis.key import (
     strongest_pitch_class,
 )
 from musicml.analysis.onepass import (
-    STFT_BLOCK_FRAMES,
     Analysis,
     BeatSync,
     analyze,
@@ -83,7 +82,6 @@ __all__ = [
     "N_FFT",
     "PITCH_CLASSES",
     "START_LEVEL_DB",
-    "STFT_BLOCK_FRAMES",
     "TEMPOGRAM_COLUMNS",
     "Analysis",
     "BeatSync",

@@ -182,9 +182,9 @@ def beat_times(
     """
     audio = _check_audio(audio)
     sr = _check_sr(sr)
-    mel_db = librosa.power_to_db(
-        librosa.feature.melspectrogram(y=audio, sr=sr, hop_length=hop_length), ref=np.max
-    )
+    from musicml.features import mel_spectrogram_db
+
+    mel_db = mel_spectrogram_db(audio, sr=sr, hop_length=hop_length)
     tempo, frames = _tempo_and_beats(mel_db, sr=sr, hop_length=hop_length)
     times = librosa.frames_to_time(frames, sr=sr, hop_length=hop_length)
     return refine_tempo(times, tempo), times

@@ -13,6 +13,7 @@ from musicml.analysis.onsets import with_start_onset
 from musicml.analysis.runtime import librosa
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.features import projected_power
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,45 +42,6 @@ class Analysis:
         return librosa.frames_to_time(
             np.arange(self.mel_db.shape[1]), sr=self.sr, hop_length=self.hop_length
         )
-
-
-STFT_BLOCK_FRAMES = 1024
-"""Frames per block of the streamed STFT in :func:`analyze` (≈ 8 MB of spectrum)."""
-
-
-def _mel_and_chroma_power(
-    audio: np.ndarray,
-    mel_basis: np.ndarray,
-    chroma_basis: np.ndarray,
-    *,
-    n_fft: int,
-    hop_length: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """``mel_basis @ |STFT|²`` and ``chroma_basis @ |STFT|²``, streaming the STFT in blocks.
-
-    The frames are exactly those of ``librosa.stft(audio, center=True)`` (zero
-    padding at the ends), but the full spectrogram never exists at once: a
-    three-minute song's would take 64 MB complex plus 32 MB of power. The mel
-    filters are sparse (each overlaps a few FFT bins), so they are applied as a
-    sparse matrix; the dense 12-row chroma product runs faster transposed.
-    """
-    import scipy.sparse
-
-    mel_sparse = scipy.sparse.csr_array(mel_basis)
-    chroma_t = np.ascontiguousarray(chroma_basis.T)
-    padded = np.pad(audio, n_fft // 2)
-    n_frames = 1 + (padded.size - n_fft) // hop_length
-    mel = np.empty((mel_basis.shape[0], n_frames), dtype=np.float32)
-    chroma = np.empty((chroma_basis.shape[0], n_frames), dtype=np.float32)
-    for first in range(0, n_frames, STFT_BLOCK_FRAMES):
-        last = min(n_frames, first + STFT_BLOCK_FRAMES)
-        segment = padded[first * hop_length : (last - 1) * hop_length + n_fft]
-        spectrum = librosa.stft(segment, n_fft=n_fft, hop_length=hop_length, center=False)
-        power = np.abs(spectrum)
-        power *= power
-        mel[:, first:last] = mel_sparse @ power
-        chroma[:, first:last] = (power.T @ chroma_t).T
-    return mel, chroma
 
 
 def analyze(
@@ -117,8 +79,8 @@ def analyze(
     # Tuning 0: pitch-class bins at equal temperament (estimating the tuning
     # costs more than all the rest of the analysis).
     chroma_basis = librosa.filters.chroma(sr=sr, n_fft=n_fft, tuning=0.0)
-    mel_power, raw_chroma = _mel_and_chroma_power(
-        audio, mel_basis, chroma_basis, n_fft=n_fft, hop_length=hop_length
+    mel_power, raw_chroma = projected_power(
+        audio, (mel_basis, chroma_basis), n_fft=n_fft, hop_length=hop_length
     )
     mel_db = librosa.power_to_db(mel_power, ref=np.max, top_db=80.0)
     mfcc = librosa.feature.mfcc(S=mel_db, n_mfcc=n_mfcc)
