@@ -53,6 +53,9 @@ CHROMA_SOURCES = ("stft", "cqt")
 CQT_FMIN = float(librosa.note_to_hz("C1"))
 """Lowest constant-Q bin: C1 (32.70 Hz), as in librosa."""
 
+N_MELS = 128
+"""Mel bands of every mel feature and picture unless chosen otherwise (librosa's default,
+the tutorial's): the Train page, the command line and saved models agree on it."""
 MAX_FRAMES_PER_CHUNK = 2048
 """Frames transformed at once: 16 MB of float32 frames at n_fft=2048 (measured a little
 faster than bigger chunks, which fall out of the caches between steps)."""
@@ -321,7 +324,7 @@ def mel_spectrogram_db(
     audio: np.ndarray,
     *,
     sr: int = DEFAULT_SR,
-    n_mels: int = 128,
+    n_mels: int = N_MELS,
     n_fft: int = 2048,
     hop_length: int = 512,
     fmin: float = 0.0,
@@ -412,7 +415,7 @@ def representation(
     kind: str = "mel",
     n_fft: int = 2048,
     hop_length: int = 512,
-    n_mels: int = 128,
+    n_mels: int = N_MELS,
     fmin: float = 0.0,
     fmax: float | None = None,
     log_frequency: bool = False,
@@ -629,7 +632,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         sr: int = DEFAULT_SR,
         n_fft: int = 2048,
         hop_length: int = 512,
-        n_mels: int = 128,
+        n_mels: int = N_MELS,
         fmin: float = 0.0,
         fmax: float | None = None,
         n_mfcc: int = 20,

@@ -31,7 +31,7 @@ from musicml.evaluation import (
     per_class_sentences,
     projection_2d,
 )
-from musicml.features import FEATURE_KINDS, mel_spectrogram_db
+from musicml.features import FEATURE_KINDS, N_MELS, mel_spectrogram_db
 from musicml.figures.evaluation import (
     comparison_figure,
     confusion_figure,
@@ -207,7 +207,9 @@ with st.form("train.form", border=True):
         components = cols[3].number_input(
             "Dimensions kept (0 = all / automatic)", 0, 200, 0, key="train.components"
         )
-        n_mels = cols[0].slider("Mel bands (mel, mfcc)", 16, 128, 64, step=16, key="train.n_mels")
+        n_mels = cols[0].slider(
+            "Mel bands (mel, mfcc)", 16, 128, N_MELS, step=16, key="train.n_mels"
+        )
         n_mfcc = cols[1].slider("MFCC coefficients", 5, 40, 20, key="train.n_mfcc")
         chroma_source = cols[2].selectbox("Chroma from", ["stft", "cqt"], key="train.chroma_source")
         n_fft_bins = cols[3].select_slider(

@@ -35,7 +35,7 @@ import streamlit as st
 
 from musicml import builtin, synth
 from musicml.audio import SAMPLE_RATES
-from musicml.features import FEATURE_KINDS
+from musicml.features import FEATURE_KINDS, N_MELS
 from musicml.lossdata import IRIS_FEATURES
 from musicml.models import MODEL_NAMES
 from musicml.ui.loss import BUILTIN_SOUNDS, C_VALUES, DEFAULT_VIEW, SOURCES, VIEWS
@@ -417,7 +417,7 @@ TRAIN = (
     Number("train.trees", 100, low=10, high=300, integer=True),
     Choice("train.reduce", "none", options=["none", "pca", "lda"]),
     Number("train.components", 0, low=0, high=200, integer=True),
-    Number("train.n_mels", 64, low=16, high=128, integer=True),
+    Number("train.n_mels", N_MELS, low=16, high=128, integer=True),
     Number("train.n_mfcc", 20, low=5, high=40, integer=True),
     Choice("train.chroma_source", "stft", options=["stft", "cqt"]),
     Choice("train.fft_bins", 1000, options=(100, 250, 500, 1000, 2000)),

@@ -203,3 +203,13 @@ def test_an_example_without_a_class_name_is_refused_and_the_others_are_kept():
     assert not at.error, [e.value for e in at.error]
     assert [label for label, *_ in at.session_state["train.examples"]] == ["hum", "whistle"]
     assert list(at.session_state["models"].values())[-1].classes == ["hum", "whistle"]
+
+
+def test_the_page_and_the_command_line_train_with_the_same_mel_bands():
+    """Issue 11: the page used 64 mel bands and the command line 128, so 'the same
+    model' saved from the two roads was not the same."""
+    from musicml.features import FeatureExtractor
+
+    at = _open()
+    assert not at.exception
+    assert at.slider(key="train.n_mels").value == FeatureExtractor().n_mels == 128
