@@ -23,7 +23,8 @@ from musicml.analysis import note_change_times, onset_times
 from musicml.audio import Clip, resample
 from musicml.errors import ParameterError
 from musicml.models import TrainedModel, as_trained_model, class_probabilities
-from musicml.pitch import octave4_frequencies
+from musicml.pitch import midi_to_frequency, octave4_frequencies
+from musicml.synth import Timbre, tone
 from musicml.validation import MAX_AUDIO_SECONDS, check_float
 
 MIN_SEGMENT_SECONDS = 0.1
@@ -309,36 +310,31 @@ def is_note_model(classes: list[str]) -> bool:
     return bool(notes) and all(c in NOTE_FREQUENCIES for c in notes)
 
 
+PLAYBACK_TIMBRE = Timbre(ratios=(1.0, 2.0, 3.0), amplitudes=(1.0, 0.25, 1 / 9), decays=(0.0,) * 3)
+"""The soft tone the resynthesis plays: three harmonics falling as 1/k², short fades."""
+
+
 def resynthesize(result: Classification, *, sr: int, amplitude: float = 0.3) -> np.ndarray:
     """Audio of what the model heard: each predicted note played as a soft tone.
 
-    Note labels become a tone with a few harmonics and short fades, in the
-    note's own octave when its MIDI number is known (octave 4 otherwise); ``silence``
-    and labels that are not notes stay silent, except ``sound``, which plays
-    an A4. Returns shape ``(round(duration_s * sr),)``, float32.
+    Note labels become a :data:`PLAYBACK_TIMBRE` tone (made by :func:`musicml.synth.tone`)
+    in the note's own octave when its MIDI number is known (octave 4 otherwise);
+    ``silence`` and labels that are not notes stay silent, except ``sound``, which
+    plays an A4. Returns shape ``(round(duration_s * sr),)``, float32.
     """
     n = round(result.duration_s * sr)
     out = np.zeros(n, dtype=np.float32)
-    fade = max(1, int(0.01 * sr))
     for segment in result.segments:
         frequency = NOTE_FREQUENCIES.get(segment.label)
         if frequency is not None and segment.midi is not None:
-            frequency = 440.0 * 2.0 ** ((segment.midi - 69) / 12)
+            frequency = midi_to_frequency(segment.midi)
         if frequency is None and segment.label == "sound":
             frequency = NOTE_FREQUENCIES["A"]
-        if frequency is None:
-            continue
         start, end = round(segment.start_s * sr), min(n, round(segment.end_s * sr))
-        t = np.arange(end - start) / sr
-        tone = sum(
-            np.sin(2 * np.pi * k * frequency * t) / k**2
-            for k in (1, 2, 3)
-            if k * frequency < sr / 2
-        )
-        envelope = np.ones_like(t)
-        ramp = min(fade, len(t) // 2)
-        if ramp:
-            envelope[:ramp] = np.linspace(0, 1, ramp)
-            envelope[-ramp:] = np.linspace(1, 0, ramp)
-        out[start:end] = (amplitude * tone * envelope / 1.4).astype(np.float32)
+        if frequency is None or end <= start:
+            continue
+        timbre = PLAYBACK_TIMBRE if 3 * frequency < sr / 2 else "pure"  # no aliased partials
+        out[start:end] = tone(
+            frequency, duration=(end - start) / sr, sr=sr, timbre=timbre, amplitude=amplitude
+        )[: end - start]
     return out

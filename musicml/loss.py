@@ -186,8 +186,18 @@ def log_loss_gradient(
         Shape ``(d,)``.
     """
     theta, X, y, C, reduction = _check_point(theta, features, labels, C, reduction)
-    grad = X.T @ (sigmoid(X @ theta) - y) + _penalty_weight(C) * theta
-    return _reduced(grad, X.shape[0], reduction)
+    return _reduced(_gradient_sum(theta, X, y, _penalty_weight(C)), X.shape[0], reduction)
+
+
+def _gradient_sum(theta: np.ndarray, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+    """The sum-form gradient of checked inputs: Σᵢ (h(xᵢ) − yᵢ) xᵢ + λθ."""
+    return X.T @ (sigmoid(X @ theta) - y) + lam * theta
+
+
+def _hessian_sum(theta: np.ndarray, X: np.ndarray, lam: float) -> np.ndarray:
+    """The sum-form Hessian of checked inputs: Σᵢ h(1 − h) xᵢxᵢᵀ + λI."""
+    h = sigmoid(X @ theta)
+    return (X * (h * (1.0 - h))[:, None]).T @ X + lam * np.eye(X.shape[1])
 
 
 def log_loss_hessian(
@@ -206,9 +216,7 @@ def log_loss_hessian(
         Shape ``(d, d)``.
     """
     theta, X, _, C, reduction = _check_point(theta, features, labels, C, reduction)
-    h = sigmoid(X @ theta)
-    hess = (X * (h * (1.0 - h))[:, None]).T @ X + _penalty_weight(C) * np.eye(X.shape[1])
-    return _reduced(hess, X.shape[0], reduction)
+    return _reduced(_hessian_sum(theta, X, _penalty_weight(C)), X.shape[0], reduction)
 
 
 def loss_surface(
@@ -476,15 +484,14 @@ def gradient_descent(
     eye = np.eye(X.shape[1])
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps):
-            h = sigmoid(X @ theta)
-            grad = (X.T @ (h - y) + lam * theta) / m
+            grad = _gradient_sum(theta, X, y, lam) / m  # the mean form, as the page shows
             if method == "plain":
                 theta = theta - learning_rate * grad
             elif method == "momentum":
                 velocity = momentum * velocity - learning_rate * grad
                 theta = theta + velocity
             else:
-                hess = ((X * (h * (1 - h))[:, None]).T @ X + lam * eye) / m
+                hess = _hessian_sum(theta, X, lam) / m
                 # A tiny ridge keeps the solve defined where every sample is already certain.
                 theta = theta - np.linalg.solve(hess + 1e-12 * eye, grad)
             thetas[k + 1] = theta
