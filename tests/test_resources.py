@@ -69,3 +69,20 @@ def test_freeze_long_lived_hides_loaded_libraries_from_the_collector():
         assert survivors < frozen, "frozen objects are no longer walked by the collector"
     finally:
         gc.unfreeze()
+
+
+def test_memo_computes_once_per_object_and_forgets_it_with_the_object():
+    import gc
+
+    from musicml.models import TrainedModel
+    from musicml.ui.cache import Memo
+
+    memo, calls = Memo(), []
+    model = TrainedModel.__new__(TrainedModel)
+    for _ in range(3):
+        assert memo.get(model, "file", lambda: calls.append(1) or b"bytes") == b"bytes"
+    assert calls == [1]
+    assert not hasattr(model, "_file_bytes") and "_derived" not in model.__dict__
+    del model
+    gc.collect()
+    assert len(memo._values) == 0, "nothing kept past the object's life"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -59,6 +61,29 @@ class Recent:
             self._items[key] = value
             while len(self._items) > self.size:
                 self._items.pop(next(iter(self._items)))
+
+
+class Memo:
+    """Values computed once about an object (a model's file, a result's validation curve),
+    kept as long as the object lives, without writing anything into the object."""
+
+    def __init__(self) -> None:
+        self._values: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def get(self, owner: object, name: str, compute: Callable[[], object]):
+        """``compute()`` the first time ``name`` is asked of ``owner``; the same value after."""
+        with self._lock:
+            known = self._values.get(owner, {})
+            if name in known:
+                return known[name]
+        value = compute()
+        with self._lock:
+            return self._values.setdefault(owner, {}).setdefault(name, value)
+
+
+MEMO = Memo()
+"""The app's one :class:`Memo`, shared by all sessions (the objects are shared too)."""
 
 
 @st.cache_resource(show_spinner=False)

@@ -22,7 +22,7 @@ from musicml.features import mel_spectrogram_db
 from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier
 from musicml.resources import HEAVY_WORK
 from musicml.transcription import Transcription, transcribe
-from musicml.ui.cache import SONG_ENTRIES, SONG_TTL, digest
+from musicml.ui.cache import MEMO, SONG_ENTRIES, SONG_TTL, digest
 from musicml.ui.state import MODELS
 
 MAX_MODELS = 4
@@ -51,11 +51,7 @@ def uploaded_model(data: bytes, name: str) -> TrainedModel:
 
 def model_file(model: TrainedModel) -> bytes:
     """The ``.skops`` bytes of a model (for the download button), made once per model."""
-    data = getattr(model, "_file_bytes", None)
-    if data is None:
-        data = persistence.model_bytes(model)
-        model._file_bytes = data
-    return data
+    return MEMO.get(model, "file", lambda: persistence.model_bytes(model))
 
 
 def session_models() -> dict[str, TrainedModel]:
@@ -245,11 +241,8 @@ def train_with_progress(
 
 
 def derived(result: TrainResult, name: str, compute: Callable[[], object]):
-    """Compute something about a result once per session (validation curve, projections…)."""
-    memo = result.__dict__.setdefault("_derived", {})
-    if name not in memo:
-        memo[name] = compute()
-    return memo[name]
+    """Compute something about a result once (validation curve, projections…)."""
+    return MEMO.get(result, name, compute)
 
 
 BUILTIN_DATASETS = {
