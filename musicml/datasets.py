@@ -17,7 +17,7 @@ from musicml import synth
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
 from musicml.synth import NATURAL_PITCH_CLASSES, NOTE_NAMES, TIMBRES, TUTORIAL_FREQUENCIES
-from musicml.validation import check_seconds, check_sr
+from musicml.validation import check_count, check_seconds, check_sr
 
 MAX_CLIP_SECONDS = 60.0
 """Longest clip of a synthetic data set, in seconds."""
@@ -164,14 +164,6 @@ class Dataset:
         }
 
 
-def _check_count(name: str, value, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ParameterError(
-            "{name} must be an integer >= {low}; got {value!r}.", name=name, low=low, value=value
-        )
-    return int(value)
-
-
 def _check_size(sr, clip_seconds, *, n_clips: int) -> tuple[int, float]:
     """The checked ``(sr, clip_seconds)`` of a synthetic data set of ``n_clips`` clips.
 
@@ -240,7 +232,7 @@ def sound_silence_dataset(
     Dataset
         ``2 * per_class`` clips, balanced, in a seeded random order.
     """
-    per_class = _check_count("per_class", per_class)
+    per_class = check_count("per_class", per_class)
     sr, clip_seconds = _check_size(sr, clip_seconds, n_clips=2 * per_class)
     if len(frequencies) == 0:
         raise ParameterError("frequencies must name at least one frequency; got none.")
@@ -485,7 +477,7 @@ def notes_dataset(
         ``per_class`` clips per label, in a seeded random order; the same seed
         gives the same clips.
     """
-    per_class = _check_count("per_class", per_class)
+    per_class = check_count("per_class", per_class)
     classes = _pitch_classes(pitch_classes)
     low, high = (int(o) for o in _check_range("octaves", octaves, low=0, high=8))
     chosen = _timbres(timbres, NOTE_TIMBRES)
@@ -583,7 +575,7 @@ def timbre_dataset(
     Dataset
         ``per_class`` clips per timbre, in a seeded random order.
     """
-    per_class = _check_count("per_class", per_class)
+    per_class = check_count("per_class", per_class)
     chosen = _timbres(timbres, TIMBRE_CLASSES)
     low, high = (synth.note_to_midi(n) for n in notes)
     if low > high:

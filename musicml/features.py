@@ -33,6 +33,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
 from musicml.pitch import PITCH_CLASSES
+from musicml.validation import check_count, check_sr
 
 _GABOR_AVAILABLE = importlib.util.find_spec("musicml.gabor") is not None
 
@@ -70,18 +71,10 @@ AMIN_POWER = 1e-10
 # --------------------------------------------------------------------------- validation
 
 
-def _check_int(name: str, value, *, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ParameterError(
-            "{name} must be an integer >= {low}; got {value!r}.", name=name, low=low, value=value
-        )
-    return int(value)
-
-
 def _check_common(sr, n_fft, hop_length) -> None:
-    _check_int("sr", sr)
-    _check_int("n_fft", n_fft, low=16)
-    _check_int("hop_length", hop_length)
+    check_sr(sr)
+    check_count("n_fft", n_fft, low=16)
+    check_count("hop_length", hop_length)
 
 
 def _check_fmin_fmax(sr: int, fmin: float, fmax: float | None) -> float:
@@ -348,7 +341,7 @@ def mel_spectrogram_db(
     np.ndarray
         Shape ``(..., n_mels, n_frames)``, float32.
     """
-    n_mels = _check_int("n_mels", n_mels)
+    n_mels = check_count("n_mels", n_mels)
     _check_common(sr, n_fft, hop_length)
     fmax = _check_fmin_fmax(sr, fmin, fmax)
     audio = np.asarray(audio, dtype=np.float32)
@@ -502,7 +495,7 @@ def representation(
         mel = mel_spectrogram_db(
             audio, sr=sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length, ref=1.0, top_db=80.0
         )
-        values = librosa.feature.mfcc(S=mel, n_mfcc=_check_int("n_mfcc", n_mfcc))
+        values = librosa.feature.mfcc(S=mel, n_mfcc=check_count("n_mfcc", n_mfcc))
         freqs, labels, axis, unit = None, tuple(str(i) for i in range(n_mfcc)), "mfcc", ""
     values = np.asarray(values, dtype=np.float32)
     times = librosa.frames_to_time(np.arange(values.shape[-1]), **kwargs)
@@ -555,8 +548,8 @@ def window_spectrum(
 
 
 def _cqt_magnitude(batch, sr, hop_length, n_bins, bins_per_octave) -> np.ndarray:
-    n_bins = _check_int("n_bins", n_bins)
-    bins_per_octave = _check_int("bins_per_octave", bins_per_octave, low=12)
+    n_bins = check_count("n_bins", n_bins)
+    bins_per_octave = check_count("bins_per_octave", bins_per_octave, low=12)
     top = CQT_FMIN * 2.0 ** ((n_bins - 1) / bins_per_octave)
     if top >= sr / 2:
         raise ParameterError(
@@ -673,10 +666,10 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             )
         _check_common(self.sr, self.n_fft, self.hop_length)
         if self.kind in ("mel", "mfcc"):
-            _check_int("n_mels", self.n_mels)
+            check_count("n_mels", self.n_mels)
             _check_fmin_fmax(self.sr, self.fmin, self.fmax)
         if self.kind == "mfcc":
-            _check_int("n_mfcc", self.n_mfcc)
+            check_count("n_mfcc", self.n_mfcc)
         if self.kind == "chroma" and self.chroma_source not in CHROMA_SOURCES:
             raise ParameterError(
                 "chroma_source must be one of {chroma_sources}; got {chroma_source!r}.",
@@ -684,7 +677,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
                 chroma_source=self.chroma_source,
             )
         if self.kind == "fft":
-            _check_int("n_fft_bins", self.n_fft_bins)
+            check_count("n_fft_bins", self.n_fft_bins)
         stats = (self.stats,) if isinstance(self.stats, str) else tuple(self.stats)
         if not stats or any(s not in STATS for s in stats):
             raise ParameterError(
@@ -951,7 +944,7 @@ def window_stats(rows: np.ndarray, *, width: int, stats: tuple[str, ...]) -> np.
     """
     from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
-    width = _check_int("width", width)
+    width = check_count("width", width)
     rows = np.asarray(rows, dtype=np.float64)
     n = len(rows)
     half = width // 2

@@ -21,6 +21,7 @@ import scipy.fft
 
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.validation import check_rate
 
 GABOR_SIGMAS = (0.002, 0.005, 0.01)
 """Default Gaussian widths σ in seconds."""
@@ -37,8 +38,7 @@ _CHUNK_ELEMENTS = 4_000_000  # complex values per FFT block (≈ 64 MB)
 
 
 def _check_bank(sigmas, frequencies, sr) -> tuple[np.ndarray, np.ndarray]:
-    if not isinstance(sr, (int, float, np.integer, np.floating)) or sr <= 0:
-        raise ParameterError("sr must be a positive sample rate; got {sr!r}.", sr=sr)
+    check_rate(sr)
     sigmas = np.atleast_1d(np.asarray(sigmas, dtype=np.float64))
     frequencies = np.atleast_1d(np.asarray(frequencies, dtype=np.float64))
     if sigmas.size == 0 or np.any(~np.isfinite(sigmas)) or np.any(sigmas <= 0):

@@ -15,6 +15,7 @@ import scipy.signal
 
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.validation import check_rate
 
 
 def _check_signal(signal: np.ndarray, *, name: str = "signal") -> np.ndarray:
@@ -28,12 +29,6 @@ def _check_signal(signal: np.ndarray, *, name: str = "signal") -> np.ndarray:
     if not np.all(np.isfinite(signal)):
         raise ParameterError("{name} contains NaN or infinite values.", name=name)
     return signal
-
-
-def _check_rate(sr: float) -> float:
-    if not np.isfinite(sr) or sr <= 0:
-        raise ParameterError("sr must be a positive sample rate; got {sr!r}.", sr=sr)
-    return float(sr)
 
 
 # --------------------------------------------------------------------------- test signals
@@ -70,7 +65,7 @@ def white_noise(
     *, duration: float = 1.0, sr: int = DEFAULT_SR, amplitude: float = 0.3, seed: int = 0
 ) -> np.ndarray:
     """Gaussian white noise (flat spectrum), clipped to [-1, 1], float32."""
-    _check_rate(sr)
+    check_rate(sr)
     if not 0 < duration <= 60:
         raise ParameterError(
             "duration must be between 0 and 60 seconds; got {duration!r}.", duration=duration
@@ -178,7 +173,7 @@ def power_spectrum(signal: np.ndarray, *, sr: float = 1.0) -> tuple[np.ndarray, 
         Same shape.
     """
     signal = _check_signal(signal)
-    sr = _check_rate(sr)
+    sr = check_rate(sr)
     spectrum = np.fft.rfft(signal - signal.mean())
     return np.fft.rfftfreq(signal.size, d=1.0 / sr), np.abs(spectrum) ** 2 / signal.size
 
@@ -220,7 +215,7 @@ def fir_lowpass(
     np.ndarray
         Shape ``(n_taps,)``.
     """
-    sr = _check_rate(sr)
+    sr = check_rate(sr)
     if not 0 < cutoff < sr / 2:
         raise ParameterError(
             "cutoff must be between 0 and sr/2 = {nyquist:g} Hz; got {cutoff!r}. "
@@ -261,7 +256,7 @@ def frequency_response(
     gain_db : np.ndarray
         Shape ``(n_points,)``, 20·log10|H(f)| (floored at −200 dB).
     """
-    sr = _check_rate(sr)
+    sr = check_rate(sr)
     frequencies, response = scipy.signal.freqz(taps, worN=n_points, fs=sr)
     return frequencies, 20 * np.log10(np.maximum(np.abs(response), 1e-10))
 
@@ -289,7 +284,7 @@ def transition_width(n_taps: int, *, sr: float = DEFAULT_SR, window: str = "hamm
     ``k`` is 3.3 for Hamming (see :data:`TRANSITION_FACTORS`): the band over which the
     gain falls from the pass band to the window's stop-band floor.
     """
-    sr = _check_rate(sr)
+    sr = check_rate(sr)
     if not n_taps >= 1:
         raise ParameterError("n_taps must be at least 1; got {n_taps!r}.", n_taps=n_taps)
     return _transition_factor(window) * sr / n_taps
@@ -373,7 +368,7 @@ def lowpass_edge(
         raise ParameterError(
             "taps must be 1-D and not empty; got shape {taps_shape}.", taps_shape=taps.shape
         )
-    sr = _check_rate(sr)
+    sr = check_rate(sr)
     if not 0 < cutoff < sr / 2:
         raise ParameterError(
             "cutoff must be between 0 and sr/2 = {nyquist:g} Hz; got {cutoff!r}.",
@@ -411,7 +406,7 @@ def sharp_taps(
     Measured, not estimated: a bisection over odd lengths, each designed and its response
     checked (the edge sharpens steadily with length). None when ``max_taps`` is not enough.
     """
-    sr = _check_rate(sr)
+    sr = check_rate(sr)
     _transition_factor(window)
 
     def sharp(n_taps: int) -> bool:

@@ -114,6 +114,24 @@ def _float_refusal(
     )
 
 
+def check_count(name: str, value, *, low: int = 1) -> int:
+    """``value`` as an ``int`` if it is a whole number of at least ``low`` (no upper bound:
+    for sizes the caller bounds otherwise, such as frame lengths and band counts)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ParameterError(
+            "{name} must be an integer >= {low}; got {value!r}.", name=name, low=low, value=value
+        )
+    return int(value)
+
+
+def check_rate(sr) -> float:
+    """A positive, finite sampling rate of a plain signal (the Signal lab's samples need
+    not be audio, so any positive rate goes; audio uses :func:`check_sr`)."""
+    if isinstance(sr, bool) or not isinstance(sr, numbers.Real) or not math.isfinite(sr) or sr <= 0:
+        raise ParameterError("sr must be a positive sample rate; got {sr!r}.", sr=sr)
+    return float(sr)
+
+
 def check_sr(sr, *, name: str = "sr") -> int:
     """A sample rate from :data:`MIN_SAMPLE_RATE` to :data:`MAX_SAMPLE_RATE` Hz."""
     return check_int(name, sr, minimum=MIN_SAMPLE_RATE, maximum=MAX_SAMPLE_RATE)

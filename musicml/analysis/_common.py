@@ -34,12 +34,6 @@ def _check_audio(audio: np.ndarray, *, name: str = "audio", min_samples: int = 1
     return audio
 
 
-def _check_sr(sr: int) -> int:
-    if not isinstance(sr, (int, np.integer)) or sr <= 0:
-        raise ParameterError("sr must be a positive integer (Hz); got {sr!r}.", sr=sr)
-    return int(sr)
-
-
 def _localmax(x: np.ndarray) -> np.ndarray:
     """librosa.util.localmax for 1-D input (the first frame is never a maximum)."""
     peak = np.zeros(x.shape, dtype=bool)

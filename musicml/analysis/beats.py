@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from musicml.analysis._common import HOP_LENGTH, _check_audio, _check_sr, _localmax
+from musicml.analysis._common import HOP_LENGTH, _check_audio, _localmax
 from musicml.analysis.runtime import librosa
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.validation import check_sr
 
 
 def track_beats(
@@ -181,7 +182,7 @@ def beat_times(
         Shape ``(n_beats,)``.
     """
     audio = _check_audio(audio)
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     from musicml.features import mel_spectrogram_db
 
     mel_db = mel_spectrogram_db(audio, sr=sr, hop_length=hop_length)
@@ -234,7 +235,7 @@ def click_track(
         raise ParameterError("gain must be between 0 and 4; got {gain!r}.", gain=gain)
     clicks = librosa.clicks(
         times=np.asarray(times, dtype=float),
-        sr=_check_sr(sr),
+        sr=check_sr(sr),
         length=audio.size,
         click_freq=click_frequency,
     )

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from musicml.analysis._common import HOP_LENGTH, N_FFT, _check_audio, _check_sr
+from musicml.analysis._common import HOP_LENGTH, N_FFT, _check_audio
 from musicml.analysis.runtime import librosa
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.validation import check_sr
 
 
 def cqt_db(
@@ -42,7 +43,7 @@ def cqt_db(
     magnitude = np.abs(
         librosa.cqt(
             audio,
-            sr=_check_sr(sr),
+            sr=check_sr(sr),
             hop_length=hop_length,
             fmin=fmin,
             n_bins=n_bins,
@@ -138,7 +139,7 @@ def nmf_decompose(
             init=init,
         )
     return Decomposition(
-        sr=_check_sr(sr),
+        sr=check_sr(sr),
         n_fft=n_fft,
         hop_length=hop_length,
         length=audio.size,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from musicml.analysis._common import N_FFT, _check_audio, _check_sr
+from musicml.analysis._common import N_FFT, _check_audio
 from musicml.analysis.runtime import librosa
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.validation import check_sr
 
 
 def harmonic_percussive(
@@ -57,5 +58,5 @@ def pitch_shift(audio: np.ndarray, *, sr: int = DEFAULT_SR, n_steps: float) -> n
         raise ParameterError(
             "n_steps must be between -24 and 24 semitones; got {n_steps!r}.", n_steps=n_steps
         )
-    shifted = librosa.effects.pitch_shift(audio, sr=_check_sr(sr), n_steps=float(n_steps))
+    shifted = librosa.effects.pitch_shift(audio, sr=check_sr(sr), n_steps=float(n_steps))
     return shifted.astype(np.float32)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from musicml.analysis._common import HOP_LENGTH, N_FFT, _check_audio, _check_sr
+from musicml.analysis._common import HOP_LENGTH, N_FFT, _check_audio
 from musicml.analysis.beats import _tempo_and_beats, refine_tempo
 from musicml.analysis.key import Key, estimate_key
 from musicml.analysis.onsets import with_start_onset
@@ -14,6 +14,7 @@ from musicml.analysis.runtime import librosa
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
 from musicml.features import projected_power
+from musicml.validation import check_sr
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +69,7 @@ def analyze(
     Analysis
     """
     audio = _check_audio(audio, min_samples=n_fft // 4)
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     if n_mels < 1 or not 1 <= n_mfcc <= n_mels:
         raise ParameterError(
             "need n_mels >= 1 and 1 <= n_mfcc <= n_mels; got n_mels={n_mels}, n_mfcc={n_mfcc}.",
@@ -183,4 +184,4 @@ def mel_db(audio: np.ndarray, *, sr: int = DEFAULT_SR, hop_length: int = HOP_LEN
     """Mel power spectrogram in dB (128 bands, relative to the peak), float32."""
     from musicml.features import mel_spectrogram_db
 
-    return mel_spectrogram_db(_check_audio(audio), sr=_check_sr(sr), hop_length=hop_length)
+    return mel_spectrogram_db(_check_audio(audio), sr=check_sr(sr), hop_length=hop_length)

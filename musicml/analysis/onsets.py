@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from musicml.analysis._common import HOP_LENGTH, N_FFT, _check_audio, _check_sr, _localmax
+from musicml.analysis._common import HOP_LENGTH, N_FFT, _check_audio, _localmax
 from musicml.analysis.runtime import librosa
 from musicml.audio import DEFAULT_SR
+from musicml.validation import check_sr
 
 
 def onset_strength(
@@ -20,7 +21,7 @@ def onset_strength(
         Shape ``(n_frames,)``, float32.
     """
     audio = _check_audio(audio)
-    return librosa.onset.onset_strength(y=audio, sr=_check_sr(sr), hop_length=hop_length)
+    return librosa.onset.onset_strength(y=audio, sr=check_sr(sr), hop_length=hop_length)
 
 
 START_LEVEL_DB = -25.0
@@ -57,7 +58,7 @@ def onset_times(
         Shape ``(n_onsets,)``, ascending.
     """
     audio = _check_audio(audio)
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     found = librosa.onset.onset_detect(
         y=audio, sr=sr, hop_length=hop_length, units="time", backtrack=backtrack
     )
@@ -89,7 +90,7 @@ def note_change_times(
         Shape ``(n_changes,)``, ascending seconds.
     """
     audio = _check_audio(audio)
-    sr = _check_sr(sr)
+    sr = check_sr(sr)
     if audio.size < N_FFT or not np.any(audio):
         return np.zeros(0)
     fmin = float(librosa.note_to_hz("C1"))
