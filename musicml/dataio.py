@@ -41,6 +41,7 @@ import numpy as np
 from musicml.audio import AUDIO_EXTENSIONS, DEFAULT_SR, load_audio, resample, wav_bytes
 from musicml.datasets import Dataset
 from musicml.errors import AudioDecodeError, DataSetError, ParameterError, Phrase
+from musicml.resources import checkpoint
 from musicml.validation import check_int, check_seconds, check_sr
 
 LABELS_CSV = "labels.csv"
@@ -598,6 +599,7 @@ def labelled_clips(
     total_seconds = 0.0
     decoded = failed = 0
     for entry, label, name in files.files:
+        checkpoint()
         if failed >= UNREADABLE_LIMIT and failed > decoded:
             raise DataSetError(
                 "{failed} of the first {tried} audio files in {source_name} "

@@ -16,6 +16,7 @@ import numpy as np
 from musicml import synth
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.resources import checkpoint
 from musicml.synth import NATURAL_PITCH_CLASSES, NOTE_NAMES, TIMBRES, TUTORIAL_FREQUENCIES
 from musicml.validation import check_count, check_seconds, check_sr
 
@@ -519,11 +520,13 @@ def notes_dataset(
             octave = int(rng.integers(low, high + 1))
             timbre = str(rng.choice(chosen))
             midi = 12 * (octave + 1) + step
+            checkpoint()
             clips.append(_render_note(rng, midi=midi, timbre=timbre, n=n, sr=sr, variation=var))
             labels.append(name)
             _tell(progress, len(clips), total)
     if include_silence:
         for _ in range(per_class):
+            checkpoint()
             clips.append(_render_silence(rng, n=n, sr=sr, variation=var))
             labels.append(SILENCE)
             _tell(progress, len(clips), total)
@@ -592,6 +595,7 @@ def timbre_dataset(
     for timbre in chosen:
         for _ in range(per_class):
             midi = int(rng.integers(low, high + 1))
+            checkpoint()
             clips.append(_render_note(rng, midi=midi, timbre=timbre, n=n, sr=sr, variation=var))
             labels.append(timbre)
             _tell(progress, len(clips), per_class * len(chosen))

@@ -87,3 +87,7 @@ class DataSetError(MusicMLError):
 
 class ModelFileError(MusicMLError):
     """A saved model file is unreadable, foreign or unsafe."""
+
+
+class WorkLimitError(MusicMLError):
+    """One visitor's job went past the server's ceiling on time or memory and was stopped."""

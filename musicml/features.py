@@ -33,6 +33,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
 from musicml.pitch import PITCH_CLASSES
+from musicml.resources import checkpoint
 from musicml.validation import check_count, check_sr
 
 _GABOR_AVAILABLE = importlib.util.find_spec("musicml.gabor") is not None
@@ -178,6 +179,7 @@ def _frame_chunks(clips: list[np.ndarray], n_fft: int, hop_length: int):
                 framed = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]
                 np.multiply(framed[:n_frames], window, out=frames[row : row + n_frames])
                 row += n_frames
+        checkpoint()
         yield counts, frames
         start = stop
 
@@ -206,6 +208,7 @@ def power_blocks(
         last = min(n_frames, first + block_frames)
         segment = padded[first * hop_length : (last - 1) * hop_length + n_fft]
         framed = np.lib.stride_tricks.sliding_window_view(segment, n_fft)[::hop_length]
+        checkpoint()
         yield first, _power(framed * window).T
 
 

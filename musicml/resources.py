@@ -13,7 +13,10 @@ import gc
 import importlib
 import os
 import threading
+import time
 from pathlib import Path
+
+from musicml.errors import WorkLimitError
 
 CGROUP_FILES = (
     Path("/sys/fs/cgroup/memory.max"),  # cgroup v2
@@ -100,6 +103,60 @@ def cache_entries(
     return int(min(high, max(low, share // entry_bytes)))
 
 
+WORK_SECONDS = 120.0
+"""Ceiling on the seconds one heavy job may run once it holds its slot (a hosted
+server's visitor waits no longer than this for one answer, and nobody's turn is held
+for longer)."""
+
+MEMORY_SHARE = 0.85
+"""Share of this machine's memory the process may reach before the job that finds it
+over the line is stopped (the others, and the server, keep running)."""
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now (0 where the system does not tell)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
+_job = threading.local()
+
+
+def checkpoint() -> None:
+    """Stop the current heavy job if it has run past its ceiling on time or memory.
+
+    Long loops of the core (spectrogram blocks, feature chunks, clips of a data set)
+    call this between steps; it costs microseconds. Outside a :class:`WorkGate` slot
+    (the command line, tests) there is no ceiling and it returns at once.
+
+    Raises
+    ------
+    WorkLimitError
+        In plain words, with what to try instead.
+    """
+    deadline = getattr(_job, "deadline", None)
+    if deadline is None:
+        return
+    if time.monotonic() > deadline:
+        raise WorkLimitError(
+            "This took longer than {seconds:.0f} s, the most one request may take on this "
+            "server, so it was stopped. Try a shorter recording, a smaller data set or "
+            "simpler settings.",
+            seconds=_job.seconds,
+        )
+    limit = getattr(_job, "memory_limit", 0)
+    if limit and resident_bytes() > limit:
+        raise WorkLimitError(
+            "The server is short of memory right now ({used_mb:,.0f} MB in use), so this "
+            "request was stopped before it could take more. Try again in a minute, or with "
+            "a shorter recording.",
+            used_mb=resident_bytes() / 2**20,
+        )
+
+
 class WorkGate:
     """At most ``slots`` heavy jobs at once in this process; the others wait their turn.
 
@@ -107,12 +164,25 @@ class WorkGate:
     time on two cores, instead of forty at once: each finishes sooner than in a forty-way
     scramble, peak memory holds two songs' work, and the server keeps answering. A thread
     that already holds a slot (nested heavy work) never waits for a second one.
+
+    Once a job holds its slot it has :data:`WORK_SECONDS` to finish and may not take
+    the process past :data:`MEMORY_SHARE` of the machine's memory: the core's long
+    loops call :func:`checkpoint`, which stops a job over either line with a plain
+    :class:`~musicml.errors.WorkLimitError` (the page shows it; the slot is freed).
     """
 
-    def __init__(self, slots: int):
+    def __init__(
+        self,
+        slots: int,
+        *,
+        seconds: float = WORK_SECONDS,
+        memory: int | None = None,
+    ):
         if slots < 1:
             raise ValueError(f"slots must be at least 1; got {slots!r}.")
         self.slots = slots
+        self.seconds = seconds
+        self.memory = memory
         self._semaphore = threading.BoundedSemaphore(slots)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -131,12 +201,17 @@ class WorkGate:
                     self.waiting -= 1
             with self._lock:
                 self.busy += 1
+            _job.seconds = self.seconds
+            _job.deadline = time.monotonic() + self.seconds
+            memory = self.memory if self.memory is not None else machine_memory()
+            _job.memory_limit = int(MEMORY_SHARE * memory)
         self._local.depth = depth + 1
         return self
 
     def __exit__(self, *exc) -> None:
         self._local.depth -= 1
         if self._local.depth == 0:
+            _job.deadline = None
             with self._lock:
                 self.busy -= 1
             self._semaphore.release()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from musicml.resources import WorkGate, cache_entries, cores, machine_memory
@@ -86,3 +87,25 @@ def test_memo_computes_once_per_object_and_forgets_it_with_the_object():
     del model
     gc.collect()
     assert len(memo._values) == 0, "nothing kept past the object's life"
+
+
+def test_a_heavy_job_past_its_time_is_stopped_in_plain_words_and_frees_its_slot():
+    from musicml import features
+    from musicml.errors import WorkLimitError
+    from musicml.resources import WorkGate
+
+    gate = WorkGate(1, seconds=0.0)
+    song = np.zeros(22050 * 60, dtype=np.float32)
+    with pytest.raises(WorkLimitError, match=r"longer than 0 s.*shorter recording"), gate:
+        features.mel_spectrogram_db(song)
+    assert gate.busy == 0, "the slot is free again"
+    assert features.mel_spectrogram_db(song[:22050]).shape[0] == 128, "no ceiling outside a slot"
+
+
+def test_a_heavy_job_over_the_memory_line_is_stopped():
+    from musicml.datasets import build_dataset
+    from musicml.errors import WorkLimitError
+    from musicml.resources import WorkGate
+
+    with pytest.raises(WorkLimitError, match="short of memory"), WorkGate(1, memory=2**20):
+        build_dataset("notes", per_class=2, clip_seconds=0.25)

@@ -29,6 +29,7 @@ ERROR_CLASSES = (
     "AudioDecodeError",
     "DataSetError",
     "ModelFileError",
+    "WorkLimitError",
 )
 """The classes whose first argument is a message template."""
 
