@@ -36,26 +36,28 @@ from musicml.audio import DEFAULT_SR
 from musicml.datasets import Dataset
 from musicml.errors import ParameterError
 from musicml.features import FEATURE_KINDS, FeatureExtractor
+from musicml.i18n import N_
 from musicml.validation import check_int
 
 MODEL_KINDS = ("logreg", "svm", "knn", "forest")
 """Names of the classifiers in the registry."""
 
 MODEL_NAMES = {
-    "logreg": "Logistic regression",
-    "svm": "Support vector machine",
-    "knn": "k-nearest neighbours",
-    "forest": "Random forest",
+    "logreg": N_("Logistic regression"),
+    "svm": N_("Support vector machine"),
+    "knn": N_("k-nearest neighbours"),
+    "forest": N_("Random forest"),
 }
+"""Model kind → its English name (marked for translation: shown with ``gettext``)."""
 
 MULTICLASS_STRATEGIES = ("ovr", "ovo", "multinomial")
 """Multiclass strategies; ``None`` means the model's own."""
 
 MULTICLASS_NAMES = {
-    None: "the model's own",
-    "ovr": "one-vs-rest",
-    "ovo": "one-vs-one",
-    "multinomial": "multinomial (softmax)",
+    None: N_("the model's own"),
+    "ovr": N_("one-vs-rest"),
+    "ovo": N_("one-vs-one"),
+    "multinomial": N_("multinomial (softmax)"),
 }
 
 REDUCERS = ("pca", "lda")

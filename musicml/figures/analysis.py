@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from musicml.figures._layout import finish
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap, pool_columns
 from musicml.figures.signal import MAGMA, waveform_figure
+from musicml.i18n import gettext as _
 
 
 def beats_figure(
@@ -25,7 +26,7 @@ def beats_figure(
     return waveform_figure(
         audio,
         sr,
-        title=f"Waveform with onsets and beats · tempo {tempo}",
+        title=_("Waveform with onsets and beats · tempo {tempo}").format(tempo=tempo),
         markers={"onsets": onset_times, "beats": beat_times},
     )
 
@@ -72,7 +73,7 @@ def feature_figure(
     fig = go.Figure(heat)
     every = max(1, len(heat.y) // 12)
     fig.update_yaxes(title=y_title, **category_ticks(heat, lambda i, _: i % every == 0))
-    return finish(fig, title=title, x="Time (s)", height=height)
+    return finish(fig, title=title, x=_("Time (s)"), height=height)
 
 
 def mfcc_figure(mfcc: np.ndarray, *, times: np.ndarray, title: str) -> go.Figure:
@@ -104,8 +105,8 @@ def key_figure(correlations: np.ndarray, names: Sequence[str]) -> go.Figure:
     )
     return finish(
         fig,
-        title=f"Key profile correlations · best: {names[best]}",
-        y="Correlation",
+        title=_("Key profile correlations · best: {names}").format(names=names[best]),
+        y=_("Correlation"),
         height=320,
     )
 
@@ -122,15 +123,15 @@ def nmf_components_figure(components: np.ndarray, *, sr: int, n_fft: int) -> go.
                 x=frequencies[1:],
                 y=db[1:],
                 mode="lines",
-                name=f"component {i + 1}",
+                name=_("component {value}").format(value=i + 1),
                 line={"width": 1},
             )
         )
     return finish(
         fig,
-        title="Component spectra (templates W)",
+        title=_("Component spectra (templates W)"),
         x={"title": "Frequency (Hz)", "type": "log"},
-        y="dB (relative to the peak)",
+        y=_("dB (relative to the peak)"),
         height=340,
     )
 
@@ -145,14 +146,14 @@ def nmf_activations_figure(activations: np.ndarray, *, times: np.ndarray) -> go.
                 x=t,
                 y=pooled[0].astype(np.float32),
                 mode="lines",
-                name=f"component {i + 1}",
+                name=_("component {value}").format(value=i + 1),
                 line={"width": 1},
             )
         )
     return finish(
         fig,
-        title="Activations (H)",
-        x="Time (s)",
-        y="Gain",
+        title=_("Activations (H)"),
+        x=_("Time (s)"),
+        y=_("Gain"),
         height=300,
     )

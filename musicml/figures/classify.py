@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 from musicml.classify import Classification
 from musicml.figures._layout import finish
 from musicml.figures.heatmap import heatmap, pool_columns
+from musicml.i18n import gettext as _
 
 PALETTE = [
     "#4c78a8",
@@ -75,7 +76,7 @@ def song_figure(
             x=times.astype(np.float32),
             y=np.asarray(values, dtype=np.float32),
             mode="lines",
-            name="waveform",
+            name=_("waveform"),
             line={"width": 1, "color": "#888"},
         ),
         row=1,
@@ -104,8 +105,10 @@ def song_figure(
                 },
                 customdata=np.stack([starts[mine], ends[mine], confidence[mine]], axis=1),
                 hovertemplate=(
-                    f"{label}<br>%{{customdata[0]:.2f}}–%{{customdata[1]:.2f}} s"
-                    "<br>confidence %{customdata[2]:.0%}<extra></extra>"
+                    _(
+                        "{label}<br>%{{customdata[0]:.2f}}–%{{customdata[1]:.2f}} "
+                        "s<br>confidence %{{customdata[2]:.0%}}<extra></extra>"
+                    ).format(label=label)
                 ),
             ),
             row=2,
@@ -168,7 +171,7 @@ def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figu
             line={"color": "white", "width": 1, "dash": "dot"},
             hoverinfo="skip",
             showlegend=False,
-            name="boundaries",
+            name=_("boundaries"),
         )
     )
     few = len(segments) <= MAX_SEGMENT_LABELS
@@ -183,7 +186,7 @@ def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figu
             marker={"size": 6, "color": "rgba(255,255,255,0.6)", "symbol": "triangle-down"},
             hovertemplate="%{text}<extra></extra>",
             showlegend=False,
-            name="labels",
+            name=_("labels"),
         )
     )
     fig.update_layout(
@@ -202,23 +205,23 @@ def distribution_figure(result: Classification, *, title: str = "Whole song") ->
             go.Bar(
                 x=order,
                 y=[shares[c] for c in order],
-                name="share of time",
+                name=_("share of time"),
                 marker_color="#4c78a8",
-                hovertemplate="%{x}: %{y:.0%} of the time<extra></extra>",
+                hovertemplate=_("%{x}: %{y:.0%} of the time<extra></extra>"),
             ),
             go.Bar(
                 x=order,
                 y=[probabilities[c] for c in order],
-                name="mean probability",
+                name=_("mean probability"),
                 marker_color="#f58518",
-                hovertemplate="%{x}: mean probability %{y:.0%}<extra></extra>",
+                hovertemplate=_("%{x}: mean probability %{y:.0%}<extra></extra>"),
             ),
         ]
     )
     return finish(
         fig,
         title=title,
-        y="Share",
+        y=_("Share"),
         yaxis_tickformat=".0%",
         barmode="group",
         height=300,
@@ -261,9 +264,9 @@ def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figur
             x=np.asarray(times, dtype=np.float32),
             y=sound[0],
             mode="lines",
-            name="sound (from loudness)",
+            name=_("sound (from loudness)"),
             line={"width": 1, "color": "#e45756"},
-            hovertemplate="t=%{x:.2f} s<br>sound %{y:.0%}<extra></extra>",
+            hovertemplate=_("t=%{x:.2f} s<br>sound %{y:.0%}<extra></extra>"),
             showlegend=False,
         ),
         row=2,
@@ -301,8 +304,8 @@ def truth_figure(reference, estimate, *, title: str = "Truth and prediction") ->
                 textposition="inside",
                 insidetextanchor="middle",
                 marker={"color": color, "line": {"width": 0.5, "color": "white"}},
-                hovertemplate="%{text}<br>%{base:.2f} s, %{x:.2f} s long<extra></extra>",
+                hovertemplate=_("%{text}<br>%{base:.2f} s, %{x:.2f} s long<extra></extra>"),
             )
         )
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=["predicted", "truth"])
-    return finish(fig, title=title, x="Time (s)", height=220, barmode="overlay", bargap=0.3)
+    return finish(fig, title=title, x=_("Time (s)"), height=220, barmode="overlay", bargap=0.3)

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from musicml.figures._layout import finish
 from musicml.figures.classify import PALETTE
+from musicml.i18n import gettext as _
 
 
 def confusion_figure(report: dict, *, title: str = "Confusion matrix") -> go.Figure:
@@ -30,16 +31,18 @@ def confusion_figure(report: dict, *, title: str = "Confusion matrix") -> go.Fig
             zmax=1,
             colorbar={"title": {"text": "share of row"}, "tickformat": ".0%"},
             hovertemplate=(
-                "true %{y}, predicted %{x}<br>%{text} clips (%{z:.0%} of the %{y} clips)"
-                "<extra></extra>"
+                _(
+                    "true %{y}, predicted %{x}<br>%{text} clips (%{z:.0%} of the %{y} clips)"
+                    "<extra></extra>"
+                )
             ),
         )
     )
     finish(
         fig,
         title=title,
-        x="Predicted label",
-        y="True label",
+        x=_("Predicted label"),
+        y=_("True label"),
         yaxis_autorange="reversed",
         height=max(320, 40 * len(labels) + 120),
     )
@@ -111,8 +114,8 @@ def validation_curve_figure(
     finish(
         fig,
         title=title,
-        x="C (log scale; smaller = stronger regularisation)",
-        y="Accuracy",
+        x=_("C (log scale; smaller = stronger regularisation)"),
+        y=_("Accuracy"),
         yaxis_tickformat=".0%",
         yaxis_range=[0, 1.05],
         height=340,
@@ -162,7 +165,7 @@ def cross_validation_figure(cv: dict, *, title: str | None = None) -> go.Figure:
     if cv.get("method") == "leave-one-out":
         fig = go.Figure(go.Histogram(x=scores, xbins={"start": -0.25, "end": 1.25, "size": 0.5}))
         fig.update_xaxes(tickvals=[0, 1], ticktext=["wrong", "right"])
-        fig.update_layout(xaxis_title="Held-out clip", yaxis_title="Clips")
+        fig.update_layout(xaxis_title=_("Held-out clip"), yaxis_title=_("Clips"))
     else:
         fig = go.Figure(
             go.Bar(
@@ -173,7 +176,7 @@ def cross_validation_figure(cv: dict, *, title: str | None = None) -> go.Figure:
             )
         )
         fig.add_hline(y=cv["mean"], line={"dash": "dot"}, annotation_text=f"mean {cv['mean']:.1%}")
-        fig.update_layout(yaxis_title="Accuracy", yaxis_tickformat=".0%", yaxis_range=[0, 1.05])
+        fig.update_layout(yaxis_title=_("Accuracy"), yaxis_tickformat=".0%", yaxis_range=[0, 1.05])
     return finish(
         fig,
         title=title
@@ -193,13 +196,13 @@ def comparison_figure(rows: list[dict], *, title: str = "Models of this session"
             go.Bar(
                 x=names,
                 y=[r.get("train_accuracy") for r in rows],
-                name="training accuracy",
+                name=_("training accuracy"),
                 marker_color="#4c78a8",
             ),
             go.Bar(
                 x=names,
                 y=[r.get("accuracy") for r in rows],
-                name="held-out accuracy",
+                name=_("held-out accuracy"),
                 marker_color="#e45756",
             ),
         ]

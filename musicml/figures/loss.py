@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from musicml.figures._layout import MARGIN, finish
+from musicml.i18n import gettext as _
 from musicml.loss import MulticlassComparison, sigmoid
 
 
@@ -23,7 +24,7 @@ def sigmoid_figure(*, lo: float = -10.0, hi: float = 10.0, threshold: float = 0.
     fig.add_vline(x=0, line_dash="dot", line_color="gray", annotation_text="θᵀx = 0")
     return finish(
         fig,
-        title="The sigmoid σ(z) = 1 / (1 + e⁻ᶻ)",
+        title=_("The sigmoid σ(z) = 1 / (1 + e⁻ᶻ)"),
         x="z = θᵀx",
         y="σ(z) = P(y = 1 | x)",
         height=340,
@@ -210,12 +211,12 @@ def surface_figure(
                 y=[float(optimum[1])],
                 z=[float(optimum_loss)],
                 mode="markers",
-                name="optimum",
+                name=_("optimum"),
                 marker={"size": 5, "color": "#e45756"},
             )
         )
     fig.update_layout(
-        title="The loss surface J(θ1, θ2)",
+        title=_("The loss surface J(θ1, θ2)"),
         scene={
             "xaxis": {"title": {"text": "θ1"}, "range": x_range},
             "yaxis": {"title": {"text": "θ2"}, "range": y_range},
@@ -247,7 +248,7 @@ def descent_figure(
         Long paths are shown in at most this many animation frames.
     """
     fig = contour_figure(
-        theta1, theta2, surface, levels=levels, points=points, title="Gradient descent on J"
+        theta1, theta2, surface, levels=levels, points=points, title=_("Gradient descent on J")
     )
     path = np.asarray(thetas, dtype=float)
     fig.add_trace(
@@ -255,7 +256,7 @@ def descent_figure(
             x=path[:, 0],
             y=path[:, 1],
             mode="lines+markers",
-            name="descent path",
+            name=_("descent path"),
             line={"color": "white", "width": 2},
             marker={"size": 5, "color": "white", "line": {"color": "black", "width": 1}},
             hovertemplate="θ1 %{x:.4f}<br>θ2 %{y:.4f}<extra></extra>",
@@ -333,7 +334,7 @@ def loss_curve_figure(losses: np.ndarray, *, optimum_loss: float | None = None) 
             annotation_text="scikit-learn's minimum",
         )
     fig.update_layout(
-        title="Loss per step", xaxis_title="step k", yaxis_title="J(θₖ)", height=340, **LAYOUT
+        title=_("Loss per step"), xaxis_title=_("step k"), yaxis_title="J(θₖ)", height=340, **LAYOUT
     )
     return fig
 
@@ -375,7 +376,7 @@ def decision_boundary_figure(
             contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
             line={"color": "black", "width": 2, "dash": "dash"},
             showscale=False,
-            name="boundary θᵀx = 0",
+            name=_("boundary θᵀx = 0"),
             hoverinfo="skip",
         )
     )
@@ -383,7 +384,9 @@ def decision_boundary_figure(
         mine = labels == value
         fig.add_trace(_samples(X[mine], class_names[value], color, outline="white"))
     fig.update_layout(
-        title=f"Decision boundary θᵀx = 0 at θ = ({theta[0]:.3f}, {theta[1]:.3f})",
+        title=_("Decision boundary θᵀx = 0 at θ = ({theta:.3f}, {theta2:.3f})").format(
+            theta=theta[0], theta2=theta[1]
+        ),
         xaxis_title=feature_names[0],
         yaxis_title=feature_names[1],
         xaxis_range=[gx[0], gx[-1]],

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap
+from musicml.i18n import gettext as _
 
 MAX_POINTS = 4000
 
@@ -50,7 +51,7 @@ def waveform_figure(
     times, values = _envelope(np.asarray(audio), sr, max_points)
     scale = 1000.0 if time_unit == "ms" else 1.0
     fig = go.Figure(
-        go.Scatter(x=times * scale, y=values, mode="lines", name="signal", line={"width": 1})
+        go.Scatter(x=times * scale, y=values, mode="lines", name=_("signal"), line={"width": 1})
     )
     colors = ["#e45756", "#54a24b", "#f58518", "#b279a2"]
     for (name, at), color in zip((markers or {}).items(), colors * 4, strict=False):
@@ -70,8 +71,8 @@ def waveform_figure(
         )
     fig.update_layout(
         title=title,
-        xaxis_title=f"Time ({time_unit})",
-        yaxis_title="Amplitude",
+        xaxis_title=_("Time ({time_unit})").format(time_unit=time_unit),
+        yaxis_title=_("Amplitude"),
         height=300,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
@@ -128,7 +129,7 @@ def spectrogram_figure(
     fig = go.Figure(heat)
     fig.update_layout(
         title=title,
-        xaxis_title="Time (s)",
+        xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=380,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
@@ -198,7 +199,7 @@ def representation_figure(
     names = {"mel": "Mel", "stft": "STFT", "cqt": "Constant-Q", "chroma": "Chroma", "mfcc": "MFCC"}
     fig.update_layout(
         title=title or f"{names.get(rep.kind, rep.kind)} spectrogram",
-        xaxis_title="Time (s)",
+        xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
@@ -248,7 +249,7 @@ def spectrum_figure(
             x=frequencies[start:],
             y=db[start:],
             mode="lines",
-            name="spectrum",
+            name=_("spectrum"),
             line={"width": 1},
             hovertemplate="%{x:.1f} Hz<br>%{y:.1f} dB<extra></extra>",
         )
@@ -264,14 +265,14 @@ def spectrum_figure(
                 mode="markers+text",
                 text=[f"{f:.0f} Hz" for f in frequencies[top]],
                 textposition="top center",
-                name="peaks",
+                name=_("peaks"),
                 marker={"color": "#e45756", "size": 8},
             )
         )
     fig.update_layout(
         title=title,
         xaxis_title="Frequency (Hz)" + (", log scale" if log_frequency else ""),
-        yaxis_title="Magnitude (dB re full scale)",
+        yaxis_title=_("Magnitude (dB re full scale)"),
         height=320,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         showlegend=False,

@@ -17,14 +17,18 @@ import streamlit as st
 from musicml import loss, lossdata
 from musicml.datasets import Dataset, sound_silence_dataset
 from musicml.errors import ParameterError
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
+from musicml.ui.language import spinner
 
 SOURCES = {
-    "Lecture: breast cancer": "lecture",
-    "Iris": "iris",
-    "Your sounds": "music",
-    "Synthetic 2-D": "synthetic",
+    N_("Lecture: breast cancer"): "lecture",
+    N_("Iris"): "iris",
+    N_("Your sounds"): "music",
+    N_("Synthetic 2-D"): "synthetic",
 }
-BUILTIN_SOUNDS = "Built-in: sound vs silence"
+"""Data-source option (English, shown translated) → kind."""
+BUILTIN_SOUNDS = N_("Built-in: sound vs silence")
 C_VALUES = (
     *(m * 10.0**e for e in range(-3, 4) for m in (1, 2, 5)),
     10_000.0,
@@ -52,7 +56,7 @@ class DataSpec:
 
 def format_C(C: float) -> str:
     """``∞ (no penalty)`` for inf, otherwise the number."""
-    return "∞ (no penalty)" if math.isinf(C) else f"{C:g}"
+    return _("∞ (no penalty)") if math.isinf(C) else f"{C:g}"
 
 
 def dataset_fingerprint(dataset: Dataset) -> str:
@@ -74,7 +78,8 @@ def dataset_fingerprint(dataset: Dataset) -> str:
     return digest.hexdigest()
 
 
-@st.cache_data(max_entries=8, show_spinner="Preparing the data…")
+@spinner(N_("Preparing the data…"))
+@st.cache_data(max_entries=8, show_spinner=False)
 def lab_data(spec: DataSpec, _dataset: Dataset | None = None) -> lossdata.LabData:
     """The two-feature data set ``spec`` names (``_dataset`` for kind ``music``)."""
     if spec.kind == "lecture":
@@ -151,7 +156,8 @@ def loss_at(
     return loss.log_loss(np.array(theta), *_problem(spec, positive, _dataset), C=C)
 
 
-@st.cache_data(max_entries=16, show_spinner="Descending…")
+@spinner(N_("Descending…"))
+@st.cache_data(max_entries=16, show_spinner=False)
 def descent(
     spec: DataSpec,
     positive: int,
@@ -179,7 +185,8 @@ def descent(
     return path, t1, t2, loss.loss_surface(features, labels, t1, t2, C=C)
 
 
-@st.cache_data(max_entries=8, show_spinner="Fitting both multiclass models…")
+@spinner(N_("Fitting both multiclass models…"))
+@st.cache_data(max_entries=8, show_spinner=False)
 def multiclass(
     spec: DataSpec, C: float, _dataset: Dataset | None = None
 ) -> loss.MulticlassComparison:
@@ -232,7 +239,9 @@ def off_window_note(outside: dict[str, np.ndarray], *, hint: str = "") -> str:
         f"{name} at θ = ({_signed(point[0])}, {_signed(point[1])})"
         for name, point in outside.items()
     )
-    return f"Outside this window, so not drawn: {where}. {hint}".strip()
+    return (
+        _("Outside this window, so not drawn: {where}.").format(where=where) + " " + hint
+    ).strip()
 
 
 def _signed(value: float) -> str:
