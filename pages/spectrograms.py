@@ -210,7 +210,9 @@ def one_window(clip: Clip, n_fft: int) -> None:
             )
     with wave_col:
         st.plotly_chart(
-            waveform_figure(clip.audio, clip.sr, title=_("Waveform"), markers={"window": [start]}),
+            waveform_figure(
+                clip.audio, clip.sr, title=_("Waveform"), markers={N_("window"): [start]}
+            ),
             key="spec.wave",
             alt=_("Waveform of the sound with the analysed window marked"),
         )

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from musicml.figures._layout import finish
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap, pool_columns
 from musicml.figures.signal import MAGMA, waveform_figure
+from musicml.i18n import N_
 from musicml.i18n import gettext as _
 
 
@@ -22,12 +23,12 @@ def beats_figure(
     tempo_bpm: float,
 ) -> go.Figure:
     """The waveform with onsets and beats as vertical lines; the tempo in the title."""
-    tempo = f"{tempo_bpm:.1f} BPM" if tempo_bpm > 0 else "no steady beat"
+    tempo = f"{tempo_bpm:.1f} BPM" if tempo_bpm > 0 else _("no steady beat")
     return waveform_figure(
         audio,
         sr,
         title=_("Waveform with onsets and beats · tempo {tempo}").format(tempo=tempo),
-        markers={"onsets": onset_times, "beats": beat_times},
+        markers={N_("onsets"): onset_times, N_("beats"): beat_times},
     )
 
 
@@ -83,8 +84,8 @@ def mfcc_figure(mfcc: np.ndarray, *, times: np.ndarray, title: str) -> go.Figure
         mfcc[1:],
         times=times,
         row_labels=[str(i) for i in range(1, mfcc.shape[0])],
-        title=title,
-        y_title="Coefficient",
+        title=_(title),
+        y_title=_("Coefficient"),
         colorscale="RdBu_r",
         zmid=0.0,
     )
@@ -130,7 +131,7 @@ def nmf_components_figure(components: np.ndarray, *, sr: int, n_fft: int) -> go.
     return finish(
         fig,
         title=_("Component spectra (templates W)"),
-        x={"title": "Frequency (Hz)", "type": "log"},
+        x={"title": _("Frequency (Hz)"), "type": "log"},
         y=_("dB (relative to the peak)"),
         height=340,
     )

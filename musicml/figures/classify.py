@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 from musicml.classify import Classification
 from musicml.figures._layout import finish
 from musicml.figures.heatmap import heatmap, pool_columns
+from musicml.i18n import N_
 from musicml.i18n import gettext as _
 
 PALETTE = [
@@ -42,7 +43,7 @@ def song_figure(
     sr: int,
     result: Classification,
     *,
-    title: str = "What the model hears",
+    title: str = N_("What the model hears"),
 ) -> go.Figure:
     """The waveform on top and the label timeline under it on a shared time axis.
 
@@ -114,19 +115,19 @@ def song_figure(
             row=2,
             col=1,
         )
-    fig.update_yaxes(title_text="Amplitude", row=1, col=1)
+    fig.update_yaxes(title_text=_("Amplitude"), row=1, col=1)
     fig.update_yaxes(
-        title_text="Note" if len(order) > 2 else "Label",
+        title_text=_("Note") if len(order) > 2 else _("Label"),
         categoryorder="array",
         categoryarray=row_order,
         type="category",
         row=2,
         col=1,
     )
-    fig.update_xaxes(title_text="Time (s)", row=2, col=1)
+    fig.update_xaxes(title_text=_("Time (s)"), row=2, col=1)
     return finish(
         fig,
-        title=title,
+        title=_(title),
         height=460,
         barmode="overlay",
         bargap=0.15,
@@ -195,7 +196,7 @@ def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figu
     return fig
 
 
-def distribution_figure(result: Classification, *, title: str = "Whole song") -> go.Figure:
+def distribution_figure(result: Classification, *, title: str = N_("Whole song")) -> go.Figure:
     """Share of time per class next to the mean class probability."""
     order = _label_order(result.classes)
     shares = result.distribution
@@ -220,7 +221,7 @@ def distribution_figure(result: Classification, *, title: str = "Whole song") ->
     )
     return finish(
         fig,
-        title=title,
+        title=_(title),
         y=_("Share"),
         yaxis_tickformat=".0%",
         barmode="group",
@@ -228,7 +229,7 @@ def distribution_figure(result: Classification, *, title: str = "Whole song") ->
     )
 
 
-def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figure:
+def tracking_figure(transcription, *, title: str = N_("Frame by frame")) -> go.Figure:
     """How the note tracker decided: the model's raw class probabilities on every short
     frame (a heat map, one row per class) over the chance each frame is sound at all,
     judged from the recording's own loudness.
@@ -247,11 +248,11 @@ def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figur
             np.asarray(transcription.probabilities, dtype=np.float32)[:, columns].T,
             times=transcription.times,
             rows=order,
-            unit="probability",
+            unit=_("probability"),
             colorscale="Blues",
             zmin=0.0,
             zmax=1.0,
-            y_name="class",
+            y_name=_("class"),
         ),
         row=1,
         col=1,
@@ -273,12 +274,12 @@ def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figur
         col=1,
     )
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order, row=1, col=1)
-    fig.update_yaxes(title_text="Sound?", range=[0, 1], tickformat=".0%", row=2, col=1)
-    fig.update_xaxes(title_text="Time (s)", row=2, col=1)
+    fig.update_yaxes(title_text=_("Sound?"), range=[0, 1], tickformat=".0%", row=2, col=1)
+    fig.update_xaxes(title_text=_("Time (s)"), row=2, col=1)
     return finish(fig, title=title, height=420)
 
 
-def truth_figure(reference, estimate, *, title: str = "Truth and prediction") -> go.Figure:
+def truth_figure(reference, estimate, *, title: str = N_("Truth and prediction")) -> go.Figure:
     """The true notes (top row) over the predicted ones (bottom row), on one time axis.
 
     Parameters

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from musicml.figures._layout import MARGIN, finish
+from musicml.i18n import N_
 from musicml.i18n import gettext as _
 from musicml.loss import MulticlassComparison, sigmoid
 
@@ -19,7 +20,7 @@ def sigmoid_figure(*, lo: float = -10.0, hi: float = 10.0, threshold: float = 0.
         y=threshold,
         line_dash="dash",
         line_color="#e45756",
-        annotation_text=f"threshold {threshold:g}",
+        annotation_text=_("threshold {threshold:g}").format(threshold=threshold),
     )
     fig.add_vline(x=0, line_dash="dot", line_color="gray", annotation_text="θᵀx = 0")
     return finish(
@@ -122,7 +123,7 @@ def slices_figure(
     fig.add_vline(x=c2, line_dash="dot", line_color="#e45756", row=1, col=2)
     fig.update_xaxes(title_text="θ1", row=1, col=1)
     fig.update_xaxes(title_text="θ2", row=1, col=2)
-    fig.update_yaxes(title_text="J (mean loss)", row=1, col=1)
+    fig.update_yaxes(title_text=_("J (mean loss)"), row=1, col=1)
     fig.update_layout(height=340, showlegend=False, **LAYOUT)
     return fig
 
@@ -134,7 +135,7 @@ def contour_figure(
     *,
     levels: int = 30,
     points: dict[str, np.ndarray] | None = None,
-    title: str = "Contours of J(θ1, θ2)",
+    title: str = N_("Contours of J(θ1, θ2)"),
 ) -> go.Figure:
     """Contour lines of a loss grid (rows follow θ2) with named θ points marked.
 
@@ -160,7 +161,7 @@ def contour_figure(
         fig.add_trace(trace)
     x_range, y_range = _window(theta1, theta2)
     fig.update_layout(
-        title=title,
+        title=_(title),
         xaxis_title="θ1",
         yaxis_title="θ2",
         xaxis_range=x_range,
@@ -284,7 +285,7 @@ def descent_figure(
                 "yanchor": "top",
                 "buttons": [
                     {
-                        "label": "▶ Play",
+                        "label": _("▶ Play"),
                         "method": "animate",
                         "args": [
                             None,
@@ -301,7 +302,7 @@ def descent_figure(
         sliders=[
             {
                 "active": len(fig.frames) - 1,
-                "currentvalue": {"prefix": "step "},
+                "currentvalue": {"prefix": _("step ")},
                 "x": 0.1,
                 "len": 0.9,
                 "y": -0.1,
@@ -331,7 +332,7 @@ def loss_curve_figure(losses: np.ndarray, *, optimum_loss: float | None = None) 
             y=optimum_loss,
             line_dash="dash",
             line_color="#e45756",
-            annotation_text="scikit-learn's minimum",
+            annotation_text=_("scikit-learn's minimum"),
         )
     fig.update_layout(
         title=_("Loss per step"), xaxis_title=_("step k"), yaxis_title="J(θₖ)", height=340, **LAYOUT
@@ -345,9 +346,10 @@ def decision_boundary_figure(
     theta: np.ndarray,
     *,
     feature_names: tuple[str, str] = ("x₁", "x₂"),
-    class_names: tuple[str, str] = ("class 0", "class 1"),
+    class_names: tuple[str, str] = (N_("class 0"), N_("class 1")),
 ) -> go.Figure:
     """The samples, the probability σ(θᵀx) as shading and the boundary θᵀx = 0."""
+    class_names = (_(class_names[0]), _(class_names[1]))
     X = np.asarray(features, dtype=float)
     labels = np.asarray(labels)
     theta = np.asarray(theta, dtype=float)
@@ -415,8 +417,10 @@ def multiclass_figure(
         cols=2,
         shared_yaxes=True,
         subplot_titles=(
-            f"One-vs-rest · accuracy {comparison.accuracy_ovr:.1%}",
-            f"Multinomial (softmax) · accuracy {comparison.accuracy_softmax:.1%}",
+            _("One-vs-rest · accuracy {accuracy:.1%}").format(accuracy=comparison.accuracy_ovr),
+            _("Multinomial (softmax) · accuracy {accuracy:.1%}").format(
+                accuracy=comparison.accuracy_softmax
+            ),
         ),
     )
     colorscale = []

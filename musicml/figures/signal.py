@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap
+from musicml.i18n import N_
 from musicml.i18n import gettext as _
 
 MAX_POINTS = 4000
@@ -39,7 +40,7 @@ def waveform_figure(
     audio: np.ndarray,
     sr: int,
     *,
-    title: str = "Waveform",
+    title: str = N_("Waveform"),
     max_points: int = MAX_POINTS,
     markers: dict[str, np.ndarray] | None = None,
     time_unit: str = "s",
@@ -65,12 +66,12 @@ def waveform_figure(
                 x=xs,
                 y=ys,
                 mode="lines",
-                name=f"{name} ({len(at)})",
+                name=f"{_(name)} ({len(at)})",
                 line={"color": color, "width": 1, "dash": "dot"},
             )
         )
     fig.update_layout(
-        title=title,
+        title=_(title),
         xaxis_title=_("Time ({time_unit})").format(time_unit=time_unit),
         yaxis_title=_("Amplitude"),
         height=300,
@@ -87,7 +88,7 @@ def spectrogram_figure(
     scale: str = "mel",
     fmin: float = 0.0,
     fmax: float | None = None,
-    title: str = "Mel power spectrogram",
+    title: str = N_("Mel power spectrogram"),
     zmin: float | None = None,
     zmax: float | None = None,
 ) -> go.Figure:
@@ -112,7 +113,7 @@ def spectrogram_figure(
         )
         every = max(1, len(heat.y) // 8)
         yaxis = category_ticks(heat, lambda i, _: i % every == 0)
-        y_title = "Frequency (Hz, mel scale)"
+        y_title = _("Frequency (Hz, mel scale)")
     else:
         heat = heatmap(
             db,
@@ -125,10 +126,10 @@ def spectrogram_figure(
             y_name="f",
         )
         yaxis = {}
-        y_title = "Frequency (Hz)"
+        y_title = _("Frequency (Hz)")
     fig = go.Figure(heat)
     fig.update_layout(
-        title=title,
+        title=_(title),
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=380,
@@ -177,28 +178,34 @@ def representation_figure(
             values, frequencies = values[1:], frequencies[1:]
             yaxis = {"type": "log"}
         heat = heatmap(values, rows=frequencies, y_name="f", **options)
-        y_title = "Frequency (Hz)" + (", log scale" if rep.axis == "log" else "")
+        y_title = _("Frequency (Hz, log scale)") if rep.axis == "log" else _("Frequency (Hz)")
     else:
         heat = heatmap(values, rows=list(rep.row_labels), **options)
         n_rows = len(heat.y)
         if rep.axis == "mel":
             every = max(1, n_rows // 8)
             yaxis = category_ticks(heat, lambda i, _: i % every == 0)
-            y_title = "Frequency (Hz, mel scale)"
+            y_title = _("Frequency (Hz, mel scale)")
         elif rep.axis == "cqt":
             yaxis = category_ticks(heat, lambda _, name: name.startswith("C") and "#" not in name)
-            y_title = "Note (constant-Q)"
+            y_title = _("Note (constant-Q)")
         elif rep.axis == "chroma":
             yaxis = category_ticks(heat, lambda *_: True)
-            y_title = "Pitch class"
+            y_title = _("Pitch class")
         else:
             every = max(1, n_rows // 10)
             yaxis = category_ticks(heat, lambda i, _: i % every == 0)
-            y_title = "MFCC coefficient"
+            y_title = _("MFCC coefficient")
     fig = go.Figure(heat)
-    names = {"mel": "Mel", "stft": "STFT", "cqt": "Constant-Q", "chroma": "Chroma", "mfcc": "MFCC"}
+    names = {
+        "mel": N_("Mel"),
+        "stft": "STFT",
+        "cqt": N_("Constant-Q"),
+        "chroma": N_("Chroma"),
+        "mfcc": "MFCC",
+    }
     fig.update_layout(
-        title=title or f"{names.get(rep.kind, rep.kind)} spectrogram",
+        title=title or _("{name} spectrogram").format(name=_(names.get(rep.kind, rep.kind))),
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=height,
@@ -213,7 +220,7 @@ def thumbnail_figure(rep, *, title: str, height: int = 170) -> go.Figure:
     db = rep.unit == "dB"
     fig = representation_figure(
         rep,
-        title=title,
+        title=_(title),
         height=height,
         colorbar=False,
         max_frames=200,
@@ -235,7 +242,7 @@ def spectrum_figure(
     frequencies: np.ndarray,
     magnitude_db: np.ndarray,
     *,
-    title: str = "Spectrum of one window",
+    title: str = N_("Spectrum of one window"),
     log_frequency: bool = False,
     floor_db: float = -100.0,
     peaks: int = 3,
@@ -270,8 +277,8 @@ def spectrum_figure(
             )
         )
     fig.update_layout(
-        title=title,
-        xaxis_title="Frequency (Hz)" + (", log scale" if log_frequency else ""),
+        title=_(title),
+        xaxis_title=_("Frequency (Hz, log scale)") if log_frequency else _("Frequency (Hz)"),
         yaxis_title=_("Magnitude (dB re full scale)"),
         height=320,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from musicml.figures._layout import finish
+from musicml.i18n import N_
 from musicml.i18n import gettext as _
 
 
@@ -88,13 +89,13 @@ def convolution_spectra_figure(
         fig,
         title=_("Spectra: the smoothed signal's spectrum is the product of the spectra"),
         x=_("Frequency (cycles per sample)"),
-        y={"title": "Magnitude (dB)", "range": [-120, None]},
+        y={"title": _("Magnitude (dB)"), "range": [-120, None]},
         height=360,
     )
 
 
 def power_spectrum_figure(
-    frequencies: np.ndarray, power: np.ndarray, *, period: float, unit: str = "samples"
+    frequencies: np.ndarray, power: np.ndarray, *, period: float, unit: str = N_("samples")
 ) -> go.Figure:
     """The FFT power spectrum with the strongest peak marked by its period."""
     fig = go.Figure(
@@ -113,12 +114,12 @@ def power_spectrum_figure(
         x=1.0 / period,
         line_dash="dot",
         line_color="#e45756",
-        annotation_text=f"period ≈ {period:.1f} {unit}",
+        annotation_text=_("period ≈ {period:.1f} {unit}").format(period=period, unit=_(unit)),
     )
     return finish(
         fig,
         title=_("FFT power spectrum"),
-        x="Frequency (cycles per sample)" if unit == "samples" else "Frequency (Hz)",
+        x=_("Frequency (cycles per sample)") if unit == "samples" else _("Frequency (Hz)"),
         y=_("Power |X(f)|² / n"),
         height=320,
     )
@@ -130,13 +131,16 @@ def fir_response_figure(
     """Gain of the FIR filter against frequency, with the cut-off marked."""
     fig = go.Figure(go.Scatter(x=frequencies, y=gain_db, mode="lines", name=_("gain")))
     fig.add_vline(
-        x=cutoff, line_dash="dot", line_color="#e45756", annotation_text=f"cut-off {cutoff:g} Hz"
+        x=cutoff,
+        line_dash="dot",
+        line_color="#e45756",
+        annotation_text=_("cut-off {cutoff:g} Hz").format(cutoff=cutoff),
     )
     return finish(
         fig,
         title=_("Frequency response of the low-pass filter"),
         x=_("Frequency (Hz)"),
-        y={"title": "Gain (dB)", "range": [-120, 10]},
+        y={"title": _("Gain (dB)"), "range": [-120, 10]},
         height=320,
     )
 
@@ -216,7 +220,7 @@ def gabor_bank_figure(kernels: np.ndarray, labels: Sequence[str], *, sr: int) ->
     return finish(
         fig,
         title=_("The filter bank: each (σ, f) passes a band around f, narrower for larger σ"),
-        x={"title": "Frequency (Hz)", "type": "log"},
+        x={"title": _("Frequency (Hz)"), "type": "log"},
         y=_("Gain"),
         height=340,
         showlegend=False,
