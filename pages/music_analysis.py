@@ -97,9 +97,8 @@ CLICK_HINTS = {
         "a note starts."
     ),
 }
-st.caption(
-    _(CLICK_HINTS[click_on or "beats"]).format(sound=_(clip.name) if clip.name else _("the sound"))
-)
+click_hint = CLICK_HINTS[click_on or "beats"]
+st.caption(_(click_hint).format(sound=_(clip.name) if clip.name else _("the sound")))
 play(
     mixed,
     clip.sr,

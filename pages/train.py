@@ -176,6 +176,14 @@ st.caption(
 )
 
 # ----------------------------------------------------------------------------- settings
+
+
+def strategy_name(option: str) -> str:
+    name = MULTICLASS_NAMES[None if option == "own" else option]
+    return _(name)
+
+
+accuracy_sentence = METRIC_SENTENCES["accuracy"]
 st.subheader(_("2. Features and model"), anchor=False)
 with st.form("train.form", border=True):
     cols = st.columns(4)
@@ -209,7 +217,7 @@ with st.form("train.form", border=True):
     strategy = cols[3].selectbox(
         _("Multiclass strategy"),
         ["own", "ovr", "ovo", "multinomial"],
-        format_func=lambda s: _(MULTICLASS_NAMES[None if s == "own" else s]),
+        format_func=strategy_name,
         key="train.multiclass",
         help=_(
             "One-vs-rest: one yes/no model per class. One-vs-one: one per pair of classes, "
@@ -318,7 +326,7 @@ st.caption(
         model=model.describe(), n_train=result.n_train, n_test=result.n_test
     )
     + " "
-    + _(METRIC_SENTENCES["accuracy"])
+    + _(accuracy_sentence)
     + " "
     + _(
         "A training score far above the held-out score means the model memorised its "
@@ -483,7 +491,7 @@ st.plotly_chart(comparison_figure(rows), key="train.compare", alt=_("Accuracy of
 columns = {
     "name": _("name"),
     "accuracy": _("accuracy"),
-    "train_accuracy": _("train_accuracy"),
+    "train_accuracy": _("training accuracy"),
     "model": _("model"),
     "fit (s)": _("fit (s)"),
 }

@@ -7,6 +7,13 @@ import plotly.graph_objects as go
 from musicml.i18n import gettext as _
 
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+FONT = {
+    "family": '"Open Sans", verdana, arial, "Noto Sans CJK SC", "Noto Sans CJK JP", '
+    '"Noto Sans SC", "Noto Sans JP", "PingFang SC", "Hiragino Sans", "Microsoft YaHei", '
+    '"Yu Gothic", sans-serif'
+}
+"""Plotly's own font first (Latin text looks as before), then CJK fonts before the generic
+sans-serif, so Chinese and Japanese titles and labels never fall back to boxes."""
 
 
 def finish(
@@ -44,5 +51,6 @@ def finish(
             layout[f"{name}_title"] = _(axis)
         elif axis is not None:
             layout[name] = axis
+    layout.setdefault("font", FONT)
     fig.update_layout(title=_(title), height=height, margin=MARGIN, **layout)
     return fig

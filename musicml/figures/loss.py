@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from musicml.figures._layout import MARGIN, finish
+from musicml.figures._layout import FONT, MARGIN, finish
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
 from musicml.loss import MulticlassComparison, sigmoid
@@ -32,7 +32,7 @@ def sigmoid_figure(*, lo: float = -10.0, hi: float = 10.0, threshold: float = 0.
     )
 
 
-LAYOUT = {"margin": MARGIN}
+LAYOUT = {"margin": MARGIN, "font": FONT}
 OPTIMUM_STYLE = {"symbol": "x", "size": 12, "color": "#e45756", "line": {"width": 2}}
 COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d")
 

@@ -8,6 +8,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
+from musicml.figures._layout import FONT, MARGIN
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
@@ -75,7 +76,8 @@ def waveform_figure(
         xaxis_title=_("Time ({time_unit})").format(time_unit=time_unit),
         yaxis_title=_("Amplitude"),
         height=300,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin=MARGIN,
+        font=FONT,
     )
     return fig
 
@@ -133,7 +135,8 @@ def spectrogram_figure(
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=380,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin=MARGIN,
+        font=FONT,
     )
     fig.update_yaxes(**yaxis)
     return fig
@@ -209,7 +212,8 @@ def representation_figure(
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin=MARGIN,
+        font=FONT,
     )
     fig.update_yaxes(**yaxis)
     return fig
@@ -281,7 +285,8 @@ def spectrum_figure(
         xaxis_title=_("Frequency (Hz, log scale)") if log_frequency else _("Frequency (Hz)"),
         yaxis_title=_("Magnitude (dB re full scale)"),
         height=320,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin=MARGIN,
+        font=FONT,
         showlegend=False,
     )
     if log_frequency:

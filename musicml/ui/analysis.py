@@ -317,7 +317,7 @@ def gabor_features_of(key: str, sr: int, _audio: np.ndarray) -> dict:
 
 def features_csv(names: list[str], values: np.ndarray) -> bytes:
     buffer = io.StringIO()
-    buffer.write(_("feature,value\n"))
+    buffer.write("feature,value\n")
     for name, value in zip(names, values, strict=True):
         buffer.write(f'"{name}",{float(value):.8g}\n')
     return buffer.getvalue().encode()

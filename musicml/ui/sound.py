@@ -197,9 +197,7 @@ def view_window(clip: Clip, key: str) -> Clip:
         return clip
     last = float(int(clip.duration - MAX_VIEW_SECONDS) + 1)
     start = st.slider(
-        _("Show {MAX_VIEW_SECONDS:.0f} s starting at (s)").format(
-            MAX_VIEW_SECONDS=MAX_VIEW_SECONDS
-        ),
+        _("Show {seconds:.0f} s starting at (s)").format(seconds=MAX_VIEW_SECONDS),
         0.0,
         last,
         0.0,
