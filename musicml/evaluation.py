@@ -25,7 +25,7 @@ from sklearn.preprocessing import StandardScaler
 
 from musicml.datasets import Dataset
 from musicml.errors import ParameterError
-from musicml.i18n import N_
+from musicml.i18n import N_, gettext
 from musicml.models import TrainedModel, extract_features, model_param
 
 METRIC_SENTENCES = {
@@ -98,9 +98,17 @@ def per_class_sentences(report: dict) -> list[str]:
     sentences = []
     for label, scores in report["per_class"].items():
         sentences.append(
-            f"**{label}**: of the clips called {label}, {scores['precision']:.0%} really were "
-            f"(precision); of the {scores['support']} real {label} clips, "
-            f"{scores['recall']:.0%} were found (recall); F1 {scores['f1']:.2f}."
+            gettext(
+                "**{label}**: of the clips called {label}, {precision:.0%} really were "
+                "(precision); of the {support} real {label} clips, {recall:.0%} were found "
+                "(recall); F1 {f1:.2f}."
+            ).format(
+                label=label,
+                precision=scores["precision"],
+                support=scores["support"],
+                recall=scores["recall"],
+                f1=scores["f1"],
+            )
         )
     return sentences
 

@@ -36,7 +36,7 @@ from musicml.audio import DEFAULT_SR
 from musicml.datasets import Dataset
 from musicml.errors import ParameterError
 from musicml.features import FEATURE_KINDS, FeatureExtractor
-from musicml.i18n import N_
+from musicml.i18n import N_, gettext
 from musicml.validation import check_int
 
 MODEL_KINDS = ("logreg", "svm", "knn", "forest")
@@ -160,18 +160,21 @@ class ModelSpec:
             )
 
     def describe(self) -> str:
-        """A short human-readable summary, e.g. ``"Logistic regression, C=1, one-vs-rest"``."""
-        parts = [MODEL_NAMES[self.model]]
+        """A short human-readable summary, e.g. ``"Logistic regression, C=1, one-vs-rest"``.
+
+        In the current language (:mod:`musicml.i18n`; English outside the app).
+        """
+        parts = [gettext(MODEL_NAMES[self.model])]
         if self.model in ("logreg", "svm"):
             parts.append(f"C={self.C:g}")
         if self.model == "svm":
-            parts.append(f"{self.kernel} kernel")
+            parts.append(gettext("{kernel} kernel").format(kernel=self.kernel))
         if self.model == "knn":
             parts.append(f"k={self.n_neighbors}")
         if self.model == "forest":
-            parts.append(f"{self.n_trees} trees")
+            parts.append(gettext("{n} trees").format(n=self.n_trees))
         strategy = self.multiclass or ("multinomial" if self.model == "logreg" else None)
-        parts.append(MULTICLASS_NAMES[strategy])
+        parts.append(gettext(MULTICLASS_NAMES[strategy]))
         if self.reduce:
             parts.append(self.reduce.upper())
         return ", ".join(parts)
@@ -394,13 +397,18 @@ class TrainedModel:
         return _plain_params(step)
 
     def describe(self) -> str:
-        """One line: model, features, classes."""
+        """One line: model, features, classes (in the current language)."""
         kind = self.features.get("kind", "custom")
         if self.spec:
             text = ModelSpec(**self.spec).describe()
+        elif _is_logreg(self.pipeline):
+            name = MODEL_NAMES["logreg"]
+            text = gettext(name)
         else:
-            text = MODEL_NAMES.get("logreg") if _is_logreg(self.pipeline) else "Custom pipeline"
-        return f"{text}; {kind} features; classes {', '.join(self.classes)}"
+            text = gettext("Custom pipeline")
+        return gettext("{model}; {kind} features; classes {classes}").format(
+            model=text, kind=kind, classes=", ".join(self.classes)
+        )
 
     def predict(self, clips) -> np.ndarray:
         """Labels of clips at ``self.sr``."""

@@ -53,9 +53,15 @@ with friendly_errors():
         )
     elif kind == "iris":
         left, right = st.columns(2)
-        first = left.selectbox(_("First feature"), IRIS_FEATURES, index=0, key="loss.iris_first")
+        first = left.selectbox(
+            _("First feature"), IRIS_FEATURES, index=0, format_func=lab.shown, key="loss.iris_first"
+        )
         second = right.selectbox(
-            _("Second feature"), IRIS_FEATURES, index=1, key="loss.iris_second"
+            _("Second feature"),
+            IRIS_FEATURES,
+            index=1,
+            format_func=lab.shown,
+            key="loss.iris_second",
         )
         spec = lab.DataSpec(
             kind="iris",
@@ -98,6 +104,7 @@ with friendly_errors():
         _("Class 1 (every other class is 0)"),
         data.class_names,
         index=default_positive,
+        format_func=lab.shown,
         key=f"loss.positive.{kind}",
     )
     positive = data.class_names.index(positive_name)
@@ -124,10 +131,10 @@ st.caption(
         "is C·m times this J, so both have the same minimum: at C = {C} "
         "it is θ = ({theta1:.4f}, {theta2:.4f})."
     ).format(
-        name=_(data.name),
+        name=lab.shown(data.name),
         n=len(data.labels),
-        first=_(data.feature_names[0]),
-        second=_(data.feature_names[1]),
+        first=lab.shown(data.feature_names[0]),
+        second=lab.shown(data.feature_names[1]),
         C=lab.format_C(C),
         theta1=theta[0],
         theta2=theta[1],
@@ -385,8 +392,11 @@ if boundary_tab.open:
                 data.features,
                 data.binary_labels(positive),
                 theta,
-                feature_names=data.feature_names,
-                class_names=("other" if data.n_classes > 2 else data.class_names[0], positive_name),
+                feature_names=tuple(map(lab.shown, data.feature_names)),
+                class_names=(
+                    _("other") if data.n_classes > 2 else lab.shown(data.class_names[0]),
+                    lab.shown(positive_name),
+                ),
             ),
             key="loss.boundary",
             alt=_("The samples, the predicted probability and the decision boundary"),
@@ -422,8 +432,8 @@ if multi_tab.open:
                 result,
                 multi_data.features,
                 multi_data.labels,
-                class_names=multi_data.class_names,
-                feature_names=multi_data.feature_names,
+                class_names=tuple(map(lab.shown, multi_data.class_names)),
+                feature_names=tuple(map(lab.shown, multi_data.feature_names)),
             ),
             key="loss.multiclass",
             alt=_("Decision regions of one-vs-rest and of softmax regression side by side"),

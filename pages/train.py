@@ -73,8 +73,8 @@ from musicml.ui.state import session_datasets
 BUILTINS = BUILTIN_CHOICES
 UPLOAD = N_("Upload a labelled zip")
 OWN = N_("Record or upload your own examples")
+# Prefix of this session's data sets among the options (English: options stay stable).
 SESSION = "This session: "
-"""Prefix of this session's data sets among the options (English: options stay stable)."""
 sessions = session_datasets()
 options = [*BUILTINS, *(f"{SESSION}{name}" for name in reversed(sessions)), UPLOAD, OWN]
 

@@ -38,9 +38,15 @@ def digest(clip: Clip) -> str:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def example_clip(bpm: float, duration: float = 8.0, sr: int = DEFAULT_SR) -> Clip:
-    """The synthetic drums-and-melody example at ``bpm``."""
+def _example_clip(bpm: float, duration: float, sr: int) -> Clip:
     return analysis.example_song(bpm=bpm, duration=duration, sr=sr)
+
+
+def example_clip(bpm: float, duration: float = 8.0, sr: int = DEFAULT_SR) -> Clip:
+    """The synthetic drums-and-melody example at ``bpm``, named in the session's language."""
+    clip = _example_clip(bpm, duration, sr)
+    name = _("Example: drums and melody at {bpm:g} BPM").format(bpm=bpm)
+    return Clip(clip.audio, clip.sr, name)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

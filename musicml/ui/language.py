@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from musicml.i18n import (
     DEFAULT_LANGUAGE,
@@ -35,10 +36,24 @@ _BAD = "i18n.bad"
 """Plain session key: an unknown ``?lang=`` value to mention once."""
 
 
+_last_run_language = DEFAULT_LANGUAGE
+"""The language of the latest script run of this process, for calls outside any run."""
+
+
 def session_language() -> str:
-    """The language source: this session's choice, English before one is made."""
+    """The language source: this session's choice, English before one is made.
+
+    Outside a script run there is no session to ask. The only caller there is
+    Streamlit's test harness, which formats a widget's options again between runs
+    with the page's ``format_func``: it gets the language of the latest run.
+    """
+    global _last_run_language
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return _last_run_language
     lang = st.session_state.get(LANGUAGE, DEFAULT_LANGUAGE)
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    _last_run_language = lang
+    return lang
 
 
 def _browser_language() -> str | None:

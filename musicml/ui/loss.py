@@ -54,6 +54,45 @@ class DataSpec:
     fingerprint: str = ""
 
 
+# Names inside the lab data sets (musicml.lossdata, scikit-learn's data), shown translated.
+_DATA_NAMES = (
+    N_("breast cancer (lecture recipe)"),
+    N_("iris"),
+    N_("your sounds (2 principal components of mel features)"),
+    N_("mean radius"),
+    N_("mean texture"),
+    N_("sepal length"),
+    N_("sepal width"),
+    N_("petal length"),
+    N_("petal width"),
+    N_("malignant"),
+    N_("benign"),
+    N_("setosa"),
+    N_("versicolor"),
+    N_("virginica"),
+    N_("class 0"),
+    N_("class 1"),
+)
+_STANDARDISED = " (standardised)"
+_SYNTHETIC = "synthetic (overlap "
+
+
+def shown(name: str) -> str:
+    """A lab data set's, feature's or class's name in the session's language.
+
+    :func:`lab_data` is cached with English names; pages translate them here.
+    Names of the session's own data (its class labels) are shown as they are.
+    """
+    name = str(name)
+    if name.endswith(_STANDARDISED):
+        feature = _(name.removesuffix(_STANDARDISED))
+        return _("{feature} (standardised)").format(feature=feature)
+    if name.startswith(_SYNTHETIC) and name.endswith(")"):
+        overlap = name.removeprefix(_SYNTHETIC).removesuffix(")")
+        return _("synthetic (overlap {overlap})").format(overlap=overlap)
+    return _(name)
+
+
 def format_C(C: float) -> str:
     """``∞ (no penalty)`` for inf, otherwise the number."""
     return _("∞ (no penalty)") if math.isinf(C) else f"{C:g}"
