@@ -43,7 +43,8 @@ ALLOWED = {
     "iris",
     "sinc",
     "english",  # the picker names every language in its own words
-    "fmax", "n_fft",  # parameter names, as in the code
+    "fmax",
+    "n_fft",  # parameter names, as in the code
     # abbreviations and units
     "stft",
     "cqt",
