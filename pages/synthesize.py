@@ -313,7 +313,7 @@ def dataset_lab() -> None:
                 add_dataset(uploaded_name, loaded)
                 st.session_state["synth.last_dataset"] = uploaded_name
             for note in loaded.notes[:10]:
-                st.caption(f":material/info: {note}")
+                st.caption(f":material/info: {_(note)}")  # the core's note, as catalogued
 
     datasets = session_datasets()
     if datasets:

@@ -415,7 +415,7 @@ with friendly_errors():
     cv = derived(result, f"cv:{folds}", lambda: cross_validation(head, matrix, labels, folds=folds))
     st.plotly_chart(cross_validation_figure(cv), key="train.cv_figure", alt=_("Fold accuracies"))
     if fewer_folds:
-        st.caption(fewer_folds)
+        st.caption(_(fewer_folds))  # the core's sentence: translated once a catalog has it
     st.caption(
         _(
             "Instead of one split, the data are split several ways and the model refitted each "
