@@ -36,7 +36,7 @@ from musicml.audio import DEFAULT_SR
 from musicml.datasets import Dataset
 from musicml.errors import ParameterError
 from musicml.features import FEATURE_KINDS, FeatureExtractor
-from musicml.i18n import N_, gettext
+from musicml.i18n import N_, current_language, translate
 from musicml.validation import check_int
 
 MODEL_KINDS = ("logreg", "svm", "knn", "forest")
@@ -159,11 +159,16 @@ class ModelSpec:
                 f"to use the {MODEL_NAMES[self.model].lower()}'s own multiclass handling."
             )
 
-    def describe(self) -> str:
+    def describe(self, *, lang: str | None = None) -> str:
         """A short human-readable summary, e.g. ``"Logistic regression, C=1, one-vs-rest"``.
 
-        In the current language (:mod:`musicml.i18n`; English outside the app).
+        In ``lang``, by default the current language (:mod:`musicml.i18n`; English
+        outside the app).
         """
+
+        def gettext(message: str) -> str:
+            return translate(message, lang or current_language())
+
         parts = [gettext(MODEL_NAMES[self.model])]
         if self.model in ("logreg", "svm"):
             parts.append(f"C={self.C:g}")
@@ -396,11 +401,15 @@ class TrainedModel:
             return {"kind": kind, "parts": parts}
         return _plain_params(step)
 
-    def describe(self) -> str:
-        """One line: model, features, classes (in the current language)."""
+    def describe(self, *, lang: str | None = None) -> str:
+        """One line: model, features, classes (in ``lang``, by default the current language)."""
+
+        def gettext(message: str) -> str:
+            return translate(message, lang or current_language())
+
         kind = self.features.get("kind", "custom")
         if self.spec:
-            text = ModelSpec(**self.spec).describe()
+            text = ModelSpec(**self.spec).describe(lang=lang)
         elif _is_logreg(self.pipeline):
             name = MODEL_NAMES["logreg"]
             text = gettext(name)

@@ -501,11 +501,11 @@ st.dataframe(
     hide_index=True,
 )
 st.caption(
-    _("The model trained in this session is also offered on the Classify page.")
+    _("The model trained in this session. It is also offered on the Classify page.")
     if len(rows) == 1
     else _(
-        "The last {n} models trained in this session (up to 4) are also offered on the "
-        "Classify page."
+        "The last {n} models trained in this session (up to 4). They are also offered on "
+        "the Classify page."
     ).format(n=len(rows))
 )
 with friendly_errors():

@@ -94,7 +94,7 @@ def model_picker(key: str, *, default: str = "builtin:notes") -> TrainedModel | 
         labels[f"{name} — {blurb}"] = lambda name=name: builtin_model(name)
         shown[f"{name} — {blurb}"] = f"{name} — {_(blurb)}"
     for name, model in reversed(list(session_models().items())):
-        option = f"trained: {name}"  # stable in every language (the description is not)
+        option = f"trained: {name} — {model.describe(lang='en')}"  # the same in every language
         labels[option] = lambda model=model: model
         shown[option] = _("trained: {name} — {description}").format(
             name=name, description=model.describe()
