@@ -9,6 +9,12 @@ ENV PYTHONUNBUFFERED=1 \
     NUMBA_CACHE_DIR=/home/musicml/.cache/musicml/numba \
     STREAMLIT_SERVER_FILE_WATCHER_TYPE=none
 
+# CJK fonts (Chinese and Japanese pages): for anything that renders the app inside the
+# container, such as a headless browser taking screenshots; visitors' browsers use their own.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 # The runtime user: not root. numba's cache lives in its home, written at build time below.
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin musicml
 

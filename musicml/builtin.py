@@ -33,17 +33,18 @@ from musicml.datasets import Dataset
 from musicml.errors import ModelFileError, ParameterError
 from musicml.examples import example_melody  # noqa: F401  (re-exported: its old home)
 from musicml.features import FeatureExtractor
+from musicml.i18n import N_
 from musicml.models import TrainedModel, fit_model
 
 MODELS_DATA = Path(__file__).resolve().parent / "models_data"
 """Where the embedded model files live."""
 
 BUILTIN_MODELS = {
-    "builtin:notes": "Notes C–B and silence, any instrument, octaves 1–7",
-    "builtin:chromatic": "All twelve notes C, C#, … B and silence, any instrument, octaves 1–7",
-    "builtin:sound-silence": "Sound or silence (silence = a quiet room, not only zeros)",
+    "builtin:notes": N_("Notes C–B and silence, any instrument, octaves 1–7"),
+    "builtin:chromatic": N_("All twelve notes C, C#, … B and silence, any instrument, octaves 1–7"),
+    "builtin:sound-silence": N_("Sound or silence (silence = a quiet room, not only zeros)"),
 }
-"""Names of the embedded models and what they do."""
+"""Names of the embedded models and what they do (English, marked for translation)."""
 
 NOTE_LABELS = ("C", "D", "E", "F", "G", "A", "B", "silence")
 CHROMATIC_LABELS = (*synth.NOTE_NAMES, "silence")

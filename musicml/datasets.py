@@ -16,6 +16,7 @@ import numpy as np
 from musicml import synth
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.i18n import N_
 from musicml.resources import checkpoint
 from musicml.synth import NATURAL_PITCH_CLASSES, NOTE_NAMES, TIMBRES, TUTORIAL_FREQUENCIES
 from musicml.validation import check_count, check_seconds, check_sr
@@ -650,15 +651,18 @@ DATASET_KINDS: dict[str, DatasetKind] = {
     kind.name: kind
     for kind in (
         DatasetKind(
-            "notes", "Notes (pitch classes + silence)", "notes C–B and silence", notes_dataset
+            "notes",
+            N_("Notes (pitch classes + silence)"),
+            N_("notes C–B and silence"),
+            notes_dataset,
         ),
         DatasetKind(
             "sound-silence",
-            "Sound vs silence (the tutorial's)",
-            "sound vs silence",
+            N_("Sound vs silence (the tutorial's)"),
+            N_("sound vs silence"),
             sound_silence_dataset,
         ),
-        DatasetKind("timbre", "Timbres (which instrument?)", "timbres", timbre_dataset),
+        DatasetKind("timbre", N_("Timbres (which instrument?)"), N_("timbres"), timbre_dataset),
     )
 }
 """The one list of synthetic data-set kinds (pages, built-in data sets, command line)."""

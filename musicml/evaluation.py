@@ -25,20 +25,21 @@ from sklearn.preprocessing import StandardScaler
 
 from musicml.datasets import Dataset
 from musicml.errors import ParameterError
+from musicml.i18n import N_, gettext
 from musicml.models import TrainedModel, extract_features, model_param
 
 METRIC_SENTENCES = {
-    "accuracy": "Accuracy is the share of all clips that got the right label.",
-    "precision": (
+    "accuracy": N_("Accuracy is the share of all clips that got the right label."),
+    "precision": N_(
         "Precision: of the clips the model called this class, the share that really were it "
         "(low precision = false alarms)."
     ),
-    "recall": (
+    "recall": N_(
         "Recall: of the clips that really were this class, the share the model found "
         "(low recall = misses)."
     ),
-    "f1": ("F1 is the harmonic mean of precision and recall: high only when both are high."),
-    "support": "Support is how many test clips of the class there were.",
+    "f1": N_("F1 is the harmonic mean of precision and recall: high only when both are high."),
+    "support": N_("Support is how many test clips of the class there were."),
 }
 """One plain sentence per score, for pages and reports."""
 
@@ -99,9 +100,17 @@ def per_class_sentences(report: dict) -> list[str]:
     sentences = []
     for label, scores in report["per_class"].items():
         sentences.append(
-            f"**{label}**: of the clips called {label}, {scores['precision']:.0%} really were "
-            f"(precision); of the {scores['support']} real {label} clips, "
-            f"{scores['recall']:.0%} were found (recall); F1 {scores['f1']:.2f}."
+            gettext(
+                "**{label}**: of the clips called {label}, {precision:.0%} really were "
+                "(precision); of the {support} real {label} clips, {recall:.0%} were found "
+                "(recall); F1 {f1:.2f}."
+            ).format(
+                label=label,
+                precision=scores["precision"],
+                support=scores["support"],
+                recall=scores["recall"],
+                f1=scores["f1"],
+            )
         )
     return sentences
 

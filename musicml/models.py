@@ -36,26 +36,28 @@ from musicml.audio import DEFAULT_SR
 from musicml.datasets import Dataset
 from musicml.errors import ParameterError
 from musicml.features import FEATURE_KINDS, FeatureExtractor
+from musicml.i18n import N_, current_language, translate
 from musicml.validation import check_int
 
 MODEL_KINDS = ("logreg", "svm", "knn", "forest")
 """Names of the classifiers in the registry."""
 
 MODEL_NAMES = {
-    "logreg": "Logistic regression",
-    "svm": "Support vector machine",
-    "knn": "k-nearest neighbours",
-    "forest": "Random forest",
+    "logreg": N_("Logistic regression"),
+    "svm": N_("Support vector machine"),
+    "knn": N_("k-nearest neighbours"),
+    "forest": N_("Random forest"),
 }
+"""Model kind → its English name (marked for translation: shown with ``gettext``)."""
 
 MULTICLASS_STRATEGIES = ("ovr", "ovo", "multinomial")
 """Multiclass strategies; ``None`` means the model's own."""
 
 MULTICLASS_NAMES = {
-    None: "the model's own",
-    "ovr": "one-vs-rest",
-    "ovo": "one-vs-one",
-    "multinomial": "multinomial (softmax)",
+    None: N_("the model's own"),
+    "ovr": N_("one-vs-rest"),
+    "ovo": N_("one-vs-one"),
+    "multinomial": N_("multinomial (softmax)"),
 }
 
 REDUCERS = ("pca", "lda")
@@ -164,19 +166,27 @@ class ModelSpec:
                 model_name=MODEL_NAMES[self.model].lower(),
             )
 
-    def describe(self) -> str:
-        """A short human-readable summary, e.g. ``"Logistic regression, C=1, one-vs-rest"``."""
-        parts = [MODEL_NAMES[self.model]]
+    def describe(self, *, lang: str | None = None) -> str:
+        """A short human-readable summary, e.g. ``"Logistic regression, C=1, one-vs-rest"``.
+
+        In ``lang``, by default the current language (:mod:`musicml.i18n`; English
+        outside the app).
+        """
+
+        def gettext(message: str) -> str:
+            return translate(message, lang or current_language())
+
+        parts = [gettext(MODEL_NAMES[self.model])]
         if self.model in ("logreg", "svm"):
             parts.append(f"C={self.C:g}")
         if self.model == "svm":
-            parts.append(f"{self.kernel} kernel")
+            parts.append(gettext("{kernel} kernel").format(kernel=self.kernel))
         if self.model == "knn":
             parts.append(f"k={self.n_neighbors}")
         if self.model == "forest":
-            parts.append(f"{self.n_trees} trees")
+            parts.append(gettext("{n} trees").format(n=self.n_trees))
         strategy = self.multiclass or ("multinomial" if self.model == "logreg" else None)
-        parts.append(MULTICLASS_NAMES[strategy])
+        parts.append(gettext(MULTICLASS_NAMES[strategy]))
         if self.reduce:
             parts.append(self.reduce.upper())
         return ", ".join(parts)
@@ -403,14 +413,23 @@ class TrainedModel:
             return {"kind": kind, "parts": parts}
         return _plain_params(step)
 
-    def describe(self) -> str:
-        """One line: model, features, classes."""
+    def describe(self, *, lang: str | None = None) -> str:
+        """One line: model, features, classes (in ``lang``, by default the current language)."""
+
+        def gettext(message: str) -> str:
+            return translate(message, lang or current_language())
+
         kind = self.features.get("kind", "custom")
         if self.spec:
-            text = ModelSpec(**self.spec).describe()
+            text = ModelSpec(**self.spec).describe(lang=lang)
+        elif _is_logreg(self.pipeline):
+            name = MODEL_NAMES["logreg"]
+            text = gettext(name)
         else:
-            text = MODEL_NAMES.get("logreg") if _is_logreg(self.pipeline) else "Custom pipeline"
-        return f"{text}; {kind} features; classes {', '.join(self.classes)}"
+            text = gettext("Custom pipeline")
+        return gettext("{model}; {kind} features; classes {classes}").format(
+            model=text, kind=kind, classes=", ".join(self.classes)
+        )
 
     def predict(self, clips) -> np.ndarray:
         """Labels of clips at ``self.sr``."""

@@ -2,15 +2,19 @@
 
 import streamlit as st
 
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 from musicml.ui.layout import page_setup
 
 page_setup(
-    "Signal lab",
+    N_("Signal lab"),
     ":material/waves:",
-    "The building blocks under every audio feature: **convolution** (sliding one signal along "
-    "another), the **Fourier transform** (which frequencies a signal contains), **filters** "
-    "that keep some frequencies and remove others, and **Gabor filters** that turn a sound "
-    "into a fixed-length feature vector.",
+    N_(
+        "The building blocks under every audio feature: **convolution** (sliding one signal along "
+        "another), the **Fourier transform** (which frequencies a signal contains), **filters** "
+        "that keep some frequencies and remove others, and **Gabor filters** that turn a sound "
+        "into a fixed-length feature vector."
+    ),
 )
 
 from musicml.ui.share import share_view  # after the title: it imports the core
@@ -37,29 +41,34 @@ from musicml.ui.state import session_datasets
 from musicml.ui.widgets import audio_picker
 
 MAX_TAPS = 401
-VIEWS = ["Gaussian smoothing", "Power spectrum", "FIR low-pass", "Gabor filters"]
-view = st.segmented_control("Experiment", VIEWS, default=VIEWS[0], key="lab.view") or VIEWS[0]
+VIEWS = [N_("Gaussian smoothing"), N_("Power spectrum"), N_("FIR low-pass"), N_("Gabor filters")]
+view = (
+    st.segmented_control(_("Experiment"), VIEWS, format_func=_, default=VIEWS[0], key="lab.view")
+    or VIEWS[0]
+)
 
 if view == "Gaussian smoothing":
     st.markdown(
-        "Smoothing replaces each sample by a weighted average of its neighbours: a "
-        "**convolution** with a Gaussian of width σ. The **convolution theorem** says the "
-        "spectrum of the result is the product of the two spectra, so the Gaussian's spectrum "
-        "(itself a Gaussian, narrower for larger σ) switches off the high frequencies where "
-        "most of the noise lives."
+        _(
+            "Smoothing replaces each sample by a weighted average of its neighbours: a "
+            "**convolution** with a Gaussian of width σ. The **convolution theorem** says the "
+            "spectrum of the result is the product of the two spectra, so the Gaussian's spectrum "
+            "(itself a Gaussian, narrower for larger σ) switches off the high frequencies where "
+            "most of the noise lives."
+        )
     )
     st.latex(r"y = x * g_\sigma \quad\Longleftrightarrow\quad Y(f) = X(f)\,G_\sigma(f)")
     left, middle, right = st.columns(3)
-    sigma = left.slider("σ (samples)", 0.5, 30.0, 5.0, step=0.5, key="lab.sigma")
-    noise = middle.slider("Noise", 0.0, 2.0, 0.6, step=0.1, key="lab.noise")
-    period = right.slider("Period (samples)", 10, 200, 50, key="lab.period")
+    sigma = left.slider(_("σ (samples)"), 0.5, 30.0, 5.0, step=0.5, key="lab.sigma")
+    noise = middle.slider(_("Noise"), 0.0, 2.0, 0.6, step=0.1, key="lab.noise")
+    period = right.slider(_("Period (samples)"), 10, 200, 50, key="lab.period")
     with friendly_errors():
         smoothing = glue.smoothing_of(float(period), noise, sigma)
     check = smoothing["check"]
     st.plotly_chart(
         smoothing_figure(smoothing["noisy"], smoothing["smoothed"], sigma=sigma),
         key="lab.smoothing",
-        alt="A noisy periodic signal and its Gaussian-smoothed version",
+        alt=_("A noisy periodic signal and its Gaussian-smoothed version"),
     )
     st.plotly_chart(
         convolution_spectra_figure(
@@ -70,57 +79,63 @@ if view == "Gaussian smoothing":
             check.output_spectrum,
         ),
         key="lab.spectra",
-        alt="Spectra of the signal, the Gaussian, their product and the smoothed signal",
+        alt=_("Spectra of the signal, the Gaussian, their product and the smoothed signal"),
     )
     st.metric(
-        "Convolution theorem: largest difference, direct vs FFT",
+        _("Convolution theorem: largest difference, direct vs FFT"),
         f"{check.max_error:.1e}",
-        help="Relative to the peak of the smoothed signal: the two sides agree to rounding.",
+        help=_("Relative to the peak of the smoothed signal: the two sides agree to rounding."),
     )
 
 elif view == "Power spectrum":
     st.markdown(
-        "The FFT splits a signal into cosines; its **power spectrum** |X(f)|² shows how much "
-        "of each frequency there is. A noisy cosine gives one clear peak, even when the "
-        "waveform hides it; the peak's frequency f gives the **period** 1/f."
+        _(
+            "The FFT splits a signal into cosines; its **power spectrum** |X(f)|² shows how much "
+            "of each frequency there is. A noisy cosine gives one clear peak, even when the "
+            "waveform hides it; the peak's frequency f gives the **period** 1/f."
+        )
     )
     st.latex(r"P(f) = \tfrac{1}{n}\,\left|\sum_{t} x_t\, e^{-2\pi i f t}\right|^2")
     left, middle, right = st.columns(3)
-    period = left.slider("True period (samples)", 5.0, 200.0, 37.0, step=0.5, key="lab.true_period")
-    noise = middle.slider("Noise", 0.0, 4.0, 1.5, step=0.1, key="lab.ps_noise")
+    period = left.slider(
+        _("True period (samples)"), 5.0, 200.0, 37.0, step=0.5, key="lab.true_period"
+    )
+    noise = middle.slider(_("Noise"), 0.0, 4.0, 1.5, step=0.1, key="lab.ps_noise")
     n_samples = right.select_slider(
-        "Samples", [256, 512, 1024, 2048, 4096], value=1024, key="lab.n_samples"
+        _("Samples"), [256, 512, 1024, 2048, 4096], value=1024, key="lab.n_samples"
     )
     with friendly_errors():
         found = glue.period_of(period, noise, n_samples)
     st.plotly_chart(
-        signal_figure(found["signal"], title="The noisy cosine"),
+        signal_figure(found["signal"], title=_("The noisy cosine")),
         key="lab.noisy",
-        alt="A noisy cosine",
+        alt=_("A noisy cosine"),
     )
     st.plotly_chart(
         power_spectrum_figure(found["frequencies"], found["power"], period=found["period"]),
         key="lab.power",
-        alt="FFT power spectrum with the strongest peak marked",
+        alt=_("FFT power spectrum with the strongest peak marked"),
     )
     st.metric(
-        "Period found",
-        f"{found['period']:.2f} samples",
-        delta=f"{found['period'] - period:+.2f} vs the truth",
+        _("Period found"),
+        _("{period:.2f} samples").format(period=found["period"]),
+        delta=_("{difference:+.2f} vs the truth").format(difference=found["period"] - period),
         delta_color="off",
     )
 
 elif view == "FIR low-pass":
     st.markdown(
-        "A finite impulse response (FIR) filter is a convolution with a short list of numbers, "
-        "the **taps**. A windowed sinc makes a **low-pass**: frequencies below the cut-off pass, "
-        "those above are removed. More taps give a sharper edge. Listen to white noise (all "
-        "frequencies) before and after."
+        _(
+            "A finite impulse response (FIR) filter is a convolution with a short list of numbers, "
+            "the **taps**. A windowed sinc makes a **low-pass**: frequencies below the cut-off "
+            "pass, those above are removed. More taps give a sharper edge. Listen to white noise "
+            "(all frequencies) before and after."
+        )
     )
     st.latex(r"y_t = \sum_{k=0}^{N-1} h_k\, x_{t-k}")
     left, right = st.columns(2)
-    cutoff = left.slider("Cut-off (Hz)", 100, 8000, 1000, step=50, key="lab.cutoff")
-    n_taps = right.slider("Taps", 11, MAX_TAPS, 101, step=10, key="lab.taps")
+    cutoff = left.slider(_("Cut-off (Hz)"), 100, 8000, 1000, step=50, key="lab.cutoff")
+    n_taps = right.slider(_("Taps"), 11, MAX_TAPS, 101, step=10, key="lab.taps")
     with friendly_errors():
         fir = glue.fir_of(float(cutoff), n_taps)
     shortfall = glue.fir_shortfall(fir["edge"], max_taps=MAX_TAPS)
@@ -129,24 +144,24 @@ elif view == "FIR low-pass":
     st.plotly_chart(
         fir_response_figure(fir["frequencies"], fir["gain_db"], cutoff=cutoff),
         key="lab.response",
-        alt="Frequency response of the FIR low-pass filter",
+        alt=_("Frequency response of the FIR low-pass filter"),
     )
     st.plotly_chart(
         noise_spectra_figure(fir["spectrum_frequencies"], fir["before"], fir["after"]),
         key="lab.noise_spectra",
-        alt="Power spectra of white noise before and after filtering",
+        alt=_("Power spectra of white noise before and after filtering"),
     )
     before, after = st.columns(2)
-    before.caption("White noise")
+    before.caption(_("White noise"))
     with before:
-        play(fir["noise"], fir["sr"], alt="White noise")
+        play(fir["noise"], fir["sr"], alt=_("White noise"))
     after.caption(glue.fir_label(fir["edge"]))
     filtered_wav = wav_of(fir["filtered"], fir["sr"])
     with after:
-        play(fir["filtered"], fir["sr"], alt="The filtered noise")
+        play(fir["filtered"], fir["sr"], alt=_("The filtered noise"))
     left, right = st.columns(2)
     left.download_button(
-        "Download filtered noise (WAV)",
+        _("Download filtered noise (WAV)"),
         filtered_wav,
         file_name=f"lowpass_{cutoff}Hz.wav",
         mime="audio/wav",
@@ -154,7 +169,7 @@ elif view == "FIR low-pass":
         key="lab.download_noise",
     )
     right.download_button(
-        "Download the taps (CSV)",
+        _("Download the taps (CSV)"),
         glue.taps_csv(fir["taps"]),
         file_name=f"lowpass_{cutoff}Hz_{n_taps}taps.csv",
         mime="text/csv",
@@ -164,11 +179,14 @@ elif view == "FIR low-pass":
 
 else:
     st.markdown(
-        "A **Gabor filter** is a sinusoid of frequency f under a Gaussian of width σ: it "
-        "answers *how much of f is there around this moment*. A bank of them over a grid of "
-        f"(σ, f), with each response summarised by its mean, spread and maximum over time, "
-        f"turns any sound into {GABOR_FEATURE_LENGTH} numbers: the `gabor` features a "
-        "classifier can learn from."
+        _(
+            "A **Gabor filter** is a sinusoid of frequency f under a Gaussian of "
+            "width σ: it answers *how much of f is there around this moment*. A bank "
+            "of them over a grid of (σ, f), with each response summarised by its "
+            "mean, spread and maximum over time, turns any sound into "
+            "{n} numbers: the `gabor` features a classifier can "
+            "learn from."
+        ).format(n=GABOR_FEATURE_LENGTH)
     )
     st.latex(r"g_{\sigma,f}(t) = e^{-t^2 / 2\sigma^2}\, e^{2\pi i f t}")
     left, right = st.columns(2)
@@ -180,17 +198,17 @@ else:
     st.plotly_chart(
         gabor_kernel_figure(kernel, sr=22050),
         key="lab.gabor_kernel",
-        alt="Real and imaginary parts and envelope of a Gabor filter",
+        alt=_("Real and imaginary parts and envelope of a Gabor filter"),
     )
     st.plotly_chart(
         gabor_bank_figure(bank.kernels, bank.labels, sr=bank.sr),
         key="lab.gabor_bank",
-        alt="Frequency responses of the Gabor filter bank",
+        alt=_("Frequency responses of the Gabor filter bank"),
     )
-    st.markdown("**Pooled features of a sound** (its first 5 seconds)")
+    st.markdown(_("**Pooled features of a sound** (its first 5 seconds)"))
     examples = {
-        "Example: drums and melody": lambda: glue.example_clip(120.0),
-        "Example: slower groove": lambda: glue.example_clip(96.0),
+        N_("Example: drums and melody"): lambda: glue.example_clip(120.0),
+        N_("Example: slower groove"): lambda: glue.example_clip(96.0),
     }
     with friendly_errors():
         clip = audio_picker("lab", examples=examples, datasets=session_datasets())
@@ -201,10 +219,10 @@ else:
     st.plotly_chart(
         gabor_features_figure(pooled["features"], pooled["names"]),
         key="lab.gabor_features",
-        alt="The pooled Gabor feature vector",
+        alt=_("The pooled Gabor feature vector"),
     )
     st.download_button(
-        "Download the feature vector (CSV)",
+        _("Download the feature vector (CSV)"),
         glue.features_csv(pooled["names"], pooled["features"]),
         file_name="gabor_features.csv",
         mime="text/csv",

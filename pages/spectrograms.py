@@ -2,15 +2,19 @@
 
 import streamlit as st
 
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 from musicml.ui.layout import page_setup
 
 page_setup(
-    "Spectrograms",
+    N_("Spectrograms"),
     ":material/gradient:",
-    "A spectrogram cuts the sound into short overlapping frames and measures how much energy "
-    "each frequency band has in each frame. The **mel scale** spaces the bands the way we hear "
-    "pitch, and **decibels (dB)** relative to the loudest point show quiet detail: a pure tone "
-    "is one bright line, silence is dark.",
+    N_(
+        "A spectrogram cuts the sound into short overlapping frames and measures how much energy "
+        "each frequency band has in each frame. The **mel scale** spaces the bands the way we hear "
+        "pitch, and **decibels (dB)** relative to the loudest point show quiet detail: a pure tone "
+        "is one bright line, silence is dark."
+    ),
 )
 
 from musicml.ui.share import mirror, share_view  # after the title: it imports the core
@@ -38,17 +42,17 @@ from musicml.ui.widgets import audio_picker
 def examples(key: str) -> dict:
     """Example sources of a picker; the synthesizer's widgets take the picker's key."""
     return {
-        "Tone sequence 500…5000 Hz": lambda: Clip(
-            synth.tone_silence_sequence(sr=DEFAULT_SR), DEFAULT_SR, "tone sequence"
+        N_("Tone sequence 500…5000 Hz"): lambda: Clip(
+            synth.tone_silence_sequence(sr=DEFAULT_SR), DEFAULT_SR, N_("tone sequence")
         ),
-        "Synthesizer": lambda: synth_source(f"{key}.synth"),
-        "1 kHz tone + silence": lambda: Clip(
+        N_("Synthesizer"): lambda: synth_source(f"{key}.synth"),
+        N_("1 kHz tone + silence"): lambda: Clip(
             synth.append_silence(synth.sine(1000.0, sr=DEFAULT_SR), sr=DEFAULT_SR),
             DEFAULT_SR,
-            "1 kHz tone",
+            N_("1 kHz tone"),
         ),
-        "400 Hz, 3000 Hz, both": lambda: Clip(
-            sines_demo(), DEFAULT_SR, "400 Hz, then 3000 Hz, then both"
+        N_("400 Hz, 3000 Hz, both"): lambda: Clip(
+            sines_demo(), DEFAULT_SR, N_("400 Hz, then 3000 Hz, then both")
         ),
     }
 
@@ -61,26 +65,32 @@ clip = view_window(clip, "spec.offset")
 
 # ---------------------------------------------------------------- parameters
 kinds = list(KIND_LABELS)
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind])
+
+
 top = st.columns([2, 1, 1, 2])
-kind = top[0].selectbox("Representation", kinds, format_func=KIND_LABELS.get, key="spec.kind")
+kind = top[0].selectbox(_("Representation"), kinds, format_func=kind_label, key="spec.kind")
 n_fft = top[1].select_slider(
-    "Frame n_fft", [256, 512, 1024, 2048, 4096, 8192], value=2048, key="spec.n_fft"
+    _("Frame n_fft"), [256, 512, 1024, 2048, 4096, 8192], value=2048, key="spec.n_fft"
 )
 hop = top[2].select_slider(
-    "Hop length (samples)", [64, 128, 256, 512, 1024, 2048], value=512, key="spec.hop"
+    _("Hop length (samples)"), [64, 128, 256, 512, 1024, 2048], value=512, key="spec.hop"
 )
 db_low, db_high = top[3].slider(
-    "Colour range (dB below the peak)", -120, 0, (-80, 0), step=5, key="spec.db_range"
+    _("Colour range (dB below the peak)"), -120, 0, (-80, 0), step=5, key="spec.db_range"
 )
 
 params = {"n_fft": n_fft, "hop_length": hop, "top_db": float(-db_low) if db_low < 0 else None}
 extra = st.columns(3)
 if kind in ("mel", "mfcc"):
     params["n_mels"] = extra[0].select_slider(
-        "Mel bands", [32, 64, 128, 256], value=128, key="spec.n_mels"
+        _("Mel bands"), [32, 64, 128, 256], value=128, key="spec.n_mels"
     )
     fmax = extra[1].slider(
-        "Highest frequency fmax (Hz)",
+        _("Highest frequency fmax (Hz)"),
         1000,
         clip.sr // 2,
         clip.sr // 2,
@@ -89,28 +99,42 @@ if kind in ("mel", "mfcc"):
     )
     params["fmax"] = float(fmax)
 if kind == "mfcc":
-    params["n_mfcc"] = extra[2].slider("Coefficients", 5, 40, 20, key="spec.n_mfcc")
+    params["n_mfcc"] = extra[2].slider(_("Coefficients"), 5, 40, 20, key="spec.n_mfcc")
 if kind == "stft":
-    params["log_frequency"] = extra[0].toggle("Logarithmic frequency axis", key="spec.log")
+    params["log_frequency"] = extra[0].toggle(_("Logarithmic frequency axis"), key="spec.log")
 if kind in ("cqt", "chroma"):
-    octaves = extra[0].slider("Octaves from C1", 3, 8, 7, key="spec.octaves")
+    octaves = extra[0].slider(_("Octaves from C1"), 3, 8, 7, key="spec.octaves")
     params["n_bins"] = 12 * octaves
 if kind == "chroma":
     params["chroma_source"] = extra[1].radio(
-        "Chroma from", ["stft", "cqt"], horizontal=True, key="spec.chroma_source"
+        _("Chroma from"),
+        ["stft", "cqt"],
+        format_func=str.upper,
+        horizontal=True,
+        key="spec.chroma_source",
     )
 
 EXPLAIN = {
-    "mel": "Rows are mel bands: equal steps of perceived pitch, so low frequencies get more "
-    "rows than high ones.",
-    "stft": "Rows are the FFT bins of each frame, evenly spaced from 0 Hz to sr/2 "
-    "(sr/n_fft Hz apart); the log axis shows low notes better.",
-    "cqt": "The constant-Q transform has the same number of bins in every octave (12 = one per "
-    "semitone), so each row is a note name.",
-    "chroma": "Chroma folds every octave onto twelve pitch classes: C, C#, … B. A chord lights "
-    "up its notes whatever octave they are played in.",
-    "mfcc": "MFCCs are a cosine transform of the mel spectrogram in dB: the first few "
-    "coefficients describe the broad shape of the spectrum (timbre).",
+    "mel": N_(
+        "Rows are mel bands: equal steps of perceived pitch, so low frequencies get more "
+        "rows than high ones."
+    ),
+    "stft": N_(
+        "Rows are the FFT bins of each frame, evenly spaced from 0 Hz to sr/2 "
+        "(sr/n_fft Hz apart); the log axis shows low notes better."
+    ),
+    "cqt": N_(
+        "The constant-Q transform has the same number of bins in every octave (12 = one per "
+        "semitone), so each row is a note name."
+    ),
+    "chroma": N_(
+        "Chroma folds every octave onto twelve pitch classes: C, C#, … B. A chord lights "
+        "up its notes whatever octave they are played in."
+    ),
+    "mfcc": N_(
+        "MFCCs are a cosine transform of the mel spectrogram in dB: the first few "
+        "coefficients describe the broad shape of the spectrum (timbre)."
+    ),
 }
 
 
@@ -124,12 +148,14 @@ def draw(clip: Clip, kind: str, *, key: str, title: str | None = None) -> None:
     st.plotly_chart(
         representation_figure(
             rep,
-            title=title or f"{KIND_LABELS[kind]} of {clip.name}",
+            title=title or f"{kind_label(kind)} of {_(clip.name)}",
             zmin=float(db_low) if db else None,
             zmax=float(db_high) if db else None,
         ),
         key=key,
-        alt=f"{KIND_LABELS[kind]} heat map of {clip.name}",
+        alt=_("{representation} heat map of {sound}").format(
+            representation=kind_label(kind), sound=_(clip.name)
+        ),
     )
 
 
@@ -147,14 +173,23 @@ def ok(param: str, kind: str) -> bool:
 
 
 # ---------------------------------------------------------------- the views
-st.markdown(EXPLAIN[kind])
+st.markdown(_(EXPLAIN[kind]))
 draw(clip, kind, key="spec.heatmap")
 st.caption(
-    f"{clip.duration:.1f} s at {clip.sr} Hz · frames of {n_fft} samples "
-    f"({n_fft / clip.sr * 1000:.0f} ms) every {hop} samples ({hop / clip.sr * 1000:.0f} ms) · "
-    "colour = dB below the loudest point."
+    _(
+        "{duration:.1f} s at {sr} Hz · frames of {n_fft} samples ({frame_ms:.0f} "
+        "ms) every {hop} samples ({hop_ms:.0f} ms) · colour = dB below the "
+        "loudest point."
+    ).format(
+        duration=clip.duration,
+        sr=clip.sr,
+        n_fft=n_fft,
+        frame_ms=n_fft / clip.sr * 1000,
+        hop=hop,
+        hop_ms=hop / clip.sr * 1000,
+    )
 )
-play(clip.audio, clip.sr, alt=f"{clip.name}")
+play(clip.audio, clip.sr, alt=_(clip.name))
 
 
 @st.fragment
@@ -166,7 +201,7 @@ def one_window(clip: Clip, n_fft: int) -> None:
         start = 0.0
         if last_start > 0:
             start = st.slider(
-                "Window start (s)",
+                _("Window start (s)"),
                 0.0,
                 last_start,
                 min(0.25, last_start),
@@ -175,40 +210,47 @@ def one_window(clip: Clip, n_fft: int) -> None:
             )
     with wave_col:
         st.plotly_chart(
-            waveform_figure(clip.audio, clip.sr, title="Waveform", markers={"window": [start]}),
+            waveform_figure(
+                clip.audio, clip.sr, title=_("Waveform"), markers={N_("window"): [start]}
+            ),
             key="spec.wave",
-            alt="Waveform of the sound with the analysed window marked",
+            alt=_("Waveform of the sound with the analysed window marked"),
         )
     with spec_col:
         with friendly_errors():
             freqs, magnitude = window_spectrum(clip.audio, sr=clip.sr, start=start, n_fft=n_fft)
-        log_axis = st.toggle("Log frequency", key="spec.spectrum_log")
+        log_axis = st.toggle(_("Log frequency"), key="spec.spectrum_log")
         st.plotly_chart(
             spectrum_figure(
                 freqs,
                 magnitude,
-                title=f"FFT of the {n_fft}-sample window at {start:.2f} s",
+                title=_("FFT of the {n_fft}-sample window at {start:.2f} s").format(
+                    n_fft=n_fft, start=start
+                ),
                 log_frequency=log_axis,
             ),
             key="spec.spectrum",
-            alt="Magnitude spectrum of one window",
+            alt=_("Magnitude spectrum of one window"),
         )
     mirror("spectrograms")  # the address follows this fragment's controls too
 
 
 one_window(clip, n_fft)
 st.markdown(
-    "The spectrum is one column of the spectrogram seen from the side: the Fourier "
-    "transform of one Hann-windowed frame. Bins are sr/n_fft Hz apart, so a longer frame "
-    "separates close frequencies better but blurs quick changes in time."
+    _(
+        "The spectrum is one column of the spectrogram seen from the side: the Fourier "
+        "transform of one Hann-windowed frame. Bins are sr/n_fft Hz apart, so a longer frame "
+        "separates close frequencies better but blurs quick changes in time."
+    )
 )
 st.latex(r"X_m[k] = \sum_{n=0}^{N-1} w[n]\, x[n + mH]\, e^{-2\pi i k n / N}")
 
 # ---------------------------------------------------------------- side by side
-st.header("Side by side", anchor=False)
+st.header(_("Side by side"), anchor=False)
 mode = st.segmented_control(
-    "Compare",
-    ["Two representations", "Two sounds"],
+    _("Compare"),
+    [N_("Two representations"), N_("Two sounds")],
+    format_func=_,
     default="Two representations",
     key="spec.compare",
 )
@@ -218,7 +260,7 @@ if mode == "Two sounds":
         other = audio_picker(
             "spec2",
             examples=examples("spec2"),
-            label="Second sound",
+            label=N_("Second sound"),
             datasets=session_datasets(),
         )
     with left:
@@ -228,10 +270,10 @@ if mode == "Two sounds":
             draw(view_window(other, "spec2.offset"), kind, key="spec.right")
 else:
     second = st.selectbox(
-        "Second representation",
+        _("Second representation"),
         kinds,
         index=kinds.index("cqt" if kind != "cqt" else "mel"),
-        format_func=KIND_LABELS.get,
+        format_func=kind_label,
         key="spec.kind2",
     )
     left, right = st.columns(2)

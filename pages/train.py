@@ -2,15 +2,19 @@
 
 import streamlit as st
 
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 from musicml.ui.layout import page_setup
 
 page_setup(
-    "Train",
+    N_("Train"),
     ":material/model_training:",
-    "Turn every clip into numbers (its **features**), fit a classifier on most clips, and "
-    "test it on clips held back from training: the held-out score says how it does on sounds "
-    "it has never seen. Change the model, its regularisation **C** and the **multiclass "
-    "strategy**, and compare the models of this session side by side.",
+    N_(
+        "Turn every clip into numbers (its **features**), fit a classifier on most clips, and "
+        "test it on clips held back from training: the held-out score says how it does on sounds "
+        "it has never seen. Change the model, its regularisation **C** and the **multiclass "
+        "strategy**, and compare the models of this session side by side."
+    ),
 )
 
 from musicml.ui.share import share_view  # after the title: it imports the core
@@ -55,6 +59,7 @@ from musicml.ui.models import (
     add_example,
     builtin_dataset,
     content_key,
+    data_choice_label,
     derived,
     example_store,
     model_file,
@@ -66,29 +71,44 @@ from musicml.ui.state import session_datasets
 
 # ----------------------------------------------------------------------------- data set
 BUILTINS = BUILTIN_CHOICES
-UPLOAD = "Upload a labelled zip"
-OWN = "Record or upload your own examples"
+UPLOAD = N_("Upload a labelled zip")
+OWN = N_("Record or upload your own examples")
+# Prefix of this session's data sets among the options (English: options stay stable).
+SESSION = "This session: "
 sessions = session_datasets()
-options = [*BUILTINS, *(f"This session: {name}" for name in reversed(sessions)), UPLOAD, OWN]
-st.subheader("1. Data set", anchor=False)
+options = [*BUILTINS, *(f"{SESSION}{name}" for name in reversed(sessions)), UPLOAD, OWN]
+
+
+def data_label(option: str) -> str:
+    if option.startswith(SESSION):
+        return _("This session: {name}").format(name=option.removeprefix(SESSION))
+    return data_choice_label(option)
+
+
+st.subheader(_("1. Data set"), anchor=False)
 cols = st.columns([2, 1, 1])
 source = cols[0].selectbox(
-    "Data set",
+    _("Data set"),
     options,
+    format_func=data_label,
     key="train.data",
-    help="Data sets you build on the Synthesize page appear here too.",
+    help=_("Data sets you build on the Synthesize page appear here too."),
 )
 dataset = None
 with friendly_errors():
     if source in BUILTINS:
-        per_class = cols[1].slider("Clips per class", 10, 200, 40, step=10, key="train.per_class")
-        data_seed = cols[2].number_input("Data seed", 0, 10_000, 0, key="train.data_seed")
+        per_class = cols[1].slider(
+            _("Clips per class"), 10, 200, 40, step=10, key="train.per_class"
+        )
+        data_seed = cols[2].number_input(_("Data seed"), 0, 10_000, 0, key="train.data_seed")
         dataset_key = f"builtin:{BUILTINS[source]}:{per_class}:{int(data_seed)}"
         dataset = builtin_dataset(BUILTINS[source], per_class, int(data_seed))
     elif source == UPLOAD:
         upload = st.file_uploader(
-            "A zip with one folder per class (GTZAN layout), or audio files plus labels.csv "
-            "(columns file,label)",
+            _(
+                "A zip with one folder per class (GTZAN layout), or audio files plus labels.csv "
+                "(columns file,label)"
+            ),
             type=["zip"],
             key="train.upload",
         )
@@ -98,135 +118,167 @@ with friendly_errors():
             dataset = uploaded_dataset(data, upload.name)
     elif source == OWN:
         st.markdown(
-            "Record a few seconds of each kind of sound (or upload files), give each a class "
-            "name, and press **Add**; every second becomes one training clip. Two classes "
-            "with three seconds each are enough to start."
+            _(
+                "Record a few seconds of each kind of sound (or upload files), give each a class "
+                "name, and press **Add**; every second becomes one training clip. Two classes "
+                "with three seconds each are enough to start."
+            )
         )
         own = st.columns([1, 2, 2])
-        label = own[0].text_input("Class name", value="clap", key="train.own_label")
-        recording = own[1].audio_input("Record an example", key="train.record")
+        label = own[0].text_input(_("Class name"), value="clap", key="train.own_label")
+        recording = own[1].audio_input(_("Record an example"), key="train.record")
         files = own[2].file_uploader(
-            "…or upload examples",
+            _("…or upload examples"),
             type=list(AUDIO_EXTENSIONS),
             accept_multiple_files=True,
             key="train.own_upload",
         )
         buttons = st.columns([1, 1, 3])
-        if buttons[0].button(f"Add to “{label}”", key="train.own_add", type="primary"):
+        if buttons[0].button(
+            _("Add to “{label}”").format(label=label), key="train.own_add", type="primary"
+        ):
             sources = ([("recording.wav", recording)] if recording is not None else []) + [
                 (f.name, f) for f in files or []
             ]
             if not sources:
-                st.warning("Record or choose an example first.")
+                st.warning(_("Record or choose an example first."))
             for filename, item in sources:
                 add_example(label, load_uploaded(item.getvalue(), filename))
-        if buttons[1].button("Clear all examples", key="train.own_clear"):
+        if buttons[1].button(_("Clear all examples"), key="train.own_clear"):
             example_store().clear()
         store = example_store()
         if store:
             dataset = dataset_from_examples([(lab, audio, sr) for lab, audio, sr, _ in store])
             dataset_key = "own:" + ",".join(digest for *_, digest in store)
             if len(dataset.classes) < 2:
-                st.info("Add examples of a second class to train.", icon=":material/mic:")
+                st.info(_("Add examples of a second class to train."), icon=":material/mic:")
                 st.stop()
     else:
-        name = source.removeprefix("This session: ")
+        name = source.removeprefix(SESSION)
         dataset_key = f"session:{name}:{id(sessions[name])}"
         dataset = sessions[name]
 if dataset is None:
     st.info(
-        "Add examples of at least two classes to continue."
+        _("Add examples of at least two classes to continue.")
         if source == OWN
-        else "Upload a labelled zip to continue.",
+        else _("Upload a labelled zip to continue."),
         icon=":material/upload_file:",
     )
     st.stop()
 counts = {c: int((dataset.labels == c).sum()) for c in dataset.classes}
 st.caption(
-    f"{len(dataset)} clips at {dataset.sr} Hz in {len(counts)} classes: "
-    + ", ".join(f"{c} ({n})" for c, n in counts.items())
+    _("{n} clips at {sr} Hz in {classes} classes: {counts}").format(
+        n=len(dataset),
+        sr=dataset.sr,
+        classes=len(counts),
+        counts=", ".join(f"{c} ({n})" for c, n in counts.items()),
+    )
 )
 
 # ----------------------------------------------------------------------------- settings
-st.subheader("2. Features and model", anchor=False)
+
+
+def strategy_name(option: str) -> str:
+    name = MULTICLASS_NAMES[None if option == "own" else option]
+    return _(name)
+
+
+accuracy_sentence = METRIC_SENTENCES["accuracy"]
+st.subheader(_("2. Features and model"), anchor=False)
 with st.form("train.form", border=True):
     cols = st.columns(4)
     features = cols[0].selectbox(
-        "Features",
+        _("Features"),
         FEATURE_KINDS,
         key="train.features",
-        help="mel: mel spectrogram; stft: linear spectrogram; cqt: constant-Q; chroma: energy "
-        "per pitch class; mfcc: cepstral coefficients; fft: the tutorial's first FFT bins; "
-        "gabor: how strongly short wave packets (a tone under a bell-shaped window) of several "
-        "pitches and lengths match the sound. "
-        "Each is summarised over time (mean and spread), so clips of any length give vectors "
-        "of one size.",
+        help=_(
+            "mel: mel spectrogram; stft: linear spectrogram; cqt: constant-Q; chroma: energy "
+            "per pitch class; mfcc: cepstral coefficients; fft: the tutorial's first FFT bins; "
+            "gabor: how strongly short wave packets (a tone under a bell-shaped window) of several "
+            "pitches and lengths match the sound. "
+            "Each is summarised over time (mean and spread), so clips of any length give vectors "
+            "of one size."
+        ),
     )
     model_kind = cols[1].selectbox(
-        "Model", list(MODEL_NAMES), format_func=MODEL_NAMES.get, key="train.model"
+        _("Model"), list(MODEL_NAMES), format_func=lambda k: _(MODEL_NAMES[k]), key="train.model"
     )
     C = cols[2].select_slider(
-        "C (inverse regularisation)",
+        _("C (inverse regularisation)"),
         [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0],
         value=1.0,
         key="train.C",
-        help="Small C: strong regularisation, small weights, a simpler model. Large C: the "
-        "model may fit the training clips too closely. Used by logistic regression and SVM.",
+        help=_(
+            "Small C: strong regularisation, small weights, a simpler model. Large C: the "
+            "model may fit the training clips too closely. Used by logistic regression and SVM."
+        ),
     )
     # Options are strings: a selectbox shows a value of None as "Choose an option".
     strategy = cols[3].selectbox(
-        "Multiclass strategy",
+        _("Multiclass strategy"),
         ["own", "ovr", "ovo", "multinomial"],
-        format_func=lambda s: MULTICLASS_NAMES[None if s == "own" else s],
+        format_func=strategy_name,
         key="train.multiclass",
-        help="One-vs-rest: one yes/no model per class. One-vs-one: one per pair of classes, "
-        "k(k-1)/2 models. Multinomial: one softmax model over all classes (logistic "
-        "regression only).",
+        help=_(
+            "One-vs-rest: one yes/no model per class. One-vs-one: one per pair of classes, "
+            "k(k-1)/2 models. Multinomial: one softmax model over all classes (logistic "
+            "regression only)."
+        ),
     )
-    with st.expander("More settings"):
+    with st.expander(_("More settings")):
         cols = st.columns(4)
         l1_ratio = cols[0].slider(
-            "L1 share of the penalty (logreg)", 0.0, 1.0, 0.0, step=0.25, key="train.l1"
+            _("L1 share of the penalty (logreg)"), 0.0, 1.0, 0.0, step=0.25, key="train.l1"
         )
-        balanced = cols[0].toggle("Balance class weights", key="train.balanced")
-        kernel = cols[1].selectbox("SVM kernel", ["rbf", "linear"], key="train.kernel")
+        balanced = cols[0].toggle(_("Balance class weights"), key="train.balanced")
+        kernel = cols[1].selectbox(
+            _("SVM kernel"),
+            ["rbf", "linear"],
+            format_func=lambda k: "RBF" if k == "rbf" else _("linear"),
+            key="train.kernel",
+        )
         gamma = cols[1].select_slider(
-            "SVM gamma",
+            _("SVM gamma"),
             ["scale", 0.0001, 0.001, 0.01, 0.1, 1.0],
             value="scale",
+            format_func=lambda g: _("scale") if g == "scale" else f"{g:g}",
             key="train.gamma",
         )
-        neighbors = cols[2].slider("k (nearest neighbours)", 1, 25, 5, key="train.k")
-        trees = cols[2].slider("Trees (forest)", 10, 300, 100, step=10, key="train.trees")
+        neighbors = cols[2].slider(_("k (nearest neighbours)"), 1, 25, 5, key="train.k")
+        trees = cols[2].slider(_("Trees (forest)"), 10, 300, 100, step=10, key="train.trees")
         reduce = cols[3].selectbox(
-            "Projection before the model",
+            _("Projection before the model"),
             ["none", "pca", "lda"],
-            format_func={"none": "none", "pca": "PCA", "lda": "LDA"}.get,
+            format_func=lambda r: _("none") if r == "none" else r.upper(),
             key="train.reduce",
         )
         components = cols[3].number_input(
-            "Dimensions kept (0 = all / automatic)", 0, 200, 0, key="train.components"
+            _("Dimensions kept (0 = all / automatic)"), 0, 200, 0, key="train.components"
         )
         n_mels = cols[0].slider(
-            "Mel bands (mel, mfcc)", 16, 128, N_MELS, step=16, key="train.n_mels"
+            _("Mel bands (mel, mfcc)"), 16, 128, N_MELS, step=16, key="train.n_mels"
         )
-        n_mfcc = cols[1].slider("MFCC coefficients", 5, 40, 20, key="train.n_mfcc")
-        chroma_source = cols[2].selectbox("Chroma from", ["stft", "cqt"], key="train.chroma_source")
+        n_mfcc = cols[1].slider(_("MFCC coefficients"), 5, 40, 20, key="train.n_mfcc")
+        chroma_source = cols[2].selectbox(
+            _("Chroma from"), ["stft", "cqt"], format_func=str.upper, key="train.chroma_source"
+        )
         n_fft_bins = cols[3].select_slider(
-            "FFT bins (fft)", [100, 250, 500, 1000, 2000], value=1000, key="train.fft_bins"
+            _("FFT bins (fft)"), [100, 250, 500, 1000, 2000], value=1000, key="train.fft_bins"
         )
         test_size = cols[1].slider(
-            "Held-out share", 0.1, 0.5, 0.25, step=0.05, key="train.test_size"
+            _("Held-out share"), 0.1, 0.5, 0.25, step=0.05, key="train.test_size"
         )
-        seed = cols[2].number_input("Split seed", 0, 10_000, 0, key="train.seed")
-    st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
+        seed = cols[2].number_input(_("Split seed"), 0, 10_000, 0, key="train.seed")
+    st.form_submit_button(_("Train"), icon=":material/play_arrow:", type="primary")
 
 strategy = None if strategy == "own" else strategy
 reduce = None if reduce == "none" else reduce
 if strategy == "multinomial" and model_kind != "logreg":
     st.warning(
-        f"Multinomial (softmax) applies only to logistic regression; the "
-        f"{MODEL_NAMES[model_kind].lower()} uses its own multiclass handling instead."
+        _(
+            "Multinomial (softmax) applies only to logistic regression; the {model} "
+            "uses its own multiclass handling instead."
+        ).format(model=_(MODEL_NAMES[model_kind]).lower())
     )
     strategy = None
 feature_params = {
@@ -263,53 +315,61 @@ with friendly_errors():
 model = result.model
 
 # ----------------------------------------------------------------------------- results
-st.subheader("3. Results", anchor=False)
+st.subheader(_("3. Results"), anchor=False)
 metrics = st.columns(4)
-metrics[0].metric("Held-out accuracy", f"{result.accuracy:.1%}")
-metrics[1].metric("Training accuracy", f"{result.train_accuracy:.1%}")
-metrics[2].metric("Features", f"{result.feature_seconds:.2f} s")
-metrics[3].metric("Fit", f"{result.seconds * 1000:.0f} ms")
+metrics[0].metric(_("Held-out accuracy"), f"{result.accuracy:.1%}")
+metrics[1].metric(_("Training accuracy"), f"{result.train_accuracy:.1%}")
+metrics[2].metric(_("Features"), f"{result.feature_seconds:.2f} s")
+metrics[3].metric(_("Fit"), f"{result.seconds * 1000:.0f} ms")
 st.caption(
-    f"{model.describe()}. Trained on {result.n_train} clips, tested on {result.n_test}. "
-    + METRIC_SENTENCES["accuracy"]
-    + " A training score far above the held-out score means the model memorised its "
-    "training clips (over-fitting)."
+    _("{model}. Trained on {n_train} clips, tested on {n_test}.").format(
+        model=model.describe(), n_train=result.n_train, n_test=result.n_test
+    )
+    + " "
+    + _(accuracy_sentence)
+    + " "
+    + _(
+        "A training score far above the held-out score means the model memorised its "
+        "training clips (over-fitting)."
+    )
 )
 
 if result.accuracy == 1.0 and result.train_accuracy == 1.0:
     if BUILTINS.get(source) == "sound-silence":
-        hint = (
+        hint = _(
             "A perfect score on both sides: this task is easy (the tutorial's sound vs silence "
             "is trivially separable). For a harder one, pick **Built-in: notes C–B and "
             "silence** and compare feature kinds and values of C."
         )
     else:
-        hint = (
-            f"A perfect score on both sides: with these features the classes of this data set "
-            f"are easy to tell apart, at least on the {result.n_test} held-out clips. The "
+        hint = _(
+            "A perfect score on both sides: with these features the classes of this data set "
+            "are easy to tell apart, at least on the {n_test} held-out clips. The "
             "cross-validation below shows whether that holds on other splits; with few clips, "
             "a perfect score can also be luck."
-        )
+        ).format(n_test=result.n_test)
     st.info(hint, icon=":material/lightbulb:")
 
 report = classification_report(result.test_labels, result.test_predicted, classes=model.classes)
 left, right = st.columns(2)
 left.plotly_chart(
-    confusion_figure(report, title="Confusion matrix (held-out clips)"),
+    confusion_figure(report, title=_("Confusion matrix (held-out clips)")),
     key="train.confusion",
-    alt="Confusion matrix of true against predicted labels",
+    alt=_("Confusion matrix of true against predicted labels"),
 )
 right.plotly_chart(
-    per_class_figure(report), key="train.per_class_scores", alt="Precision, recall and F1"
+    per_class_figure(report), key="train.per_class_scores", alt=_("Precision, recall and F1")
 )
-with st.expander("What precision, recall and F1 mean, class by class"):
+with st.expander(_("What precision, recall and F1 mean, class by class")):
     for key in ("precision", "recall", "f1"):
-        st.markdown(f"- {METRIC_SENTENCES[key]}")
+        st.markdown(f"- {_(METRIC_SENTENCES[key])}")
     for sentence in per_class_sentences(report):
         st.markdown(f"- {sentence}")
 st.caption(
-    "Rows of the confusion matrix are the true labels, columns the predictions: a perfect "
-    "model fills only the diagonal. Off-diagonal cells show which classes get mixed up."
+    _(
+        "Rows of the confusion matrix are the true labels, columns the predictions: a perfect "
+        "model fills only the diagonal. Off-diagonal cells show which classes get mixed up."
+    )
 )
 
 head = head_of(model.pipeline)
@@ -319,89 +379,103 @@ with friendly_errors():
     # The key follows the cost, so a slow curve is never computed just because the
     # toggle was on for a cheaper model before.
     show_curve = spec.model in ("logreg", "svm") and st.toggle(
-        "Show the validation curve (accuracy against C)",
+        _("Show the validation curve (accuracy against C)"),
         value=cheap,
         key=f"train.show_curve.{'cheap' if cheap else 'slow'}",
-        help="It refits the model 35 times (7 values of C × 5 folds); slow for large data "
-        "sets and for one-vs-one.",
+        help=_(
+            "It refits the model 35 times (7 values of C × 5 folds); slow for large data "
+            "sets and for one-vs-one."
+        ),
     )
     if show_curve:
-        st.markdown("#### Under- and over-fitting: accuracy against C")
+        st.markdown(_("#### Under- and over-fitting: accuracy against C"))
         curve = derived(
             result, "curve", lambda: c_validation_curve(head, matrix, labels, seed=int(seed))
         )
         st.plotly_chart(
             validation_curve_figure(curve, chosen_C=float(C)),
             key="train.curve",
-            alt="Training and held-out accuracy against C on a log scale",
+            alt=_("Training and held-out accuracy against C on a log scale"),
         )
         st.caption(
-            "Each point is 5-fold cross-validation at one C. On the left (small C) the model "
-            "is too constrained and both scores are low: under-fitting. On the right the "
-            "training score stays high while the held-out score can drop: over-fitting."
+            _(
+                "Each point is 5-fold cross-validation at one C. On the left (small C) the model "
+                "is too constrained and both scores are low: under-fitting. On the right the "
+                "training score stays high while the held-out score can drop: over-fitting."
+            )
         )
         st.latex(
             r"J(\theta) = C\sum_i \ell\big(y_i, \theta^\top x_i\big) + \tfrac12\lVert\theta\rVert^2"
         )
 
-    st.markdown("#### Cross-validation")
-    methods = ["5-fold"] + (["leave-one-out"] if len(labels) <= LEAVE_ONE_OUT_LIMIT else [])
-    method = st.radio("Method", methods, horizontal=True, key="train.cv")
+    st.markdown(_("#### Cross-validation"))
+    methods = [N_("5-fold")] + ([N_("leave-one-out")] if len(labels) <= LEAVE_ONE_OUT_LIMIT else [])
+    method = st.radio(_("Method"), methods, format_func=_, horizontal=True, key="train.cv")
     folds, fewer_folds = ("loo", None) if method == "leave-one-out" else fold_count(labels)
     cv = derived(result, f"cv:{folds}", lambda: cross_validation(head, matrix, labels, folds=folds))
-    st.plotly_chart(cross_validation_figure(cv), key="train.cv_figure", alt="Fold accuracies")
+    st.plotly_chart(cross_validation_figure(cv), key="train.cv_figure", alt=_("Fold accuracies"))
     if fewer_folds:
-        st.caption(fewer_folds)
+        st.caption(_(fewer_folds))  # the core's sentence: translated once a catalog has it
     st.caption(
-        "Instead of one split, the data are split several ways and the model refitted each "
-        "time; the spread of the scores shows how much one lucky split can mislead. "
-        "Leave-one-out holds out a single clip at a time (for small data sets)."
+        _(
+            "Instead of one split, the data are split several ways and the model refitted each "
+            "time; the spread of the scores shows how much one lucky split can mislead. "
+            "Leave-one-out holds out a single clip at a time (for small data sets)."
+        )
     )
 
-    st.markdown("#### The features in two dimensions")
+    st.markdown(_("#### The features in two dimensions"))
     left, right = st.columns(2)
     pca = derived(result, "pca", lambda: projection_2d(matrix, labels, method="pca"))
     lda = derived(result, "lda", lambda: projection_2d(matrix, labels, method="lda"))
     left.plotly_chart(
-        projection_figure(pca, labels, title="PCA (ignores the labels)"),
+        projection_figure(pca, labels, title=_("PCA (ignores the labels)")),
         key="train.pca",
-        alt="PCA scatter of the feature vectors",
+        alt=_("PCA scatter of the feature vectors"),
     )
     right.plotly_chart(
-        projection_figure(lda, labels, title="LDA (uses the labels)"),
+        projection_figure(lda, labels, title=_("LDA (uses the labels)")),
         key="train.lda",
-        alt="LDA scatter of the feature vectors",
+        alt=_("LDA scatter of the feature vectors"),
     )
     st.caption(
-        "PCA keeps the directions in which the clips vary most, whatever their class; LDA "
-        "looks for the directions that best separate the classes. Well-separated clouds mean "
-        "an easy task for a linear model."
+        _(
+            "PCA keeps the directions in which the clips vary most, whatever their class; LDA "
+            "looks for the directions that best separate the classes. Well-separated clouds mean "
+            "an easy task for a linear model."
+        )
     )
 
 wrong = misclassified(
     result.test_labels, result.test_predicted, result.test_probabilities, model.classes
 )
-st.markdown(f"#### Misclassified held-out clips ({len(wrong)})")
+st.markdown(_("#### Misclassified held-out clips ({n})").format(n=len(wrong)))
 if not wrong:
-    st.success("Every held-out clip got the right label.", icon=":material/check_circle:")
+    st.success(_("Every held-out clip got the right label."), icon=":material/check_circle:")
 for row in wrong[:4]:
     index = int(result.test_index[row["position"]])
     audio = take(dataset.clips, [index])[0]
     with st.container(border=True):
         st.markdown(
-            f"`{dataset.names[index]}`: really **{row['true']}**, predicted "
-            f"**{row['predicted']}** ({row['confidence']:.0%} sure)"
+            _(
+                "`{name}`: really **{true}**, predicted **{predicted}** ({confidence:.0%} sure)"
+            ).format(
+                name=dataset.names[index],
+                true=row["true"],
+                predicted=row["predicted"],
+                confidence=row["confidence"],
+            )
         )
-        play(audio, dataset.sr, alt="The misclassified clip")
+        play(audio, dataset.sr, alt=_("The misclassified clip"))
         db = mel_spectrogram_db(audio, sr=dataset.sr, n_mels=64)
         figure = spectrogram_figure(
             db, sr=dataset.sr, hop_length=512, title=f"{row['true']} → {row['predicted']}"
         )
         figure.update_layout(height=220)
-        st.plotly_chart(figure, key=f"train.wrong.{index}", alt="Spectrogram of the clip")
+        st.plotly_chart(figure, key=f"train.wrong.{index}", alt=_("Spectrogram of the clip"))
 
 # ----------------------------------------------------------------------------- compare, download
-st.subheader("4. Compare and download", anchor=False)
+st.subheader(_("4. Compare and download"), anchor=False)
 models = session_models()
 rows = [
     {
@@ -413,21 +487,30 @@ rows = [
     }
     for name, m in models.items()
 ]
-st.plotly_chart(comparison_figure(rows), key="train.compare", alt="Accuracy of session models")
-st.dataframe(rows, key="train.compare_table", hide_index=True)
+st.plotly_chart(comparison_figure(rows), key="train.compare", alt=_("Accuracy of session models"))
+columns = {
+    "name": _("name"),
+    "accuracy": _("accuracy"),
+    "train_accuracy": _("training accuracy"),
+    "model": _("model"),
+    "fit (s)": _("fit (s)"),
+}
+st.dataframe(
+    [{columns[k]: v for k, v in row.items()} for row in rows],
+    key="train.compare_table",
+    hide_index=True,
+)
 st.caption(
-    (
-        "The model trained in this session"
-        if len(rows) == 1
-        else f"The last {len(rows)} models trained in this session (up to 4)"
-    )
-    + ". "
-    + ("It is" if len(rows) == 1 else "They are")
-    + " also offered on the Classify page."
+    _("The model trained in this session. It is also offered on the Classify page.")
+    if len(rows) == 1
+    else _(
+        "The last {n} models trained in this session (up to 4). They are also offered on "
+        "the Classify page."
+    ).format(n=len(rows))
 )
 with friendly_errors():
     st.download_button(
-        "Download this model (.skops)",
+        _("Download this model (.skops)"),
         model_file(model),
         file_name=f"{model.name}.skops",
         mime="application/octet-stream",
@@ -435,7 +518,9 @@ with friendly_errors():
         icon=":material/download:",
     )
 st.caption(
-    "Models are saved with skops, not pickle: the file carries the feature settings, class "
-    "names, scores and library versions, and musicml refuses any file containing types it "
-    "does not expect, so loading a file never runs code from it."
+    _(
+        "Models are saved with skops, not pickle: the file carries the feature settings, class "
+        "names, scores and library versions, and musicml refuses any file containing types it "
+        "does not expect, so loading a file never runs code from it."
+    )
 )

@@ -8,9 +8,11 @@ python -m pip install --quiet --disable-pip-version-check -r tests/requirements.
 
 # Debian packages, installed only when missing (one apt-get update for all of them):
 # the browser test drives Debian's Chromium (never `playwright install`); the
-# sampled-instrument test renders notes of the TimGM6mb soundfont with fluidsynth.
+# sampled-instrument test renders notes of the TimGM6mb soundfont with fluidsynth; the
+# Chinese and Japanese pages need CJK fonts in that browser.
 PACKAGES=()
 command -v chromium >/dev/null 2>&1 || PACKAGES+=(chromium fonts-liberation)
+fc-list 2>/dev/null | grep -qi "noto sans cjk" || PACKAGES+=(fonts-noto-cjk)
 command -v fluidsynth >/dev/null 2>&1 || PACKAGES+=(fluidsynth)
 [ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || PACKAGES+=(timgm6mb-soundfont)
 if [ "${#PACKAGES[@]}" -gt 0 ]; then

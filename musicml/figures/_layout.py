@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from musicml.i18n import gettext as _
+
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+FONT = {
+    "family": '"Open Sans", verdana, arial, "Noto Sans CJK SC", "Noto Sans CJK JP", '
+    '"Noto Sans SC", "Noto Sans JP", "PingFang SC", "Hiragino Sans", "Microsoft YaHei", '
+    '"Yu Gothic", sans-serif'
+}
+"""Plotly's own font first (Latin text looks as before), then CJK fonts before the generic
+sans-serif, so Chinese and Japanese titles and labels never fall back to boxes."""
 
 
 def finish(
@@ -23,7 +32,8 @@ def finish(
     fig : go.Figure
         Changed in place.
     title : str
-        The figure's title.
+        The figure's title (English, shown in the current language; a title
+        that is already translated is left as it is).
     height : int
         Height in pixels.
     x, y : str or dict, optional
@@ -38,10 +48,11 @@ def finish(
     """
     for name, axis in (("xaxis", x), ("yaxis", y)):
         if isinstance(axis, str):
-            layout[f"{name}_title"] = axis
+            layout[f"{name}_title"] = _(axis)
         elif axis is not None:
             layout[name] = axis
-    fig.update_layout(title=title, height=height, margin=MARGIN, **layout)
+    layout.setdefault("font", FONT)
+    fig.update_layout(title=_(title), height=height, margin=MARGIN, **layout)
     return fig
 
 

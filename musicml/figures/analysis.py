@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 from musicml.figures._layout import finish
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap, pool_columns
 from musicml.figures.signal import MAGMA, waveform_figure
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 
 
 def beats_figure(
@@ -21,12 +23,12 @@ def beats_figure(
     tempo_bpm: float,
 ) -> go.Figure:
     """The waveform with onsets and beats as vertical lines; the tempo in the title."""
-    tempo = f"{tempo_bpm:.1f} BPM" if tempo_bpm > 0 else "no steady beat"
+    tempo = f"{tempo_bpm:.1f} BPM" if tempo_bpm > 0 else _("no steady beat")
     return waveform_figure(
         audio,
         sr,
-        title=f"Waveform with onsets and beats · tempo {tempo}",
-        markers={"onsets": onset_times, "beats": beat_times},
+        title=_("Waveform with onsets and beats · tempo {tempo}").format(tempo=tempo),
+        markers={N_("onsets"): onset_times, N_("beats"): beat_times},
     )
 
 
@@ -72,7 +74,7 @@ def feature_figure(
     fig = go.Figure(heat)
     every = max(1, len(heat.y) // 12)
     fig.update_yaxes(title=y_title, **category_ticks(heat, lambda i, _: i % every == 0))
-    return finish(fig, title=title, x="Time (s)", height=height)
+    return finish(fig, title=title, x=_("Time (s)"), height=height)
 
 
 def mfcc_figure(mfcc: np.ndarray, *, times: np.ndarray, title: str) -> go.Figure:
@@ -82,8 +84,8 @@ def mfcc_figure(mfcc: np.ndarray, *, times: np.ndarray, title: str) -> go.Figure
         mfcc[1:],
         times=times,
         row_labels=[str(i) for i in range(1, mfcc.shape[0])],
-        title=title,
-        y_title="Coefficient",
+        title=_(title),
+        y_title=_("Coefficient"),
         colorscale="RdBu_r",
         zmid=0.0,
     )
@@ -104,8 +106,8 @@ def key_figure(correlations: np.ndarray, names: Sequence[str]) -> go.Figure:
     )
     return finish(
         fig,
-        title=f"Key profile correlations · best: {names[best]}",
-        y="Correlation",
+        title=_("Key profile correlations · best: {names}").format(names=names[best]),
+        y=_("Correlation"),
         height=320,
     )
 
@@ -122,15 +124,15 @@ def nmf_components_figure(components: np.ndarray, *, sr: int, n_fft: int) -> go.
                 x=frequencies[1:],
                 y=db[1:],
                 mode="lines",
-                name=f"component {i + 1}",
+                name=_("component {value}").format(value=i + 1),
                 line={"width": 1},
             )
         )
     return finish(
         fig,
-        title="Component spectra (templates W)",
-        x={"title": "Frequency (Hz)", "type": "log"},
-        y="dB (relative to the peak)",
+        title=_("Component spectra (templates W)"),
+        x={"title": _("Frequency (Hz)"), "type": "log"},
+        y=_("dB (relative to the peak)"),
         height=340,
     )
 
@@ -145,14 +147,14 @@ def nmf_activations_figure(activations: np.ndarray, *, times: np.ndarray) -> go.
                 x=t,
                 y=pooled[0].astype(np.float32),
                 mode="lines",
-                name=f"component {i + 1}",
+                name=_("component {value}").format(value=i + 1),
                 line={"width": 1},
             )
         )
     return finish(
         fig,
-        title="Activations (H)",
-        x="Time (s)",
-        y="Gain",
+        title=_("Activations (H)"),
+        x=_("Time (s)"),
+        y=_("Gain"),
         height=300,
     )

@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 from musicml.classify import Classification
 from musicml.figures._layout import finish, stacked_rows
 from musicml.figures.heatmap import heatmap, pool_columns
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 
 PALETTE = [
     "#4c78a8",
@@ -40,7 +42,7 @@ def song_figure(
     sr: int,
     result: Classification,
     *,
-    title: str = "What the model hears",
+    title: str = N_("What the model hears"),
 ) -> go.Figure:
     """The waveform on top and the label timeline under it on a shared time axis.
 
@@ -68,7 +70,7 @@ def song_figure(
             x=times.astype(np.float32),
             y=np.asarray(values, dtype=np.float32),
             mode="lines",
-            name="waveform",
+            name=_("waveform"),
             line={"width": 1, "color": "#888"},
         )
     )
@@ -95,17 +97,19 @@ def song_figure(
                 },
                 customdata=np.stack([starts[mine], ends[mine], confidence[mine]], axis=1),
                 hovertemplate=(
-                    f"{label}<br>%{{customdata[0]:.2f}}–%{{customdata[1]:.2f}} s"
-                    "<br>confidence %{customdata[2]:.0%}<extra></extra>"
+                    _(
+                        "{label}<br>%{{customdata[0]:.2f}}–%{{customdata[1]:.2f}} "
+                        "s<br>confidence %{{customdata[2]:.0%}}<extra></extra>"
+                    ).format(label=label)
                 ),
                 yaxis="y2",
             )
         )
     layout = stacked_rows((0.4, 0.6), spacing=0.04)
-    layout["xaxis"]["title"] = {"text": "Time (s)"}
-    layout["yaxis"]["title"] = {"text": "Amplitude"}
+    layout["xaxis"]["title"] = {"text": _("Time (s)")}
+    layout["yaxis"]["title"] = {"text": _("Amplitude")}
     layout["yaxis2"].update(
-        title={"text": "Note" if len(order) > 2 else "Label"},
+        title={"text": _("Note") if len(order) > 2 else _("Label")},
         categoryorder="array",
         categoryarray=row_order,
         type="category",
@@ -157,7 +161,7 @@ def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figu
             line={"color": "white", "width": 1, "dash": "dot"},
             hoverinfo="skip",
             showlegend=False,
-            name="boundaries",
+            name=_("boundaries"),
         )
     )
     few = len(segments) <= MAX_SEGMENT_LABELS
@@ -172,7 +176,7 @@ def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figu
             marker={"size": 6, "color": "rgba(255,255,255,0.6)", "symbol": "triangle-down"},
             hovertemplate="%{text}<extra></extra>",
             showlegend=False,
-            name="labels",
+            name=_("labels"),
         )
     )
     fig.update_layout(
@@ -181,7 +185,7 @@ def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figu
     return fig
 
 
-def distribution_figure(result: Classification, *, title: str = "Whole song") -> go.Figure:
+def distribution_figure(result: Classification, *, title: str = N_("Whole song")) -> go.Figure:
     """Share of time per class next to the mean class probability."""
     order = _label_order(result.classes)
     shares = result.distribution
@@ -191,30 +195,30 @@ def distribution_figure(result: Classification, *, title: str = "Whole song") ->
             go.Bar(
                 x=order,
                 y=[shares[c] for c in order],
-                name="share of time",
+                name=_("share of time"),
                 marker_color="#4c78a8",
-                hovertemplate="%{x}: %{y:.0%} of the time<extra></extra>",
+                hovertemplate=_("%{x}: %{y:.0%} of the time<extra></extra>"),
             ),
             go.Bar(
                 x=order,
                 y=[probabilities[c] for c in order],
-                name="mean probability",
+                name=_("mean probability"),
                 marker_color="#f58518",
-                hovertemplate="%{x}: mean probability %{y:.0%}<extra></extra>",
+                hovertemplate=_("%{x}: mean probability %{y:.0%}<extra></extra>"),
             ),
         ]
     )
     return finish(
         fig,
-        title=title,
-        y="Share",
+        title=_(title),
+        y=_("Share"),
         yaxis_tickformat=".0%",
         barmode="group",
         height=300,
     )
 
 
-def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figure:
+def tracking_figure(transcription, *, title: str = N_("Frame by frame")) -> go.Figure:
     """How the note tracker decided: the model's raw class probabilities on every short
     frame (a heat map, one row per class) over the chance each frame is sound at all,
     judged from the recording's own loudness.
@@ -232,11 +236,11 @@ def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figur
             np.asarray(transcription.probabilities, dtype=np.float32)[:, columns].T,
             times=transcription.times,
             rows=order,
-            unit="probability",
+            unit=_("probability"),
             colorscale="Blues",
             zmin=0.0,
             zmax=1.0,
-            y_name="class",
+            y_name=_("class"),
         )
     )
     sound, times = pool_columns(
@@ -247,9 +251,9 @@ def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figur
             x=np.asarray(times, dtype=np.float32),
             y=sound[0],
             mode="lines",
-            name="sound (from loudness)",
+            name=_("sound (from loudness)"),
             line={"width": 1, "color": "#e45756"},
-            hovertemplate="t=%{x:.2f} s<br>sound %{y:.0%}<extra></extra>",
+            hovertemplate=_("t=%{x:.2f} s<br>sound %{y:.0%}<extra></extra>"),
             showlegend=False,
             yaxis="y2",
         )
@@ -258,13 +262,13 @@ def tracking_figure(transcription, *, title: str = "Frame by frame") -> go.Figur
         fig,
         title=title,
         height=420,
-        xaxis_title="Time (s)",
+        x=_("Time (s)"),
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": order},
-        yaxis2={"title": {"text": "Sound?"}, "range": [0, 1], "tickformat": ".0%"},
+        yaxis2={"title": {"text": _("Sound?")}, "range": [0, 1], "tickformat": ".0%"},
     )
 
 
-def truth_figure(reference, estimate, *, title: str = "Truth and prediction") -> go.Figure:
+def truth_figure(reference, estimate, *, title: str = N_("Truth and prediction")) -> go.Figure:
     """The true notes (top row) over the predicted ones (bottom row), on one time axis.
 
     Parameters
@@ -290,8 +294,8 @@ def truth_figure(reference, estimate, *, title: str = "Truth and prediction") ->
                 textposition="inside",
                 insidetextanchor="middle",
                 marker={"color": color, "line": {"width": 0.5, "color": "white"}},
-                hovertemplate="%{text}<br>%{base:.2f} s, %{x:.2f} s long<extra></extra>",
+                hovertemplate=_("%{text}<br>%{base:.2f} s, %{x:.2f} s long<extra></extra>"),
             )
         )
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=["predicted", "truth"])
-    return finish(fig, title=title, x="Time (s)", height=220, barmode="overlay", bargap=0.3)
+    return finish(fig, title=title, x=_("Time (s)"), height=220, barmode="overlay", bargap=0.3)

@@ -7,9 +7,11 @@ import plotly.graph_objects as go
 
 from musicml.figures._layout import finish
 from musicml.figures.classify import PALETTE
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 
 
-def confusion_figure(report: dict, *, title: str = "Confusion matrix") -> go.Figure:
+def confusion_figure(report: dict, *, title: str = N_("Confusion matrix")) -> go.Figure:
     """Heat map of true (rows) against predicted (columns) labels.
 
     Colours are row shares (recall per cell), the text is the clip count, so a
@@ -28,18 +30,20 @@ def confusion_figure(report: dict, *, title: str = "Confusion matrix") -> go.Fig
             colorscale="Blues",
             zmin=0,
             zmax=1,
-            colorbar={"title": {"text": "share of row"}, "tickformat": ".0%"},
+            colorbar={"title": {"text": _("share of row")}, "tickformat": ".0%"},
             hovertemplate=(
-                "true %{y}, predicted %{x}<br>%{text} clips (%{z:.0%} of the %{y} clips)"
-                "<extra></extra>"
+                _(
+                    "true %{y}, predicted %{x}<br>%{text} clips (%{z:.0%} of the %{y} clips)"
+                    "<extra></extra>"
+                )
             ),
         )
     )
     finish(
         fig,
-        title=title,
-        x="Predicted label",
-        y="True label",
+        title=_(title),
+        x=_("Predicted label"),
+        y=_("True label"),
         yaxis_autorange="reversed",
         height=max(320, 40 * len(labels) + 120),
     )
@@ -48,7 +52,7 @@ def confusion_figure(report: dict, *, title: str = "Confusion matrix") -> go.Fig
     return fig
 
 
-def per_class_figure(report: dict, *, title: str = "Scores per class") -> go.Figure:
+def per_class_figure(report: dict, *, title: str = N_("Scores per class")) -> go.Figure:
     """Grouped bars of precision, recall and F1 for each class."""
     labels = list(report["per_class"])
     fig = go.Figure(
@@ -69,14 +73,14 @@ def per_class_figure(report: dict, *, title: str = "Scores per class") -> go.Fig
 
 
 def validation_curve_figure(
-    curve: dict, *, chosen_C: float | None = None, title: str = "Accuracy against C"
+    curve: dict, *, chosen_C: float | None = None, title: str = N_("Accuracy against C")
 ) -> go.Figure:
     """Training and cross-validated accuracy against C on a log axis, with ±1 std bands."""
     Cs = np.asarray(curve["C"])
     fig = go.Figure()
     for key, name, color in (
-        ("train", "training accuracy", "#4c78a8"),
-        ("test", "held-out accuracy", "#e45756"),
+        ("train", _("training accuracy"), "#4c78a8"),
+        ("test", _("held-out accuracy"), "#e45756"),
     ):
         mean = np.asarray(curve[f"{key}_mean"])
         std = np.asarray(curve[f"{key}_std"])
@@ -106,13 +110,13 @@ def validation_curve_figure(
         fig.add_vline(
             x=chosen_C,
             line={"dash": "dot", "color": "#888"},
-            annotation_text=f"your C={chosen_C:g}",
+            annotation_text=_("your C={chosen_C:g}").format(chosen_C=chosen_C),
         )
     finish(
         fig,
-        title=title,
-        x="C (log scale; smaller = stronger regularisation)",
-        y="Accuracy",
+        title=_(title),
+        x=_("C (log scale; smaller = stronger regularisation)"),
+        y=_("Accuracy"),
         yaxis_tickformat=".0%",
         yaxis_range=[0, 1.05],
         height=340,
@@ -149,7 +153,7 @@ def projection_figure(projection: dict, labels, *, names=None, title: str | None
         )
     return finish(
         fig,
-        title=title or f"{method} projection of the features",
+        title=title or _("{method} projection of the features").format(method=method),
         x=axis[0],
         y=axis[1],
         height=380,
@@ -161,19 +165,23 @@ def cross_validation_figure(cv: dict, *, title: str | None = None) -> go.Figure:
     scores = np.asarray(cv["scores"])
     if cv.get("method") == "leave-one-out":
         fig = go.Figure(go.Histogram(x=scores, xbins={"start": -0.25, "end": 1.25, "size": 0.5}))
-        fig.update_xaxes(tickvals=[0, 1], ticktext=["wrong", "right"])
-        fig.update_layout(xaxis_title="Held-out clip", yaxis_title="Clips")
+        fig.update_xaxes(tickvals=[0, 1], ticktext=[_("wrong"), _("right")])
+        fig.update_layout(xaxis_title=_("Held-out clip"), yaxis_title=_("Clips"))
     else:
         fig = go.Figure(
             go.Bar(
-                x=[f"fold {i + 1}" for i in range(len(scores))],
+                x=[_("fold {n}").format(n=i + 1) for i in range(len(scores))],
                 y=scores,
                 marker_color="#4c78a8",
                 hovertemplate="%{x}: %{y:.1%}<extra></extra>",
             )
         )
-        fig.add_hline(y=cv["mean"], line={"dash": "dot"}, annotation_text=f"mean {cv['mean']:.1%}")
-        fig.update_layout(yaxis_title="Accuracy", yaxis_tickformat=".0%", yaxis_range=[0, 1.05])
+        fig.add_hline(
+            y=cv["mean"],
+            line={"dash": "dot"},
+            annotation_text=_("mean {cv:.1%}").format(cv=cv["mean"]),
+        )
+        fig.update_layout(yaxis_title=_("Accuracy"), yaxis_tickformat=".0%", yaxis_range=[0, 1.05])
     return finish(
         fig,
         title=title
@@ -182,7 +190,7 @@ def cross_validation_figure(cv: dict, *, title: str | None = None) -> go.Figure:
     )
 
 
-def comparison_figure(rows: list[dict], *, title: str = "Models of this session") -> go.Figure:
+def comparison_figure(rows: list[dict], *, title: str = N_("Models of this session")) -> go.Figure:
     """Held-out and training accuracy of several models side by side.
 
     ``rows``: dicts with ``name``, ``accuracy`` and ``train_accuracy``.
@@ -193,13 +201,13 @@ def comparison_figure(rows: list[dict], *, title: str = "Models of this session"
             go.Bar(
                 x=names,
                 y=[r.get("train_accuracy") for r in rows],
-                name="training accuracy",
+                name=_("training accuracy"),
                 marker_color="#4c78a8",
             ),
             go.Bar(
                 x=names,
                 y=[r.get("accuracy") for r in rows],
-                name="held-out accuracy",
+                name=_("held-out accuracy"),
                 marker_color="#e45756",
             ),
         ]
@@ -211,7 +219,7 @@ def _grouped_shares(fig: go.Figure, *, title: str) -> go.Figure:
     """Bars side by side per category, on a 0–100 % axis."""
     finish(
         fig,
-        title=title,
+        title=_(title),
         barmode="group",
         yaxis_range=[0, 1.05],
         yaxis_tickformat=".0%",

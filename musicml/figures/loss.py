@@ -6,7 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from musicml.figures._layout import MARGIN, finish
+from musicml.figures._layout import FONT, MARGIN, finish
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 from musicml.loss import MulticlassComparison, sigmoid
 
 
@@ -18,19 +20,19 @@ def sigmoid_figure(*, lo: float = -10.0, hi: float = 10.0, threshold: float = 0.
         y=threshold,
         line_dash="dash",
         line_color="#e45756",
-        annotation_text=f"threshold {threshold:g}",
+        annotation_text=_("threshold {threshold:g}").format(threshold=threshold),
     )
     fig.add_vline(x=0, line_dash="dot", line_color="gray", annotation_text="θᵀx = 0")
     return finish(
         fig,
-        title="The sigmoid σ(z) = 1 / (1 + e⁻ᶻ)",
+        title=_("The sigmoid σ(z) = 1 / (1 + e⁻ᶻ)"),
         x="z = θᵀx",
         y="σ(z) = P(y = 1 | x)",
         height=340,
     )
 
 
-LAYOUT = {"margin": MARGIN}
+LAYOUT = {"margin": MARGIN, "font": FONT}
 OPTIMUM_STYLE = {"symbol": "x", "size": 12, "color": "#e45756", "line": {"width": 2}}
 COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d")
 
@@ -121,7 +123,7 @@ def slices_figure(
     fig.add_vline(x=c2, line_dash="dot", line_color="#e45756", row=1, col=2)
     fig.update_xaxes(title_text="θ1", row=1, col=1)
     fig.update_xaxes(title_text="θ2", row=1, col=2)
-    fig.update_yaxes(title_text="J (mean loss)", row=1, col=1)
+    fig.update_yaxes(title_text=_("J (mean loss)"), row=1, col=1)
     fig.update_layout(height=340, showlegend=False, **LAYOUT)
     return fig
 
@@ -133,7 +135,7 @@ def contour_figure(
     *,
     levels: int = 30,
     points: dict[str, np.ndarray] | None = None,
-    title: str = "Contours of J(θ1, θ2)",
+    title: str = N_("Contours of J(θ1, θ2)"),
 ) -> go.Figure:
     """Contour lines of a loss grid (rows follow θ2) with named θ points marked.
 
@@ -159,7 +161,7 @@ def contour_figure(
         fig.add_trace(trace)
     x_range, y_range = _window(theta1, theta2)
     fig.update_layout(
-        title=title,
+        title=_(title),
         xaxis_title="θ1",
         yaxis_title="θ2",
         xaxis_range=x_range,
@@ -210,12 +212,12 @@ def surface_figure(
                 y=[float(optimum[1])],
                 z=[float(optimum_loss)],
                 mode="markers",
-                name="optimum",
+                name=_("optimum"),
                 marker={"size": 5, "color": "#e45756"},
             )
         )
     fig.update_layout(
-        title="The loss surface J(θ1, θ2)",
+        title=_("The loss surface J(θ1, θ2)"),
         scene={
             "xaxis": {"title": {"text": "θ1"}, "range": x_range},
             "yaxis": {"title": {"text": "θ2"}, "range": y_range},
@@ -247,7 +249,7 @@ def descent_figure(
         Long paths are shown in at most this many animation frames.
     """
     fig = contour_figure(
-        theta1, theta2, surface, levels=levels, points=points, title="Gradient descent on J"
+        theta1, theta2, surface, levels=levels, points=points, title=_("Gradient descent on J")
     )
     path = np.asarray(thetas, dtype=float)
     fig.add_trace(
@@ -255,7 +257,7 @@ def descent_figure(
             x=path[:, 0],
             y=path[:, 1],
             mode="lines+markers",
-            name="descent path",
+            name=_("descent path"),
             line={"color": "white", "width": 2},
             marker={"size": 5, "color": "white", "line": {"color": "black", "width": 1}},
             hovertemplate="θ1 %{x:.4f}<br>θ2 %{y:.4f}<extra></extra>",
@@ -283,7 +285,7 @@ def descent_figure(
                 "yanchor": "top",
                 "buttons": [
                     {
-                        "label": "▶ Play",
+                        "label": _("▶ Play"),
                         "method": "animate",
                         "args": [
                             None,
@@ -300,7 +302,7 @@ def descent_figure(
         sliders=[
             {
                 "active": len(fig.frames) - 1,
-                "currentvalue": {"prefix": "step "},
+                "currentvalue": {"prefix": _("step ")},
                 "x": 0.1,
                 "len": 0.9,
                 "y": -0.1,
@@ -330,10 +332,10 @@ def loss_curve_figure(losses: np.ndarray, *, optimum_loss: float | None = None) 
             y=optimum_loss,
             line_dash="dash",
             line_color="#e45756",
-            annotation_text="scikit-learn's minimum",
+            annotation_text=_("scikit-learn's minimum"),
         )
     fig.update_layout(
-        title="Loss per step", xaxis_title="step k", yaxis_title="J(θₖ)", height=340, **LAYOUT
+        title=_("Loss per step"), xaxis_title=_("step k"), yaxis_title="J(θₖ)", height=340, **LAYOUT
     )
     return fig
 
@@ -344,9 +346,10 @@ def decision_boundary_figure(
     theta: np.ndarray,
     *,
     feature_names: tuple[str, str] = ("x₁", "x₂"),
-    class_names: tuple[str, str] = ("class 0", "class 1"),
+    class_names: tuple[str, str] = (N_("class 0"), N_("class 1")),
 ) -> go.Figure:
     """The samples, the probability σ(θᵀx) as shading and the boundary θᵀx = 0."""
+    class_names = (_(class_names[0]), _(class_names[1]))
     X = np.asarray(features, dtype=float)
     labels = np.asarray(labels)
     theta = np.asarray(theta, dtype=float)
@@ -375,7 +378,7 @@ def decision_boundary_figure(
             contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
             line={"color": "black", "width": 2, "dash": "dash"},
             showscale=False,
-            name="boundary θᵀx = 0",
+            name=_("boundary θᵀx = 0"),
             hoverinfo="skip",
         )
     )
@@ -383,7 +386,9 @@ def decision_boundary_figure(
         mine = labels == value
         fig.add_trace(_samples(X[mine], class_names[value], color, outline="white"))
     fig.update_layout(
-        title=f"Decision boundary θᵀx = 0 at θ = ({theta[0]:.3f}, {theta[1]:.3f})",
+        title=_("Decision boundary θᵀx = 0 at θ = ({theta:.3f}, {theta2:.3f})").format(
+            theta=theta[0], theta2=theta[1]
+        ),
         xaxis_title=feature_names[0],
         yaxis_title=feature_names[1],
         xaxis_range=[gx[0], gx[-1]],
@@ -412,8 +417,10 @@ def multiclass_figure(
         cols=2,
         shared_yaxes=True,
         subplot_titles=(
-            f"One-vs-rest · accuracy {comparison.accuracy_ovr:.1%}",
-            f"Multinomial (softmax) · accuracy {comparison.accuracy_softmax:.1%}",
+            _("One-vs-rest · accuracy {accuracy:.1%}").format(accuracy=comparison.accuracy_ovr),
+            _("Multinomial (softmax) · accuracy {accuracy:.1%}").format(
+                accuracy=comparison.accuracy_softmax
+            ),
         ),
     )
     colorscale = []

@@ -8,7 +8,10 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
+from musicml.figures._layout import FONT, MARGIN
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 
 MAX_POINTS = 4000
 
@@ -38,7 +41,7 @@ def waveform_figure(
     audio: np.ndarray,
     sr: int,
     *,
-    title: str = "Waveform",
+    title: str = N_("Waveform"),
     max_points: int = MAX_POINTS,
     markers: dict[str, np.ndarray] | None = None,
     time_unit: str = "s",
@@ -50,7 +53,7 @@ def waveform_figure(
     times, values = _envelope(np.asarray(audio), sr, max_points)
     scale = 1000.0 if time_unit == "ms" else 1.0
     fig = go.Figure(
-        go.Scatter(x=times * scale, y=values, mode="lines", name="signal", line={"width": 1})
+        go.Scatter(x=times * scale, y=values, mode="lines", name=_("signal"), line={"width": 1})
     )
     colors = ["#e45756", "#54a24b", "#f58518", "#b279a2"]
     for (name, at), color in zip((markers or {}).items(), colors * 4, strict=False):
@@ -64,16 +67,17 @@ def waveform_figure(
                 x=xs,
                 y=ys,
                 mode="lines",
-                name=f"{name} ({len(at)})",
+                name=f"{_(name)} ({len(at)})",
                 line={"color": color, "width": 1, "dash": "dot"},
             )
         )
     fig.update_layout(
-        title=title,
-        xaxis_title=f"Time ({time_unit})",
-        yaxis_title="Amplitude",
+        title=_(title),
+        xaxis_title=_("Time ({time_unit})").format(time_unit=time_unit),
+        yaxis_title=_("Amplitude"),
         height=300,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin=MARGIN,
+        font=FONT,
     )
     return fig
 
@@ -86,7 +90,7 @@ def spectrogram_figure(
     scale: str = "mel",
     fmin: float = 0.0,
     fmax: float | None = None,
-    title: str = "Mel power spectrogram",
+    title: str = N_("Mel power spectrogram"),
     zmin: float | None = None,
     zmax: float | None = None,
 ) -> go.Figure:
@@ -111,7 +115,7 @@ def spectrogram_figure(
         )
         every = max(1, len(heat.y) // 8)
         yaxis = category_ticks(heat, lambda i, _: i % every == 0)
-        y_title = "Frequency (Hz, mel scale)"
+        y_title = _("Frequency (Hz, mel scale)")
     else:
         heat = heatmap(
             db,
@@ -124,14 +128,15 @@ def spectrogram_figure(
             y_name="f",
         )
         yaxis = {}
-        y_title = "Frequency (Hz)"
+        y_title = _("Frequency (Hz)")
     fig = go.Figure(heat)
     fig.update_layout(
-        title=title,
-        xaxis_title="Time (s)",
+        title=_(title),
+        xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=380,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin=MARGIN,
+        font=FONT,
     )
     fig.update_yaxes(**yaxis)
     return fig
@@ -176,32 +181,39 @@ def representation_figure(
             values, frequencies = values[1:], frequencies[1:]
             yaxis = {"type": "log"}
         heat = heatmap(values, rows=frequencies, y_name="f", **options)
-        y_title = "Frequency (Hz)" + (", log scale" if rep.axis == "log" else "")
+        y_title = _("Frequency (Hz, log scale)") if rep.axis == "log" else _("Frequency (Hz)")
     else:
         heat = heatmap(values, rows=list(rep.row_labels), **options)
         n_rows = len(heat.y)
         if rep.axis == "mel":
             every = max(1, n_rows // 8)
             yaxis = category_ticks(heat, lambda i, _: i % every == 0)
-            y_title = "Frequency (Hz, mel scale)"
+            y_title = _("Frequency (Hz, mel scale)")
         elif rep.axis == "cqt":
             yaxis = category_ticks(heat, lambda _, name: name.startswith("C") and "#" not in name)
-            y_title = "Note (constant-Q)"
+            y_title = _("Note (constant-Q)")
         elif rep.axis == "chroma":
             yaxis = category_ticks(heat, lambda *_: True)
-            y_title = "Pitch class"
+            y_title = _("Pitch class")
         else:
             every = max(1, n_rows // 10)
             yaxis = category_ticks(heat, lambda i, _: i % every == 0)
-            y_title = "MFCC coefficient"
+            y_title = _("MFCC coefficient")
     fig = go.Figure(heat)
-    names = {"mel": "Mel", "stft": "STFT", "cqt": "Constant-Q", "chroma": "Chroma", "mfcc": "MFCC"}
+    names = {
+        "mel": N_("Mel"),
+        "stft": "STFT",
+        "cqt": N_("Constant-Q"),
+        "chroma": N_("Chroma"),
+        "mfcc": "MFCC",
+    }
     fig.update_layout(
-        title=title or f"{names.get(rep.kind, rep.kind)} spectrogram",
-        xaxis_title="Time (s)",
+        title=title or _("{name} spectrogram").format(name=_(names.get(rep.kind, rep.kind))),
+        xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin=MARGIN,
+        font=FONT,
     )
     fig.update_yaxes(**yaxis)
     return fig
@@ -212,7 +224,7 @@ def thumbnail_figure(rep, *, title: str, height: int = 170) -> go.Figure:
     db = rep.unit == "dB"
     fig = representation_figure(
         rep,
-        title=title,
+        title=_(title),
         height=height,
         colorbar=False,
         max_frames=200,
@@ -234,7 +246,7 @@ def spectrum_figure(
     frequencies: np.ndarray,
     magnitude_db: np.ndarray,
     *,
-    title: str = "Spectrum of one window",
+    title: str = N_("Spectrum of one window"),
     log_frequency: bool = False,
     floor_db: float = -100.0,
     peaks: int = 3,
@@ -248,7 +260,7 @@ def spectrum_figure(
             x=frequencies[start:],
             y=db[start:],
             mode="lines",
-            name="spectrum",
+            name=_("spectrum"),
             line={"width": 1},
             hovertemplate="%{x:.1f} Hz<br>%{y:.1f} dB<extra></extra>",
         )
@@ -264,16 +276,17 @@ def spectrum_figure(
                 mode="markers+text",
                 text=[f"{f:.0f} Hz" for f in frequencies[top]],
                 textposition="top center",
-                name="peaks",
+                name=_("peaks"),
                 marker={"color": "#e45756", "size": 8},
             )
         )
     fig.update_layout(
-        title=title,
-        xaxis_title="Frequency (Hz)" + (", log scale" if log_frequency else ""),
-        yaxis_title="Magnitude (dB re full scale)",
+        title=_(title),
+        xaxis_title=_("Frequency (Hz, log scale)") if log_frequency else _("Frequency (Hz)"),
+        yaxis_title=_("Magnitude (dB re full scale)"),
         height=320,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin=MARGIN,
+        font=FONT,
         showlegend=False,
     )
     if log_frequency:

@@ -8,6 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from musicml.figures._layout import finish
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 
 
 def smoothing_figure(noisy: np.ndarray, smoothed: np.ndarray, *, sigma: float) -> go.Figure:
@@ -16,22 +18,22 @@ def smoothing_figure(noisy: np.ndarray, smoothed: np.ndarray, *, sigma: float) -
     fig = go.Figure(
         [
             go.Scatter(
-                x=n, y=noisy, mode="lines", name="noisy", line={"width": 1, "color": "#bab0ac"}
+                x=n, y=noisy, mode="lines", name=_("noisy"), line={"width": 1, "color": "#bab0ac"}
             ),
             go.Scatter(
                 x=n,
                 y=smoothed,
                 mode="lines",
-                name=f"smoothed (σ={sigma:g})",
+                name=_("smoothed (σ={sigma:g})").format(sigma=sigma),
                 line={"width": 2, "color": "#e45756"},
             ),
         ]
     )
     return finish(
         fig,
-        title="Gaussian smoothing",
-        x="Sample",
-        y="Value",
+        title=_("Gaussian smoothing"),
+        x=_("Sample"),
+        y=_("Value"),
         height=320,
     )
 
@@ -39,7 +41,7 @@ def smoothing_figure(noisy: np.ndarray, smoothed: np.ndarray, *, sigma: float) -
 def signal_figure(values: np.ndarray, *, title: str) -> go.Figure:
     """A sampled signal against the sample index."""
     fig = go.Figure(go.Scatter(x=np.arange(len(values)), y=values, mode="lines", line={"width": 1}))
-    return finish(fig, title=title, x="Sample", y="Value", height=280)
+    return finish(fig, title=title, x=_("Sample"), y=_("Value"), height=280)
 
 
 def _db(values: np.ndarray, floor: float = 1e-8) -> np.ndarray:
@@ -60,40 +62,40 @@ def convolution_spectra_figure(
             go.Scatter(
                 x=frequencies,
                 y=_db(signal_spectrum),
-                name="signal |X|",
+                name=_("signal |X|"),
                 line={"width": 1, "color": "#bab0ac"},
             ),
             go.Scatter(
                 x=frequencies,
                 y=_db(kernel_spectrum),
-                name="Gaussian |K|",
+                name=_("Gaussian |K|"),
                 line={"width": 2, "color": "#54a24b"},
             ),
             go.Scatter(
                 x=frequencies,
                 y=_db(product_spectrum),
-                name="product |X|·|K|",
+                name=_("product |X|·|K|"),
                 line={"width": 4, "color": "#f58518"},
             ),
             go.Scatter(
                 x=frequencies,
                 y=_db(output_spectrum),
-                name="smoothed |Y|",
+                name=_("smoothed |Y|"),
                 line={"width": 1.5, "color": "#1f1f1f", "dash": "dot"},
             ),
         ]
     )
     return finish(
         fig,
-        title="Spectra: the smoothed signal's spectrum is the product of the spectra",
-        x="Frequency (cycles per sample)",
-        y={"title": "Magnitude (dB)", "range": [-120, None]},
+        title=_("Spectra: the smoothed signal's spectrum is the product of the spectra"),
+        x=_("Frequency (cycles per sample)"),
+        y={"title": _("Magnitude (dB)"), "range": [-120, None]},
         height=360,
     )
 
 
 def power_spectrum_figure(
-    frequencies: np.ndarray, power: np.ndarray, *, period: float, unit: str = "samples"
+    frequencies: np.ndarray, power: np.ndarray, *, period: float, unit: str = N_("samples")
 ) -> go.Figure:
     """The FFT power spectrum with the strongest peak marked by its period."""
     fig = go.Figure(
@@ -101,8 +103,10 @@ def power_spectrum_figure(
             x=frequencies,
             y=power,
             mode="lines",
-            name="power",
-            hovertemplate="f=%{x:.4f}<br>period=%{customdata:.1f}<br>power=%{y:.3g}<extra></extra>",
+            name=_("power"),
+            hovertemplate=_(
+                "f=%{x:.4f}<br>period=%{customdata:.1f}<br>power=%{y:.3g}<extra></extra>"
+            ),
             customdata=1.0 / np.maximum(frequencies, 1e-12),
         )
     )
@@ -110,13 +114,13 @@ def power_spectrum_figure(
         x=1.0 / period,
         line_dash="dot",
         line_color="#e45756",
-        annotation_text=f"period ≈ {period:.1f} {unit}",
+        annotation_text=_("period ≈ {period:.1f} {unit}").format(period=period, unit=_(unit)),
     )
     return finish(
         fig,
-        title="FFT power spectrum",
-        x="Frequency (cycles per sample)" if unit == "samples" else "Frequency (Hz)",
-        y="Power |X(f)|² / n",
+        title=_("FFT power spectrum"),
+        x=_("Frequency (cycles per sample)") if unit == "samples" else _("Frequency (Hz)"),
+        y=_("Power |X(f)|² / n"),
         height=320,
     )
 
@@ -125,15 +129,18 @@ def fir_response_figure(
     frequencies: np.ndarray, gain_db: np.ndarray, *, cutoff: float
 ) -> go.Figure:
     """Gain of the FIR filter against frequency, with the cut-off marked."""
-    fig = go.Figure(go.Scatter(x=frequencies, y=gain_db, mode="lines", name="gain"))
+    fig = go.Figure(go.Scatter(x=frequencies, y=gain_db, mode="lines", name=_("gain")))
     fig.add_vline(
-        x=cutoff, line_dash="dot", line_color="#e45756", annotation_text=f"cut-off {cutoff:g} Hz"
+        x=cutoff,
+        line_dash="dot",
+        line_color="#e45756",
+        annotation_text=_("cut-off {cutoff:g} Hz").format(cutoff=cutoff),
     )
     return finish(
         fig,
-        title="Frequency response of the low-pass filter",
-        x="Frequency (Hz)",
-        y={"title": "Gain (dB)", "range": [-120, 10]},
+        title=_("Frequency response of the low-pass filter"),
+        x=_("Frequency (Hz)"),
+        y={"title": _("Gain (dB)"), "range": [-120, 10]},
         height=320,
     )
 
@@ -154,22 +161,22 @@ def noise_spectra_figure(
             go.Scatter(
                 x=f,
                 y=10 * np.log10(smooth(before) + 1e-20),
-                name="white noise",
+                name=_("white noise"),
                 line={"width": 1, "color": "#bab0ac"},
             ),
             go.Scatter(
                 x=f,
                 y=10 * np.log10(smooth(after) + 1e-20),
-                name="filtered",
+                name=_("filtered"),
                 line={"width": 1.5, "color": "#4c78a8"},
             ),
         ]
     )
     return finish(
         fig,
-        title="Power spectrum before and after the filter",
-        x="Frequency (Hz)",
-        y="Power (dB)",
+        title=_("Power spectrum before and after the filter"),
+        x=_("Frequency (Hz)"),
+        y=_("Power (dB)"),
         height=320,
     )
 
@@ -180,21 +187,21 @@ def gabor_kernel_figure(kernel: np.ndarray, *, sr: int) -> go.Figure:
     scale = 1.0 / max(np.abs(kernel).max(), 1e-300)
     fig = go.Figure(
         [
-            go.Scatter(x=t, y=kernel.real * scale, name="real (cosine)", line={"width": 1.5}),
-            go.Scatter(x=t, y=kernel.imag * scale, name="imaginary (sine)", line={"width": 1}),
+            go.Scatter(x=t, y=kernel.real * scale, name=_("real (cosine)"), line={"width": 1.5}),
+            go.Scatter(x=t, y=kernel.imag * scale, name=_("imaginary (sine)"), line={"width": 1}),
             go.Scatter(
                 x=t,
                 y=np.abs(kernel) * scale,
-                name="Gaussian envelope",
+                name=_("Gaussian envelope"),
                 line={"width": 1, "dash": "dot", "color": "#1f1f1f"},
             ),
         ]
     )
     return finish(
         fig,
-        title="A Gabor filter: a sinusoid under a Gaussian",
-        x="Time (ms)",
-        y="Amplitude (normalised)",
+        title=_("A Gabor filter: a sinusoid under a Gaussian"),
+        x=_("Time (ms)"),
+        y=_("Amplitude (normalised)"),
         height=300,
     )
 
@@ -212,9 +219,9 @@ def gabor_bank_figure(kernels: np.ndarray, labels: Sequence[str], *, sr: int) ->
     )
     return finish(
         fig,
-        title="The filter bank: each (σ, f) passes a band around f, narrower for larger σ",
-        x={"title": "Frequency (Hz)", "type": "log"},
-        y="Gain",
+        title=_("The filter bank: each (σ, f) passes a band around f, narrower for larger σ"),
+        x={"title": _("Frequency (Hz)"), "type": "log"},
+        y=_("Gain"),
         height=340,
         showlegend=False,
     )
@@ -240,8 +247,8 @@ def gabor_features_figure(features: np.ndarray, names: Sequence[str]) -> go.Figu
         )
     return finish(
         fig,
-        title=f"Pooled Gabor features ({len(features)} numbers)",
-        x="Feature index",
-        y="Value",
+        title=_("Pooled Gabor features ({len} numbers)").format(len=len(features)),
+        x=_("Feature index"),
+        y=_("Value"),
         height=320,
     )

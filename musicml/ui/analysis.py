@@ -16,9 +16,13 @@ import streamlit as st
 
 from musicml import analysis
 from musicml.audio import DEFAULT_SR, Clip
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 from musicml.resources import HEAVY_WORK
 from musicml.ui.cache import SONG_ENTRIES, SONG_TTL, play, wav_download
 from musicml.ui.cache import digest as content_digest
+from musicml.ui.language import spinner
+from musicml.ui.sound import timbre_name
 
 if TYPE_CHECKING:
     from musicml.gabor import GaborBank
@@ -34,9 +38,15 @@ def digest(clip: Clip) -> str:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def example_clip(bpm: float, duration: float = 8.0, sr: int = DEFAULT_SR) -> Clip:
-    """The synthetic drums-and-melody example at ``bpm``."""
+def _example_clip(bpm: float, duration: float, sr: int) -> Clip:
     return analysis.example_song(bpm=bpm, duration=duration, sr=sr)
+
+
+def example_clip(bpm: float, duration: float = 8.0, sr: int = DEFAULT_SR) -> Clip:
+    """The synthetic drums-and-melody example at ``bpm``, named in the session's language."""
+    clip = _example_clip(bpm, duration, sr)
+    name = _("Example: drums and melody at {bpm:g} BPM").format(bpm=bpm)
+    return Clip(clip.audio, clip.sr, name)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -51,26 +61,42 @@ def melody_clip(bpm: float, timbre: str, seed: int, sr: int = DEFAULT_SR) -> Cli
     return Clip(audio, sr, f"{timbre} melody at {bpm:g} BPM: {' '.join(names[:4])} …")
 
 
+def key_label(name: str) -> str:
+    """A key's name ("A minor") in the session's language; the tonic stays a note name."""
+    tonic, _space, mode = name.partition(" ")
+    if mode == "major":
+        return _("{tonic} major").format(tonic=tonic)
+    if mode == "minor":
+        return _("{tonic} minor").format(tonic=tonic)
+    return name
+
+
 def melody_source(key: str, *, sr: int = DEFAULT_SR) -> Clip:
     """Synthesizer controls (tempo, timbre, seed) and the melody they make."""
     from musicml import synth
 
     timbres = list(synth.TIMBRES)
     cols = st.columns(3)
-    bpm = cols[0].slider("Tempo (BPM)", 60, 180, 100, step=2, key=f"{key}.bpm")
+    bpm = cols[0].slider(_("Tempo (BPM)"), 60, 180, 100, step=2, key=f"{key}.bpm")
     timbre = cols[1].selectbox(
-        "Timbre",
+        _("Timbre"),
         timbres,
         index=timbres.index("piano") if "piano" in timbres else 0,
+        format_func=timbre_name,
         key=f"{key}.timbre",
     )
-    seed = cols[2].number_input("Seed", 0, 9999, 0, key=f"{key}.seed")
-    return melody_clip(float(bpm), timbre, int(seed), sr)
+    seed = cols[2].number_input(_("Seed"), 0, 9999, 0, key=f"{key}.seed")
+    clip = melody_clip(float(bpm), timbre, int(seed), sr)
+    # The cached clip's name is English; the shown name is made here, in the session's language.
+    notes = clip.name.split(": ", 1)[-1]
+    name = _("{timbre} melody at {bpm:g} BPM: {notes}").format(
+        timbre=timbre_name(timbre), bpm=float(bpm), notes=notes
+    )
+    return Clip(clip.audio, clip.sr, name)
 
 
-@st.cache_data(
-    max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Finding onsets, beats and key…"
-)
+@spinner(N_("Finding onsets, beats and key…"))
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def analysis_of(key: str, sr: int, _audio: np.ndarray) -> analysis.Analysis:
     return analysis.analyze(_audio, sr=sr)
@@ -93,9 +119,8 @@ def excerpt_of(key: str, sr: int, start: float, _audio: np.ndarray) -> np.ndarra
     return analysis.excerpt(_audio, sr=sr, start=start, duration=EXCERPT_SECONDS)
 
 
-@st.cache_data(
-    max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Separating harmonic and percussive parts…"
-)
+@spinner(N_("Separating harmonic and percussive parts…"))
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def hpss_of(key: str, sr: int, margin: float, _audio: np.ndarray) -> dict[str, np.ndarray]:
     harmonic, percussive = analysis.harmonic_percussive(_audio, margin=margin)
@@ -107,17 +132,20 @@ def hpss_of(key: str, sr: int, margin: float, _audio: np.ndarray) -> dict[str, n
     }
 
 
-@st.cache_data(max_entries=12, show_spinner="Stretching…")
+@spinner(N_("Stretching…"))
+@st.cache_data(max_entries=12, show_spinner=False)
 def stretched_of(key: str, rate: float, _audio: np.ndarray) -> np.ndarray:
     return analysis.time_stretch(_audio, rate=rate)
 
 
-@st.cache_data(max_entries=12, show_spinner="Shifting…")
+@spinner(N_("Shifting…"))
+@st.cache_data(max_entries=12, show_spinner=False)
 def shifted_of(key: str, sr: int, n_steps: float, _audio: np.ndarray) -> np.ndarray:
     return analysis.pitch_shift(_audio, sr=sr, n_steps=n_steps)
 
 
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Factorising the spectrogram…")
+@spinner(N_("Factorising the spectrogram…"))
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def nmf_of(key: str, sr: int, n_components: int, _audio: np.ndarray) -> dict:
     decomposition = analysis.nmf_decompose(_audio, sr=sr, n_components=n_components, seed=0)
@@ -138,9 +166,8 @@ def nmf_mix_of(key: str, n_components: int, chosen: tuple[int, ...], _nmf: dict)
     return analysis.nmf_resynthesize(_nmf["decomposition"], components=list(chosen))
 
 
-@st.cache_data(
-    max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Computing the constant-Q transform…"
-)
+@spinner(N_("Computing the constant-Q transform…"))
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def cqt_of(key: str, sr: int, _audio: np.ndarray) -> dict:
     db = analysis.cqt_db(_audio, sr=sr)
@@ -219,11 +246,13 @@ def fir_of(cutoff: float, n_taps: int, sr: int = DEFAULT_SR, seed: int = 0) -> d
 
 def fir_label(edge: LowpassEdge) -> str:
     """What the filtered noise really is: the cut-off when it is sharp, the measured edge if not."""
-    half = f"{edge.half_power:,.0f} Hz" if edge.half_power is not None else "nowhere"
+    half = f"{edge.half_power:,.0f} Hz" if edge.half_power is not None else _("nowhere")
     if edge.sharp:
-        return f"Low-passed at {edge.cutoff:,.0f} Hz (half power, −3 dB, at {half})"
-    stop = f"{edge.stop:,.0f} Hz" if edge.stop is not None else "nowhere below sr/2"
-    return f"Gently low-passed: −3 dB at {half}, −20 dB at {stop}"
+        return _("Low-passed at {cutoff:,.0f} Hz (half power, −3 dB, at {half})").format(
+            cutoff=edge.cutoff, half=half
+        )
+    stop = f"{edge.stop:,.0f} Hz" if edge.stop is not None else _("nowhere below sr/2")
+    return _("Gently low-passed: −3 dB at {half}, −20 dB at {stop}").format(half=half, stop=stop)
 
 
 def fir_shortfall(edge: LowpassEdge, *, max_taps: int) -> str:
@@ -233,24 +262,32 @@ def fir_shortfall(edge: LowpassEdge, *, max_taps: int) -> str:
     """
     if edge.sharp:
         return ""
-    falls = (
-        f"only falls by 20 dB at {edge.stop:,.0f} Hz"
-        if edge.stop is not None
-        else "never falls by 20 dB at all"
-    )
-    text = (
-        f"With {edge.n_taps} taps this filter {falls}, far above the {edge.cutoff:,.0f} Hz "
-        f"cut-off: a Hamming-windowed sinc needs about 3.3 · sr / taps = "
-        f"{edge.transition:,.0f} Hz to go from pass to stop."
+    if edge.stop is not None:
+        text = _(
+            "With {n_taps} taps this filter only falls by 20 dB at {stop:,.0f} Hz, far above "
+            "the {cutoff:,.0f} Hz cut-off: a Hamming-windowed sinc needs about "
+            "3.3 · sr / taps = {transition:,.0f} Hz to go from pass to stop."
+        )
+    else:
+        text = _(
+            "With {n_taps} taps this filter never falls by 20 dB at all, far above the "
+            "{cutoff:,.0f} Hz cut-off: a Hamming-windowed sinc needs about "
+            "3.3 · sr / taps = {transition:,.0f} Hz to go from pass to stop."
+        )
+    text = text.format(
+        n_taps=edge.n_taps, stop=edge.stop or 0.0, cutoff=edge.cutoff, transition=edge.transition
     )
     if edge.taps_needed is not None and edge.taps_needed <= max_taps:
-        return (
-            f"{text} Use at least {edge.taps_needed} taps for a sharp "
-            f"{edge.cutoff:,.0f} Hz cut-off."
+        more = _("Use at least {taps_needed} taps for a sharp {cutoff:,.0f} Hz cut-off.")
+    else:
+        more = _(
+            "A sharp {cutoff:,.0f} Hz cut-off needs more taps than this slider offers "
+            "({max_taps}); choose a higher cut-off."
         )
     return (
-        f"{text} A sharp {edge.cutoff:,.0f} Hz cut-off needs more taps than this slider "
-        f"offers ({max_taps}); choose a higher cut-off."
+        text
+        + " "
+        + more.format(taps_needed=edge.taps_needed, cutoff=edge.cutoff, max_taps=max_taps)
     )
 
 
@@ -272,7 +309,8 @@ def gabor_bank_of(sr: int = DEFAULT_SR) -> GaborBank:
     return gabor.gabor_bank(sr=sr)
 
 
-@st.cache_data(max_entries=8, show_spinner="Filtering with the Gabor bank…")
+@spinner(N_("Filtering with the Gabor bank…"))
+@st.cache_data(max_entries=8, show_spinner=False)
 def gabor_features_of(key: str, sr: int, _audio: np.ndarray) -> dict:
     from musicml import gabor
 
@@ -299,9 +337,10 @@ def play_with_download(
     file_name: str,
     key: str,
     caption: str | None = None,
+    alt: str | None = None,
 ) -> None:
-    """A player for ``audio``, an optional caption under it, and a WAV download button."""
-    play(audio, sr, alt=label.removeprefix("Download ").removesuffix(" (WAV)"))
+    """A player for ``audio`` (``alt``: what it plays), an optional caption, a WAV download."""
+    play(audio, sr, alt=alt or label)
     if caption is not None:
         st.caption(caption)
     st.download_button(

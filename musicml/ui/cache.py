@@ -12,7 +12,9 @@ import streamlit as st
 
 from musicml import audio as audio_io
 from musicml.audio import DEFAULT_SR, Clip
+from musicml.i18n import N_
 from musicml.resources import HEAVY_WORK, cache_entries
+from musicml.ui.language import spinner
 
 SONG_ENTRIES = cache_entries(50 * 2**20)
 """Entries a song-sized cache keeps: a share of this machine's memory over 50 MB (ten
@@ -30,7 +32,8 @@ def digest(audio: np.ndarray, sr: int | None = None) -> str:
     return h.hexdigest()
 
 
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Decoding audio…")
+@spinner(N_("Decoding audio…"))
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def _decode(data: bytes, name: str, sr: int) -> Clip:
     return audio_io.load_audio(data, sr=sr, name=name)

@@ -11,6 +11,9 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from musicml.errors import MusicMLError
+from musicml.i18n import N_, error_text
+from musicml.i18n import gettext as _
+from musicml.ui.language import language_picker, setup_language
 
 
 @dataclass(frozen=True)
@@ -22,54 +25,66 @@ class PageInfo:
 
 
 PAGES = (
-    PageInfo("app.py", "Home", ":material/home:", "What musicml is and where to start."),
+    PageInfo("app.py", N_("Home"), ":material/home:", N_("What musicml is and where to start.")),
     PageInfo(
         "pages/synthesize.py",
-        "Synthesize",
+        N_("Synthesize"),
         ":material/graphic_eq:",
-        "Make tones, notes, chords and melodies with real-sounding timbres; build labelled "
-        "data sets, preview them and download them as zip.",
+        N_(
+            "Make tones, notes, chords and melodies with real-sounding timbres; build labelled "
+            "data sets, preview them and download them as zip."
+        ),
     ),
     PageInfo(
         "pages/spectrograms.py",
-        "Spectrograms",
+        N_("Spectrograms"),
         ":material/gradient:",
-        "See sound as mel, STFT, constant-Q, chroma or MFCC pictures, side by side, with "
-        "the spectrum of any moment.",
+        N_(
+            "See sound as mel, STFT, constant-Q, chroma or MFCC pictures, side by side, with "
+            "the spectrum of any moment."
+        ),
     ),
     PageInfo(
         "pages/loss_surface.py",
-        "Loss surface",
+        N_("Loss surface"),
         ":material/landscape:",
-        "Logistic regression from the inside: the loss surface in 3-D, gradient descent "
-        "step by step, C and the multiclass strategies.",
+        N_(
+            "Logistic regression from the inside: the loss surface in 3-D, gradient descent "
+            "step by step, C and the multiclass strategies."
+        ),
     ),
     PageInfo(
         "pages/train.py",
-        "Train",
+        N_("Train"),
         ":material/model_training:",
-        "Train a classifier with your choice of features, model, C and multiclass "
-        "strategy; see where it goes wrong; download it.",
+        N_(
+            "Train a classifier with your choice of features, model, C and multiclass "
+            "strategy; see where it goes wrong; download it."
+        ),
     ),
     PageInfo(
         "pages/classify.py",
-        "Classify",
+        N_("Classify"),
         ":material/label:",
-        "Upload or record a song and get a label for every stretch of it: notes as a "
-        "piano roll you can listen back to.",
+        N_(
+            "Upload or record a song and get a label for every stretch of it: notes as a "
+            "piano roll you can listen back to."
+        ),
     ),
     PageInfo(
         "pages/music_analysis.py",
-        "Music analysis",
+        N_("Music analysis"),
         ":material/music_note:",
-        "Tempo and beats with a click track, onsets, harmonic/percussive parts, stretch "
-        "and shift, NMF, beat-synchronous chroma and key.",
+        N_(
+            "Tempo and beats with a click track, onsets, harmonic/percussive parts, stretch "
+            "and shift, NMF, beat-synchronous chroma and key."
+        ),
     ),
     PageInfo(
         "pages/signal_lab.py",
-        "Signal lab",
+        N_("Signal lab"),
         ":material/waves:",
-        "Smoothing, spectra, FIR filters and Gabor features, with sliders.",
+        N_("Smoothing, spectra, FIR filters and Gabor features, with sliders."),
     ),
 )
 
@@ -91,7 +106,13 @@ rest (see :func:`musicml.resources.freeze_long_lived`)."""
 
 
 def page_setup(title: str, icon: str, intro: str) -> None:
-    """Configure the page, draw the navigation, the title and a short introduction."""
+    """Configure the page, draw the navigation, the title and a short introduction.
+
+    ``title`` and ``intro`` are English (marked with ``N_`` by the page) and shown in
+    the session's language: it is settled here, before anything is translated.
+    """
+    setup_language()
+    title, intro = _(title), _(intro)
     st.set_page_config(page_title=f"{title} · musicml", page_icon=icon, layout="wide")
     _start_warm_up()
     _navigation()
@@ -124,16 +145,17 @@ def _start_warm_up() -> threading.Thread:
 
 def _navigation() -> None:
     with st.sidebar:
+        language_picker()
         st.markdown("### :material/equalizer: musicml")
         try:
             for page in PAGES:
-                st.page_link(page.path, label=page.label, icon=page.icon, help=page.blurb)
+                st.page_link(page.path, label=_(page.label), icon=page.icon, help=_(page.blurb))
         except StreamlitPageNotFoundError:
             # The page runs as its own entry script (a test of one page):
             # there are no sibling pages to link to.
-            st.caption("Navigation is available when the app runs from app.py.")
+            st.caption(_("Navigation is available when the app runs from app.py."))
         st.divider()
-        st.caption("Machine learning on music audio, in your browser.")
+        st.caption(_("Machine learning on music audio, in your browser."))
 
 
 @contextmanager
@@ -142,5 +164,5 @@ def friendly_errors() -> Iterator[None]:
     try:
         yield
     except MusicMLError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(error_text(exc), icon=":material/error:")
         st.stop()

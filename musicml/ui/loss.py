@@ -18,14 +18,18 @@ import streamlit as st
 from musicml import loss, lossdata
 from musicml.datasets import Dataset, sound_silence_dataset
 from musicml.errors import ParameterError
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
+from musicml.ui.language import spinner
 
 SOURCES = {
-    "Lecture: breast cancer": "lecture",
-    "Iris": "iris",
-    "Your sounds": "music",
-    "Synthetic 2-D": "synthetic",
+    N_("Lecture: breast cancer"): "lecture",
+    N_("Iris"): "iris",
+    N_("Your sounds"): "music",
+    N_("Synthetic 2-D"): "synthetic",
 }
-BUILTIN_SOUNDS = "Built-in: sound vs silence"
+"""Data-source option (English, shown translated) → kind."""
+BUILTIN_SOUNDS = N_("Built-in: sound vs silence")
 C_VALUES = (
     *(m * 10.0**e for e in range(-3, 4) for m in (1, 2, 5)),
     10_000.0,
@@ -33,13 +37,13 @@ C_VALUES = (
 )
 """The C slider's stops: 1-2-5 steps on a log scale from 0.001 to 10 000, then no penalty."""
 VIEWS = {
-    "sigmoid": "Sigmoid",
-    "slices": "Slices",
-    "surface": "Contours",
-    "surface3d": "3-D surface",
-    "descent": "Gradient descent",
-    "boundary": "Decision boundary",
-    "multiclass": "Multiclass",
+    "sigmoid": N_("Sigmoid"),
+    "slices": N_("Slices"),
+    "surface": N_("Contours"),
+    "surface3d": N_("3-D surface"),
+    "descent": N_("Gradient descent"),
+    "boundary": N_("Decision boundary"),
+    "multiclass": N_("Multiclass"),
 }
 """The page's views (tabs): the token a shared link uses for each, and its label."""
 DEFAULT_VIEW = VIEWS["surface"]
@@ -65,9 +69,48 @@ class DataSpec:
     fingerprint: str = ""
 
 
+# Names inside the lab data sets (musicml.lossdata, scikit-learn's data), shown translated.
+_DATA_NAMES = (
+    N_("breast cancer (lecture recipe)"),
+    N_("iris"),
+    N_("your sounds (2 principal components of mel features)"),
+    N_("mean radius"),
+    N_("mean texture"),
+    N_("sepal length"),
+    N_("sepal width"),
+    N_("petal length"),
+    N_("petal width"),
+    N_("malignant"),
+    N_("benign"),
+    N_("setosa"),
+    N_("versicolor"),
+    N_("virginica"),
+    N_("class 0"),
+    N_("class 1"),
+)
+_STANDARDISED = " (standardised)"
+_SYNTHETIC = "synthetic (overlap "
+
+
+def shown(name: str) -> str:
+    """A lab data set's, feature's or class's name in the session's language.
+
+    :func:`lab_data` is cached with English names; pages translate them here.
+    Names of the session's own data (its class labels) are shown as they are.
+    """
+    name = str(name)
+    if name.endswith(_STANDARDISED):
+        feature = _(name.removesuffix(_STANDARDISED))
+        return _("{feature} (standardised)").format(feature=feature)
+    if name.startswith(_SYNTHETIC) and name.endswith(")"):
+        overlap = name.removeprefix(_SYNTHETIC).removesuffix(")")
+        return _("synthetic (overlap {overlap})").format(overlap=overlap)
+    return _(name)
+
+
 def format_C(C: float) -> str:
     """``∞ (no penalty)`` for inf, otherwise the number."""
-    return "∞ (no penalty)" if math.isinf(C) else f"{C:g}"
+    return _("∞ (no penalty)") if math.isinf(C) else f"{C:g}"
 
 
 def dataset_fingerprint(dataset: Dataset) -> str:
@@ -89,7 +132,8 @@ def dataset_fingerprint(dataset: Dataset) -> str:
     return digest.hexdigest()
 
 
-@st.cache_data(max_entries=8, show_spinner="Preparing the data…")
+@spinner(N_("Preparing the data…"))
+@st.cache_data(max_entries=8, show_spinner=False)
 def lab_data(spec: DataSpec, _dataset: Dataset | None = None) -> lossdata.LabData:
     """The two-feature data set ``spec`` names (``_dataset`` for kind ``music``)."""
     if spec.kind == "lecture":
@@ -172,7 +216,8 @@ def loss_at(
     return loss.log_loss(np.array(theta), *_problem(spec, positive, _dataset), C=C)
 
 
-@st.cache_data(max_entries=16, show_spinner="Descending…")
+@spinner(N_("Descending…"))
+@st.cache_data(max_entries=16, show_spinner=False)
 def descent(
     spec: DataSpec,
     positive: int,
@@ -200,7 +245,8 @@ def descent(
     return path, t1, t2, loss.loss_surface(features, labels, t1, t2, C=C)
 
 
-@st.cache_data(max_entries=8, show_spinner="Fitting both multiclass models…")
+@spinner(N_("Fitting both multiclass models…"))
+@st.cache_data(max_entries=8, show_spinner=False)
 def multiclass(
     spec: DataSpec, C: float, _dataset: Dataset | None = None
 ) -> loss.MulticlassComparison:
@@ -258,7 +304,9 @@ def off_window_note(outside: dict[str, np.ndarray], *, hint: str = "") -> str:
         f"{name} at θ = ({_signed(point[0])}, {_signed(point[1])})"
         for name, point in outside.items()
     )
-    return f"Outside this window, so not drawn: {where}. {hint}".strip()
+    return (
+        _("Outside this window, so not drawn: {where}.").format(where=where) + " " + hint
+    ).strip()
 
 
 def _signed(value: float) -> str:

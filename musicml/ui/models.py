@@ -19,25 +19,30 @@ from musicml.classify import Classification, classify_clip, resynthesize
 from musicml.datasets import DATASET_KINDS, Dataset, dataset_kind
 from musicml.errors import ParameterError
 from musicml.features import mel_spectrogram_db
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier
 from musicml.resources import HEAVY_WORK
 from musicml.transcription import Transcription, transcribe
 from musicml.ui.cache import MEMO, SONG_ENTRIES, SONG_TTL, digest
+from musicml.ui.language import spinner
 from musicml.ui.state import MODELS
 
 MAX_MODELS = 4
 """Older trained models are dropped past this many."""
 
-UPLOAD_MODEL = "Upload a .skops model"
+UPLOAD_MODEL = N_("Upload a .skops model")
 
 
-@st.cache_resource(show_spinner="Loading the built-in model…")
+@spinner(N_("Loading the built-in model…"))
+@st.cache_resource(show_spinner=False)
 def builtin_model(name: str) -> TrainedModel:
     """An embedded model (shared by all sessions)."""
     return builtin.builtin_model(name)
 
 
-@st.cache_resource(max_entries=8, show_spinner="Checking and loading the model file…")
+@spinner(N_("Checking and loading the model file…"))
+@st.cache_resource(max_entries=8, show_spinner=False)
 @HEAVY_WORK
 def _uploaded_model(digest: str, data: bytes, name: str) -> TrainedModel:
     return persistence.load_model(data, name=name)
@@ -78,21 +83,30 @@ def model_picker(key: str, *, default: str = "builtin:notes") -> TrainedModel | 
     Returns ``None`` while an upload is missing; a refused file raises
     :class:`~musicml.errors.ModelFileError` for the page's ``friendly_errors``.
     """
+    # The options (English, carried by shared links) are shown in the session's language.
     labels: dict[str, Callable[[], TrainedModel]] = {}
+    shown: dict[str, str] = {UPLOAD_MODEL: _(UPLOAD_MODEL)}
     for name, blurb in builtin.BUILTIN_MODELS.items():
         labels[f"{name} — {blurb}"] = lambda name=name: builtin_model(name)
+        shown[f"{name} — {blurb}"] = f"{name} — {_(blurb)}"
     for name, model in reversed(list(session_models().items())):
-        labels[f"trained: {name} — {model.describe()}"] = lambda model=model: model
+        option = f"trained: {name} — {model.describe(lang='en')}"  # the same in every language
+        labels[option] = lambda model=model: model
+        shown[option] = _("trained: {name} — {description}").format(
+            name=name, description=model.describe()
+        )
     options = [*labels, UPLOAD_MODEL]
     index = next((i for i, o in enumerate(options) if o.startswith(f"{default} ")), 0)
-    choice = st.selectbox("Model", options, index=index, key=f"{key}.model")
+    choice = st.selectbox(
+        _("Model"), options, index=index, format_func=shown.get, key=f"{key}.model"
+    )
     if choice in labels:
         return labels[choice]()
     upload = st.file_uploader(
-        "Model file (.skops, saved by musicml)", type=["skops"], key=f"{key}.model_upload"
+        _("Model file (.skops, saved by musicml)"), type=["skops"], key=f"{key}.model_upload"
     )
     if upload is None:
-        st.info("Choose a .skops model file to continue.", icon=":material/upload_file:")
+        st.info(_("Choose a .skops model file to continue."), icon=":material/upload_file:")
         return None
     return uploaded_model(upload.getvalue(), upload.name.removesuffix(".skops"))
 
@@ -102,7 +116,8 @@ def model_key(model: TrainedModel) -> str:
     return f"{model.name}@{id(model):x}"
 
 
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Classifying…")
+@spinner(N_("Classifying…"))
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def _classify(key: str, digest: str, segment, _model: TrainedModel, _clip: Clip) -> Classification:
     return classify_clip(_clip, _model, segment=segment)
@@ -113,9 +128,8 @@ def classify_cached(model: TrainedModel, clip: Clip, *, segment) -> Classificati
     return _classify(model_key(model), digest(clip.audio, clip.sr), segment, model, clip)
 
 
-@st.cache_data(
-    max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner="Following the notes frame by frame…"
-)
+@spinner(N_("Following the notes frame by frame…"))
+@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def _transcribe(key: str, digest: str, _model: TrainedModel, _clip: Clip) -> Transcription:
     return transcribe(_clip, _model)
@@ -210,7 +224,7 @@ def train_with_progress(
     if key in results:
         add_model(results[key].model)
         return results[key]
-    bar = st.progress(0.0, text="Computing features…")
+    bar = st.progress(0.0, text=_("Computing features…"))
 
     def report(fraction: float, message: str) -> None:
         bar.progress(min(1.0, max(0.0, fraction)), text=message)
@@ -252,7 +266,15 @@ BUILTIN_DATASETS = {
 """Built-in data sets by kind (the tutorial's first), with the words a page shows."""
 
 BUILTIN_CHOICES = {f"Built-in: {short}": name for name, short in BUILTIN_DATASETS.items()}
-"""The Train page's built-in data-set options → kind."""
+"""The Train page's built-in data-set options (English: the URL carries them) → kind."""
+
+
+def data_choice_label(option: str) -> str:
+    """How a data-set option of the Train page is shown, in the session's language."""
+    kind = BUILTIN_CHOICES.get(option)
+    if kind is not None:
+        return _("Built-in: {name}").format(name=_(BUILTIN_DATASETS[kind]))
+    return _(option)
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
@@ -274,10 +296,10 @@ def builtin_dataset(kind: str, per_class: int, seed: int, sr: int = DEFAULT_SR) 
     slot = _dataset_slot(kind, per_class, seed, sr)
     if "dataset" not in slot:
         n = per_class * maker.n_classes()
-        text = (
-            f"Making the built-in data set “{BUILTIN_DATASETS[kind]}”: synthesising about "
-            f"{n} clips. This takes a few seconds the first time, then it is kept."
-        )
+        text = _(
+            "Making the built-in data set “{name}”: synthesising about {n} clips. "
+            "This takes a few seconds the first time, then it is kept."
+        ).format(name=_(BUILTIN_DATASETS[kind]), n=n)
         bar = st.progress(0.0, text=text)
         try:
             slot["dataset"] = maker.build(
@@ -291,7 +313,8 @@ def builtin_dataset(kind: str, per_class: int, seed: int, sr: int = DEFAULT_SR) 
     return slot["dataset"]
 
 
-@st.cache_resource(max_entries=4, ttl=SONG_TTL, show_spinner="Reading the labelled audio…")
+@spinner(N_("Reading the labelled audio…"))
+@st.cache_resource(max_entries=4, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def _uploaded_dataset(digest: str, data: bytes, name: str, sr: int) -> Dataset:
     from musicml import dataio

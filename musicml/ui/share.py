@@ -36,19 +36,22 @@ import streamlit as st
 from musicml import builtin, synth
 from musicml.audio import SAMPLE_RATES
 from musicml.features import FEATURE_KINDS, N_MELS
+from musicml.i18n import N_, english_of
+from musicml.i18n import gettext as _
 from musicml.lossdata import IRIS_FEATURES
 from musicml.models import MODEL_NAMES
 from musicml.ui.loss import BUILTIN_SOUNDS, C_VALUES, DEFAULT_VIEW, SOURCES, VIEWS
-from musicml.ui.models import BUILTIN_CHOICES
+from musicml.ui.models import BUILTIN_CHOICES, UPLOAD_MODEL
 from musicml.ui.sound import DATASET_KINDS, KIND_LABELS, SYNTH_NOTES
 from musicml.ui.widgets import DATASET_CLIP, RECORD, UPLOAD
 
 RESERVED = frozenset({"lang", "embed", "embed_options"})
 """URL parameters no page control may use (``lang``: the language, issue 13 item 2)."""
 
-_UPLOAD_NOTE = "an uploaded file"
-_RECORD_NOTE = "a recording"
-_SESSION_NOTE = "a data set of the session it was made in"
+# What a link cannot carry (English; translated where shown, in _join).
+_UPLOAD_NOTE = N_("an uploaded file")
+_RECORD_NOTE = N_("a recording")
+_SESSION_NOTE = N_("a data set of the session it was made in")
 
 
 class BadValue(ValueError):
@@ -67,9 +70,9 @@ def _parse_number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise BadValue("a number") from None
+        raise BadValue(_("a number")) from None
     if math.isnan(value):
-        raise BadValue("a number")
+        raise BadValue(_("a number"))
     return value
 
 
@@ -122,8 +125,11 @@ class Number(Param):
     integer: bool = False
 
     def _expected(self) -> str:
-        kind = "a whole number" if self.integer else "a number"
-        return f"{kind} from {_number_text(self.low)} to {_number_text(self.high)}"
+        if self.integer:
+            text = _("a whole number from {low} to {high}")
+        else:
+            text = _("a number from {low} to {high}")
+        return text.format(low=_number_text(self.low), high=_number_text(self.high))
 
     def _one(self, text: str) -> int | float:
         try:
@@ -148,7 +154,7 @@ class Range(Number):
     """A range slider: two values ``low <= a <= b <= high``, repeated in the URL."""
 
     def parse(self, values: list[str]) -> tuple:
-        expected = f"two values, each {self._expected()}"
+        expected = _("two values, each {expected}").format(expected=self._expected())
         if len(values) != 2:
             raise BadValue(expected)
         try:
@@ -156,7 +162,7 @@ class Range(Number):
         except BadValue:
             raise BadValue(expected) from None
         if a > b:
-            raise BadValue(expected + ", the smaller first")
+            raise BadValue(_("{expected}, the smaller first").format(expected=expected))
         return (a, b)
 
     def encode(self, value: Any) -> list[str]:
@@ -175,7 +181,7 @@ class Toggle(Param):
     def parse(self, values: list[str]) -> bool:
         words = {"true": True, "1": True, "on": True, "false": False, "0": False, "off": False}
         if len(values) != 1 or values[0].lower() not in words:
-            raise BadValue("true or false")
+            raise BadValue(_("true or false"))
         return words[values[0].lower()]
 
     def encode(self, value: Any) -> list[str]:
@@ -208,7 +214,7 @@ class Choice(Param):
     def _expected(self) -> str:
         names = [self._token(o) for o in self.options]
         shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
-        return f"one of {shown}"
+        return _("one of {options}").format(options=shown)
 
     def parse(self, values: list[str]) -> Any:
         if len(values) != 1:
@@ -230,12 +236,24 @@ class Choice(Param):
                     return option
         raise BadValue(self._expected())
 
+    def _option(self, value: Any) -> Any:
+        """The option behind ``value``: itself, or the English option of a translated label."""
+        if value in self.options or not isinstance(value, str):
+            return value
+        option = english_of(value, [o for o in self.options if isinstance(o, str)])
+        return value if option is None else option
+
+    def _same(self, value: Any, default: Any) -> bool:
+        return self._option(value) == default
+
     def encode(self, value: Any) -> list[str]:
+        value = self._option(value)
         if value not in self.options:
             raise BadValue("not shareable")
         return [self._token(value)]
 
     def local_note(self, value: Any) -> str | None:
+        value = self._option(value)
         if value in self.local:
             return self.local[value]
         if value is not None and value not in self.options:
@@ -398,8 +416,8 @@ TRAIN = (
         options=list(_TRAIN_DATA.values()),
         tokens=_TRAIN_DATA,
         local={
-            _TRAIN_DATA["upload"]: "an uploaded zip",
-            _TRAIN_DATA["own"]: "recordings or files of your own",
+            _TRAIN_DATA["upload"]: N_("an uploaded zip"),
+            _TRAIN_DATA["own"]: N_("recordings or files of your own"),
         },
         other_note=_SESSION_NOTE,
     ),
@@ -425,7 +443,7 @@ TRAIN = (
     Number("train.seed", 0, low=0, high=10_000, integer=True),
 )
 
-_MODEL_UPLOAD = "Upload a .skops model"
+_MODEL_UPLOAD = UPLOAD_MODEL
 _MODELS = {name: f"{name} — {blurb}" for name, blurb in builtin.BUILTIN_MODELS.items()}
 CLASSIFY = (
     Choice(
@@ -433,8 +451,8 @@ CLASSIFY = (
         _MODELS["builtin:notes"],
         options=[*_MODELS.values(), _MODEL_UPLOAD],
         tokens=_MODELS | {"upload": _MODEL_UPLOAD},
-        local={_MODEL_UPLOAD: "an uploaded model file"},
-        other_note="a model trained in the session it was made in",
+        local={_MODEL_UPLOAD: N_("an uploaded model file")},
+        other_note=N_("a model trained in the session it was made in"),
     ),
     _source(
         "classify.source",
@@ -555,7 +573,7 @@ def restore(page: str) -> tuple[list[str], list[str]]:
             # Shown as code, cut short and without backticks: the address is anyone's text.
             shown = "&".join(f"{param.name}={v}" for v in values).replace("`", "'")
             shown = shown if len(shown) <= 60 else shown[:59] + "…"
-            problems.append(f"`{shown}` (expected {exc})")
+            problems.append(_("`{shown}` (expected {expected})").format(shown=shown, expected=exc))
             del st.query_params[param.name]
             continue
         st.session_state[param.key] = value
@@ -644,30 +662,37 @@ def share_view(page: str) -> None:
     problems, restored_local = restore(page)
     if problems:
         st.toast(
-            "Some settings in this link could not be used, so they start at their "
-            "defaults: " + "; ".join(problems) + ".",
+            _(
+                "Some settings in this link could not be used, so they start at their "
+                "defaults: {problems}."
+            ).format(problems="; ".join(problems)),
             icon=":material/link_off:",
         )
     if restored_local:
         st.toast(
-            f"This link was made with {_join(restored_local)}, which a link cannot carry: "
-            "add yours again. The other settings are as they were shared.",
+            _(
+                "This link was made with {join}, which a link cannot carry: add yours "
+                "again. The other settings are as they were shared."
+            ).format(join=_join(restored_local)),
             icon=":material/upload_file:",
         )
     _write(page, current_params(page))
     with st.sidebar:
-        st.markdown("**:material/link: Copy link to this view**")
+        st.markdown(_("**:material/link: Copy link to this view**"))
         box = st.empty()
         box.code(link(page), language=None, wrap_lines=True)
         st.session_state[LINK_BOX] = box
         notes = local_notes(page)
         if notes:
             st.caption(
-                f"The link keeps every setting but not {_join(notes)}: whoever opens it "
-                "adds their own."
+                _(
+                    "The link keeps every setting but not {join}: whoever opens it adds their own."
+                ).format(join=_join(notes))
             )
 
 
 def _join(items: list[str]) -> str:
-    items = list(dict.fromkeys(items))
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+    items = [_(item) for item in dict.fromkeys(items)]
+    if len(items) == 1:
+        return items[0]
+    return _("{items} or {last}").format(items=_(", ").join(items[:-1]), last=items[-1])

@@ -19,19 +19,62 @@ from musicml.dataio import dataset_to_zip, load_labelled_audio
 from musicml.datasets import Dataset, notes_dataset
 from musicml.errors import MusicMLError
 from musicml.features import Representation, representation
+from musicml.i18n import N_, error_text
+from musicml.i18n import gettext as _
 from musicml.resources import HEAVY_WORK
 from musicml.ui.cache import SONG_TTL
+from musicml.ui.language import spinner
 
 DATASET_KINDS = {name: kind.title for name, kind in datasets.DATASET_KINDS.items()}
 """The synthetic data-set kinds by name, with how the Synthesize page lists them."""
 
 KIND_LABELS = {
-    "mel": "Mel spectrogram",
-    "stft": "STFT (linear or log frequency)",
-    "cqt": "Constant-Q (notes)",
-    "chroma": "Chroma (pitch classes)",
+    "mel": N_("Mel spectrogram"),
+    "stft": N_("STFT (linear or log frequency)"),
+    "cqt": N_("Constant-Q (notes)"),
+    "chroma": N_("Chroma (pitch classes)"),
     "mfcc": "MFCC",
 }
+
+TIMBRE_NAMES = {
+    "pure": N_("pure"),
+    "flute": N_("flute"),
+    "clarinet": N_("clarinet"),
+    "string": N_("string"),
+    "organ": N_("organ"),
+    "voice": N_("voice"),
+    "brass": N_("brass"),
+    "guitar": N_("guitar"),
+    "piano": N_("piano"),
+    "bell": N_("bell"),
+}
+"""Timbre (a key of ``synth.TIMBRES``, the widget value) → its English name to show."""
+
+ENVELOPE_NAMES = {
+    "none": N_("none"),
+    "flat": N_("flat"),
+    "organ": N_("organ"),
+    "breath": N_("breath"),
+    "reed": N_("reed"),
+    "bowed": N_("bowed"),
+    "voice": N_("voice"),
+    "brass": N_("brass"),
+    "pluck": N_("pluck"),
+    "piano": N_("piano"),
+    "bell": N_("bell"),
+}
+"""Envelope (a key of ``synth.ENVELOPES``) → its English name to show."""
+
+
+def timbre_name(timbre: str) -> str:
+    """A timbre's name in the current language (``format_func`` of timbre widgets)."""
+    return _(TIMBRE_NAMES.get(timbre, timbre))
+
+
+def envelope_name(envelope: str) -> str:
+    """An envelope's name in the current language."""
+    return _(ENVELOPE_NAMES.get(envelope, envelope))
+
 
 MAX_VIEW_SECONDS = 60.0
 """The Spectrograms page analyses at most this much of a sound at once (memory and speed)."""
@@ -57,7 +100,7 @@ def errors_shown_here() -> Iterator[None]:
     try:
         yield
     except MusicMLError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(error_text(exc), icon=":material/error:")
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -68,14 +111,16 @@ def sines_demo(sr: int = DEFAULT_SR) -> np.ndarray:
     return np.concatenate([low, high, low + high])
 
 
-@st.cache_data(max_entries=12, ttl=SONG_TTL, show_spinner="Computing the spectrogram…")
+@spinner(N_("Computing the spectrogram…"))
+@st.cache_data(max_entries=12, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def cached_representation(audio: np.ndarray, sr: int, kind: str, **params) -> Representation:
     """:func:`musicml.features.representation`, cached per audio content and parameters."""
     return representation(audio, sr=sr, kind=kind, **params)
 
 
-@st.cache_data(max_entries=4, ttl=SONG_TTL, show_spinner="Reading the data set…")
+@spinner(N_("Reading the data set…"))
+@st.cache_data(max_entries=4, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
 def load_dataset_upload(
     data: bytes, name: str, sr: int = DEFAULT_SR, seconds_per_file: float | None = None
@@ -94,7 +139,8 @@ def dataset_from_upload(
     return f"upload: {upload.name} ({digest})", dataset
 
 
-@st.cache_data(max_entries=2, show_spinner="Making an example data set…")
+@spinner(N_("Making an example data set…"))
+@st.cache_data(max_entries=2, show_spinner=False)
 def example_dataset() -> Dataset:
     """A small notes data set to preview before the user builds one."""
     return notes_dataset(per_class=3, seed=0)
@@ -120,9 +166,13 @@ def zip_download(dataset: Dataset):
 def synth_source(key: str, *, sr: int = DEFAULT_SR) -> Clip:
     """A small synthesizer as a sound source: note, timbre and length."""
     cols = st.columns(3)
-    note = cols[0].selectbox("Note", SYNTH_NOTES, index=SYNTH_NOTES.index("A4"), key=f"{key}.note")
-    timbre = cols[1].selectbox("Timbre", list(synth.TIMBRES), index=0, key=f"{key}.timbre")
-    seconds = cols[2].slider("Length (s)", 0.5, 4.0, 2.0, step=0.5, key=f"{key}.seconds")
+    note = cols[0].selectbox(
+        _("Note"), SYNTH_NOTES, index=SYNTH_NOTES.index("A4"), key=f"{key}.note"
+    )
+    timbre = cols[1].selectbox(
+        _("Timbre"), list(synth.TIMBRES), index=0, format_func=timbre_name, key=f"{key}.timbre"
+    )
+    seconds = cols[2].slider(_("Length (s)"), 0.5, 4.0, 2.0, step=0.5, key=f"{key}.seconds")
     audio = synthesized(
         synth.note_frequency(note),
         duration=seconds,
@@ -147,12 +197,12 @@ def view_window(clip: Clip, key: str) -> Clip:
         return clip
     last = float(int(clip.duration - MAX_VIEW_SECONDS) + 1)
     start = st.slider(
-        f"Show {MAX_VIEW_SECONDS:.0f} s starting at (s)",
+        _("Show {seconds:.0f} s starting at (s)").format(seconds=MAX_VIEW_SECONDS),
         0.0,
         last,
         0.0,
         step=1.0,
         key=key,
-        help="Long sounds are shown a minute at a time, so the page stays quick.",
+        help=_("Long sounds are shown a minute at a time, so the page stays quick."),
     )
     return excerpt(clip, start=start)

@@ -8,18 +8,21 @@ import streamlit as st
 
 from musicml.audio import AUDIO_EXTENSIONS, DEFAULT_SR, Clip, resample
 from musicml.datasets import Dataset
+from musicml.i18n import N_
+from musicml.i18n import gettext as _
 from musicml.ui.cache import load_uploaded
 
-UPLOAD = "Upload a file"
-RECORD = "Record"
-DATASET_CLIP = "Data-set clip"
+# Option values stay English (the URL carries them); they are shown translated.
+UPLOAD = N_("Upload a file")
+RECORD = N_("Record")
+DATASET_CLIP = N_("Data-set clip")
 
 
 def audio_picker(
     key: str,
     *,
     examples: dict[str, Callable[[], Clip]],
-    label: str = "Sound",
+    label: str = N_("Sound"),
     sr: int = DEFAULT_SR,
     datasets: Mapping[str, Dataset] | None = None,
 ) -> Clip | None:
@@ -30,7 +33,8 @@ def audio_picker(
     key : str
         Prefix of the widget keys (``{key}.source``, ``{key}.upload``, ``{key}.record``).
     examples : dict
-        Display name → function that makes the example clip.
+        Display name (English, marked with ``N_``; shown translated) → function that
+        makes the example clip.
     datasets : mapping of name → Dataset, optional
         When given, a "Data-set clip" source picks one clip of these data sets
         (keys ``{key}.dataset``, ``{key}.class``, ``{key}.clip``).
@@ -43,7 +47,9 @@ def audio_picker(
         ``friendly_errors`` to show.
     """
     options = [*examples, *([DATASET_CLIP] if datasets is not None else []), UPLOAD, RECORD]
-    choice = st.segmented_control(label, options, default=options[0], key=f"{key}.source")
+    choice = st.segmented_control(
+        _(label), options, format_func=_, default=options[0], key=f"{key}.source"
+    )
     if choice is None:
         choice = options[0]
     if choice in examples:
@@ -52,16 +58,21 @@ def audio_picker(
         return _dataset_clip(key, datasets or {}, sr)
     if choice == UPLOAD:
         upload = st.file_uploader(
-            "Audio file (WAV, MP3, FLAC or OGG)", type=list(AUDIO_EXTENSIONS), key=f"{key}.upload"
+            _("Audio file (WAV, MP3, FLAC or OGG)"),
+            type=list(AUDIO_EXTENSIONS),
+            key=f"{key}.upload",
         )
         if upload is None:
-            st.info("Choose an audio file to continue.", icon=":material/upload_file:")
+            st.info(_("Choose an audio file to continue."), icon=":material/upload_file:")
             return None
         return load_uploaded(upload.getvalue(), upload.name, sr)
-    recording = st.audio_input("Record from your microphone", key=f"{key}.record", sample_rate=None)
+    recording = st.audio_input(
+        _("Record from your microphone"), key=f"{key}.record", sample_rate=None
+    )
     if recording is None:
         st.info(
-            "Press the microphone to record, then stop to use the recording.", icon=":material/mic:"
+            _("Press the microphone to record, then stop to use the recording."),
+            icon=":material/mic:",
         )
         return None
     return load_uploaded(recording.getvalue(), "recording.wav", sr)
@@ -71,18 +82,18 @@ def _dataset_clip(key: str, datasets: Mapping[str, Dataset], sr: int) -> Clip | 
     """Pick one clip of a session data set: data set, class, then which clip."""
     if not datasets:
         st.info(
-            "No data set yet: build one or upload a zip on the Synthesize page.",
+            _("No data set yet: build one or upload a zip on the Synthesize page."),
             icon=":material/dataset:",
         )
         return None
     cols = st.columns(3)
     names = list(datasets)
-    name = cols[0].selectbox("Data set", names, index=len(names) - 1, key=f"{key}.dataset")
+    name = cols[0].selectbox(_("Data set"), names, index=len(names) - 1, key=f"{key}.dataset")
     dataset = datasets[name]
-    label = cols[1].selectbox("Class", dataset.classes, key=f"{key}.class")
+    label = cols[1].selectbox(_("Class"), dataset.classes, key=f"{key}.class")
     indices = [i for i, lab in enumerate(dataset.labels) if lab == label]
     choice = cols[2].selectbox(
-        "Clip",
+        _("Clip"),
         range(len(indices)),
         format_func=lambda k: dataset.names[indices[k]],
         key=f"{key}.clip",
