@@ -138,14 +138,14 @@ def error_text(exc: BaseException) -> str:
     ``params`` is shown as the translated template filled with its parameters;
     any other as the translation of its message (itself when not in the catalog).
     """
-    template = getattr(exc, "template", None)
-    params = getattr(exc, "params", None)
-    if isinstance(template, str) and template:
-        text = gettext(template)
+    from musicml.errors import MusicMLError, translated
+
+    if isinstance(exc, MusicMLError):
         try:
-            return text.format(**(params or {}))
+            # Its Phrase params ("the uploaded zip"…) are translated with it.
+            return translated(exc, gettext)
         except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
-            return template.format(**(params or {}))
+            return str(exc)
     return gettext(str(exc))
 
 

@@ -237,3 +237,20 @@ def test_the_core_mechanism_does_not_import_streamlit():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_error_text_translates_the_phrases_inside_a_core_message():
+    """'the upload' inside a Chinese sentence is Chinese too (musicml.errors.translated)."""
+    from musicml import i18n
+    from musicml.audio import load_audio
+    from musicml.errors import AudioDecodeError
+
+    with pytest.raises(AudioDecodeError) as caught:
+        load_audio(b"not audio at all", sr=22050)
+    i18n.set_language_source(lambda: "zh")
+    try:
+        text = i18n.error_text(caught.value)
+    finally:
+        i18n.set_language_source(None)
+    assert "the upload" in str(caught.value)
+    assert "the upload" not in text and "{" not in text
