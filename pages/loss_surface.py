@@ -202,9 +202,7 @@ if slices_tab.open:
 
 def surface_window() -> tuple:
     """The window slider of the two surface views and the loss grid it shows."""
-    half = st.slider(
-        _("Window ± around the optimum"), 0.1, 3.0, 0.6, 0.1, key="loss.surface_half"
-    )
+    half = st.slider(_("Window ± around the optimum"), 0.1, 3.0, 0.6, 0.1, key="loss.surface_half")
     t1, t2, grid = lab.surface(spec, positive, C, tuple(theta), half, dataset)
     return t1, t2, grid, half
 
