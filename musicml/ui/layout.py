@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -131,7 +133,11 @@ def _start_warm_up() -> threading.Thread:
     """
 
     def run() -> None:
-        # Imported here, in the thread: librosa's import is part of the cost paid.
+        # Two threads importing the same packages at once can meet inside a circular
+        # import (scipy has some) and one of them then gets a half-made module. So the
+        # first page's own imports of the core (and with it librosa and scipy) finish
+        # before this thread imports anything of its own.
+        _wait_until_imported(FIRST_IMPORT, timeout_s=60.0)
         from musicml.analysis import warm_up
         from musicml.resources import freeze_long_lived
 
@@ -141,6 +147,22 @@ def _start_warm_up() -> threading.Thread:
     thread = threading.Thread(target=run, name="musicml-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+FIRST_IMPORT = "musicml.ui.share"
+"""The module every page imports right after :func:`page_setup` (it loads the core)."""
+
+
+def _wait_until_imported(name: str, *, timeout_s: float) -> bool:
+    """Wait until module ``name`` is fully imported (by any thread); False on time-out."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        module = sys.modules.get(name)
+        spec = getattr(module, "__spec__", None)
+        if module is not None and not getattr(spec, "_initializing", False):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _navigation() -> None:

@@ -35,3 +35,24 @@ def test_page_renders_opened_alone(path):
     at = AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT).run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+
+
+def test_the_warm_up_waits_for_a_module_another_thread_is_still_importing():
+    import sys
+    import threading
+    import time
+    import types
+
+    from musicml.ui.layout import _wait_until_imported
+
+    module = types.ModuleType("musicml_half_made")
+    module.__spec__ = types.SimpleNamespace(_initializing=True)
+    sys.modules["musicml_half_made"] = module
+    try:
+        threading.Timer(0.3, lambda: setattr(module.__spec__, "_initializing", False)).start()
+        started = time.monotonic()
+        assert _wait_until_imported("musicml_half_made", timeout_s=5.0)
+        assert time.monotonic() - started >= 0.25, "it waited for the import to finish"
+        assert not _wait_until_imported("musicml_never_imported", timeout_s=0.1)
+    finally:
+        del sys.modules["musicml_half_made"]
