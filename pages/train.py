@@ -65,8 +65,8 @@ from musicml.ui.models import (
     model_file,
     session_models,
     train_with_progress,
-    uploaded_dataset,
 )
+from musicml.ui.sound import uploaded_dataset
 from musicml.ui.state import session_datasets
 
 # ----------------------------------------------------------------------------- data set

@@ -24,9 +24,11 @@ SONG_TTL = "1h"
 """Song-sized results leave memory an hour after their last use (the class has gone)."""
 
 
-def digest(audio: np.ndarray, sr: int | None = None) -> str:
-    """The content key of a waveform (and its rate): one hash for every cache of the app."""
-    h = hashlib.blake2b(np.ascontiguousarray(audio).view(np.uint8), digest_size=16)
+def digest(audio: np.ndarray | bytes, sr: int | None = None) -> str:
+    """The content key of a waveform (and its rate) or of uploaded bytes: one hash for
+    every cache of the app."""
+    content = audio if isinstance(audio, bytes) else np.ascontiguousarray(audio).view(np.uint8)
+    h = hashlib.blake2b(content, digest_size=16)
     if sr is not None:
         h.update(str(int(sr)).encode())
     return h.hexdigest()

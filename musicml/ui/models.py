@@ -7,7 +7,6 @@ Trained models live in ``st.session_state[musicml.ui.state.MODELS]`` (name →
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 import numpy as np
@@ -44,14 +43,13 @@ def builtin_model(name: str) -> TrainedModel:
 @spinner(N_("Checking and loading the model file…"))
 @st.cache_resource(max_entries=8, show_spinner=False)
 @HEAVY_WORK
-def _uploaded_model(digest: str, data: bytes, name: str) -> TrainedModel:
-    return persistence.load_model(data, name=name)
+def _uploaded_model(key: str, _data: bytes, name: str) -> TrainedModel:
+    return persistence.load_model(_data, name=name)
 
 
 def uploaded_model(data: bytes, name: str) -> TrainedModel:
     """A model from uploaded ``.skops`` bytes (checked; cached by content)."""
-    digest = hashlib.sha256(data).hexdigest()
-    return _uploaded_model(digest, data, name)
+    return _uploaded_model(digest(data), data, name)
 
 
 def model_file(model: TrainedModel) -> bytes:
@@ -185,8 +183,8 @@ def shareable(dataset_key: str) -> bool:
 
 
 def content_key(data: bytes) -> str:
-    """A key naming uploaded bytes by their content (SHA-256)."""
-    return hashlib.sha256(data).hexdigest()
+    """A key naming uploaded bytes by their content (:func:`musicml.ui.cache.digest`)."""
+    return digest(data)
 
 
 @st.cache_resource(show_spinner=False)
@@ -311,20 +309,6 @@ def builtin_dataset(kind: str, per_class: int, seed: int, sr: int = DEFAULT_SR) 
         finally:
             bar.empty()
     return slot["dataset"]
-
-
-@spinner(N_("Reading the labelled audio…"))
-@st.cache_resource(max_entries=4, ttl=SONG_TTL, show_spinner=False)
-@HEAVY_WORK
-def _uploaded_dataset(digest: str, data: bytes, name: str, sr: int) -> Dataset:
-    from musicml import dataio
-
-    return dataio.load_labelled_audio(data, sr=sr)
-
-
-def uploaded_dataset(data: bytes, name: str, *, sr: int = DEFAULT_SR) -> Dataset:
-    """A labelled data set from an uploaded zip (cached by content)."""
-    return _uploaded_dataset(hashlib.sha256(data).hexdigest(), data, name, sr)
 
 
 EXAMPLES = "train.examples"

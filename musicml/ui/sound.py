@@ -22,7 +22,7 @@ from musicml.features import Representation, representation
 from musicml.i18n import N_, error_text
 from musicml.i18n import gettext as _
 from musicml.resources import HEAVY_WORK
-from musicml.ui.cache import SONG_TTL
+from musicml.ui.cache import SONG_TTL, digest
 from musicml.ui.language import spinner
 
 DATASET_KINDS = {name: kind.title for name, kind in datasets.DATASET_KINDS.items()}
@@ -119,14 +119,21 @@ def cached_representation(audio: np.ndarray, sr: int, kind: str, **params) -> Re
     return representation(audio, sr=sr, kind=kind, **params)
 
 
-@spinner(N_("Reading the data set…"))
-@st.cache_data(max_entries=4, ttl=SONG_TTL, show_spinner=False)
+@spinner(N_("Reading the labelled audio…"))
+@st.cache_resource(max_entries=4, ttl=SONG_TTL, show_spinner=False)
 @HEAVY_WORK
-def load_dataset_upload(
-    data: bytes, name: str, sr: int = DEFAULT_SR, seconds_per_file: float | None = None
+def _uploaded_dataset(
+    key: str, _data: bytes, name: str, sr: int, seconds_per_file: float | None
 ) -> Dataset:
-    """A labelled data set from an uploaded zip (cached per content and settings)."""
-    return load_labelled_audio(data, sr=sr, max_seconds_per_file=seconds_per_file)
+    return load_labelled_audio(_data, sr=sr, max_seconds_per_file=seconds_per_file)
+
+
+def uploaded_dataset(
+    data: bytes, name: str, *, sr: int = DEFAULT_SR, seconds_per_file: float | None = None
+) -> Dataset:
+    """A labelled data set from an uploaded zip, read once per content and settings for
+    every session (Synthesize's preview and Train's training use this one cache)."""
+    return _uploaded_dataset(digest(data), data, name, sr, seconds_per_file)
 
 
 def dataset_from_upload(
@@ -134,9 +141,9 @@ def dataset_from_upload(
 ) -> tuple[str, Dataset]:
     """(name, data set) of an uploaded zip; the name carries a hash of content and settings."""
     data = upload.getvalue()
-    digest = hashlib.sha1(data + repr(seconds_per_file).encode()).hexdigest()[:6]
-    dataset = load_dataset_upload(data, upload.name, sr, seconds_per_file)
-    return f"upload: {upload.name} ({digest})", dataset
+    dataset = uploaded_dataset(data, upload.name, sr=sr, seconds_per_file=seconds_per_file)
+    tag = digest(data + repr(seconds_per_file).encode())[:6]
+    return f"upload: {upload.name} ({tag})", dataset
 
 
 @spinner(N_("Making an example data set…"))
