@@ -67,3 +67,26 @@ def test_a_broken_mp3_is_one_line_even_when_the_decoder_complains(tmp_path):
     assert result.stderr.splitlines() == [
         "error: noise.mp3 could not be read as audio. Please use a WAV, MP3, FLAC or OGG file."
     ]
+
+
+def test_the_top_level_help_loads_neither_librosa_nor_scikit_learn():
+    """`python -m musicml --help` lists every command from one line each; only the
+    command asked for builds its options (they need the library)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io\n"
+        "from musicml.cli import commands, main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    try:\n"
+        "        main(['--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "assert all(name in out.getvalue() for name in commands()), out.getvalue()\n"
+        "print(sorted(m for m in ('librosa', 'sklearn') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -67,17 +67,38 @@ def positive_float(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def commands() -> dict[str, object]:
+    """Each subcommand's name → its module (cheap: a module imports its heavy parts only
+    in ``add_parser`` and ``run``)."""
+    found = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "add_parser"):
+            found[module.COMMAND] = module
+    return found
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser.
+
+    Only the subcommand that ``argv`` names gets its full parser (its options need
+    the library: feature kinds, model limits…); the others are listed with their one
+    line of help, so ``python -m musicml --help`` answers without loading librosa or
+    scikit-learn. With ``argv=None`` every subcommand is built in full.
+    """
     parser = _Parser(
         prog="python -m musicml",
         description="musicml: machine learning on music audio from the command line.",
     )
     parser.add_argument("--version", action="version", version=f"musicml {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "add_parser"):
+    found = commands()
+    wanted = None if argv is None else next((a for a in argv if a in found), "")
+    for name, module in found.items():
+        if wanted is None or name == wanted:
             module.add_parser(subparsers)
+        else:
+            subparsers.add_parser(name, help=module.HELP)
     return parser
 
 
@@ -121,7 +142,8 @@ def native_stderr_silenced() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+COMMAND = "analyze"
+HELP = "find the tempo, beats, onsets and key of audio files"
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
-        "analyze",
-        help="find the tempo, beats, onsets and key of audio files",
+        COMMAND,
+        help=HELP,
         description=(
             "Decode each file (mono, resampled to 22050 Hz) and report its duration, tempo, "
             "beat times, onset times and estimated key."

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+COMMAND = "build-builtins"
+HELP = "retrain the embedded models (builtin:notes, builtin:chromatic, builtin:sound-silence)"
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
-        "build-builtins",
-        help="retrain the embedded models (builtin:notes, builtin:chromatic, "
-        "builtin:sound-silence)",
+        COMMAND,
+        help=HELP,
         description=(
             "Train the embedded models reproducibly (fixed seeds) and write them as .skops "
             "files, by default into musicml/models_data/ where the app finds them."

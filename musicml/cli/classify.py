@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+COMMAND = "classify"
+HELP = "label every segment of audio files with a model"
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
-        "classify",
-        help="label every segment of audio files with a model",
+        COMMAND,
+        help=HELP,
         description=(
             "Cut each file into fixed windows (or at detected onsets) and label every piece "
             "with MODEL (a .skops file or builtin:notes / builtin:sound-silence)."

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+COMMAND = "evaluate"
+HELP = "score a model on labelled audio (accuracy, per class, confusion)"
+
 
 def add_parser(subparsers) -> None:
     from musicml.builtin import MAX_PER_CLASS
@@ -10,8 +13,8 @@ def add_parser(subparsers) -> None:
     from musicml.validation import float_type, int_type
 
     parser = subparsers.add_parser(
-        "evaluate",
-        help="score a model on labelled audio (accuracy, per class, confusion)",
+        COMMAND,
+        help=HELP,
         description=(
             "Score MODEL (a .skops file or builtin:notes / builtin:sound-silence) on every clip "
             "of DATA (a folder with class sub-folders, a folder or zip with labels.csv, or a "

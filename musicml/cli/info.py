@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from musicml.audio import load_audio
 
+COMMAND = "info"
+HELP = "show duration and sample rate of audio files"
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
-        "info",
-        help="show duration and sample rate of audio files",
+        COMMAND,
+        help=HELP,
         description="Decode audio files and report what they hold.",
     )
     parser.add_argument("audio", nargs="+", metavar="AUDIO", help="wav, mp3, flac or ogg files")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+COMMAND = "synth-dataset"
+HELP = "write a synthetic labelled data set (WAV files + labels.csv)"
+
 
 def _kinds() -> tuple[str, ...]:
     from musicml.datasets import DATASET_KINDS
@@ -19,8 +22,8 @@ def add_parser(subparsers) -> None:
     from musicml.synth import TIMBRES
 
     parser = subparsers.add_parser(
-        "synth-dataset",
-        help="write a synthetic labelled data set (WAV files + labels.csv)",
+        COMMAND,
+        help=HELP,
         description=(
             "Synthesize a labelled data set and write it to DIR: one WAV file per clip, "
             "labels.csv (file,label) and settings.json. The same seed gives byte-identical "

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import sys
 
-from musicml.features import FEATURE_KINDS
-from musicml.models import (
-    MAX_COMPONENTS,
-    MAX_NEIGHBORS,
-    MAX_TREES,
-    MODEL_KINDS,
-    MULTICLASS_STRATEGIES,
-    REDUCERS,
-)
+COMMAND = "train"
+HELP = "train a classifier on labelled audio and save it (.skops)"
 
 
 def add_parser(subparsers) -> None:
     from musicml.builtin import MAX_PER_CLASS
     from musicml.cli import seed
     from musicml.dataio import MAX_FILE_SECONDS
+    from musicml.features import FEATURE_KINDS
+    from musicml.models import (
+        MAX_COMPONENTS,
+        MAX_NEIGHBORS,
+        MAX_TREES,
+        MODEL_KINDS,
+        MULTICLASS_STRATEGIES,
+        REDUCERS,
+    )
     from musicml.validation import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, float_type, int_type
 
     parser = subparsers.add_parser(
-        "train",
-        help="train a classifier on labelled audio and save it (.skops)",
+        COMMAND,
+        help=HELP,
         description=(
             "Train a classifier on a labelled data set, score it on a held-out part, and "
             "save it as a .skops model file. DATA is a folder with one sub-folder per class, "

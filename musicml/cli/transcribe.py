@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+COMMAND = "transcribe"
+HELP = "the notes of melodies: start, end, pitch class and MIDI number"
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
-        "transcribe",
-        help="the notes of melodies: start, end, pitch class and MIDI number",
+        COMMAND,
+        help=HELP,
         description=(
             "Track the notes of each file frame by frame with MODEL (a notes model: "
             "builtin:chromatic names all twelve pitch classes, builtin:notes the natural "

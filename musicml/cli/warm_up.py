@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+COMMAND = "warm-up"
+HELP = "fill numba's on-disk cache, so the app's first analysis is fast"
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
-        "warm-up",
-        help="fill numba's on-disk cache, so the app's first analysis is fast",
+        COMMAND,
+        help=HELP,
         description=(
             "librosa's kernels are compiled by numba the first time they run after an "
             "install (about 20 s here) and cached on disk; later processes load them in about "
