@@ -331,11 +331,15 @@ def sound_probability(
     return probability, threshold
 
 
-RELEASE_DROP_DB = 5.0
-"""A level falling this much within :data:`RELEASE_FRAMES` frames, faster than
-:data:`RELEASE_STEEPER_DB` more than it fell just before, is a note being released."""
-RELEASE_STEEPER_DB = 3.0
-RELEASE_FRAMES = 3
+RELEASE_DROP_DB = 4.0
+"""A level falling this much within :data:`RELEASE_FRAMES` frames, at least
+:data:`RELEASE_RATIO` times as fast as the note decayed since its peak and
+:data:`RELEASE_MARGIN_DB` per frame faster, is a note being released."""
+RELEASE_FRAMES = 4
+RELEASE_RATIO = 1.5
+RELEASE_MARGIN_DB = 0.8
+HELD_FRAMES = 6
+"""Frames before a release over which the note's own decay rate is measured."""
 RISE_DB = 3.0
 """A level rising this much within two frames (an attack) ends a release tail."""
 
@@ -344,19 +348,24 @@ def released_frames(
     levels_db: np.ndarray,
     *,
     drop_db: float = RELEASE_DROP_DB,
-    steeper_db: float = RELEASE_STEEPER_DB,
     frames: int = RELEASE_FRAMES,
+    attacks: np.ndarray | None = None,
 ) -> np.ndarray:
     """Frames of a release tail: from where the level starts to fall fast until it rises again.
 
-    A held note decays at a steady rate (slowly for a low piano string, fast
-    for a high one); a released one suddenly falls faster, by tens of dB
-    within a tenth of a second. The tail that follows may stay above the noise
-    floor for a while, but it is rest. A release starts where the fall over the
-    next ``frames`` frames is at least ``drop_db`` and ``steeper_db`` more than
-    the fall over the previous ``frames`` (which must not be an attack); it
-    lasts until the level rises by :data:`RISE_DB` within two frames or comes
-    back to where the release began.
+    A held note decays at a steady rate (not at all for an organ, slowly for a
+    low piano string, fast for a high one, fastest just after its attack); a
+    released one suddenly falls faster. The tail that follows may stay above
+    the noise floor for a while, but it is rest. A release starts where the
+    fall over the next ``frames`` frames is at least ``drop_db`` and at least
+    :data:`RELEASE_RATIO` times, and :data:`RELEASE_MARGIN_DB` per frame more
+    than, the fall per frame since the level's peak in the previous
+    :data:`HELD_FRAMES` frames (the note's own decay, measured from its peak
+    so that the fast fall just after an attack counts as the note's); the previous frames
+    must not be an attack. It lasts until the level rises by :data:`RISE_DB`
+    within two frames, comes back to where the release began, or a note is
+    attacked (``attacks``: frame indices, which a slowly swelling bowed or
+    blown note in legato reaches before its level rises).
 
     Returns
     -------
@@ -367,10 +376,31 @@ def released_frames(
     n = len(levels_db)
     index = np.arange(n)
     ahead = levels_db - levels_db[np.minimum(index + frames, n - 1)]
-    before = levels_db[np.maximum(index - frames, 0)] - levels_db
-    starts = (ahead >= drop_db) & (ahead - np.maximum(before, 0.0) >= steeper_db) & (before > -1.0)
+    before = levels_db[np.maximum(index - 3, 0)] - levels_db
+    # recent[:, j] is the level j frames ago; the note's decay since its recent peak.
+    recent = np.stack([levels_db[np.maximum(index - j, 0)] for j in range(HELD_FRAMES + 1)], axis=1)
+    since = np.argmax(recent, axis=1)
+    held_rate = np.where(since > 0, (recent[index, since] - levels_db) / np.maximum(since, 1), 0.0)
+    starts = (
+        (ahead >= drop_db)
+        & (ahead / frames >= RELEASE_RATIO * held_rate)
+        & (ahead / frames >= held_rate + RELEASE_MARGIN_DB)
+        & (before > -1.0)
+    )
+    # The release begins at the first of those frames that falls faster than the note did.
+    step = levels_db - levels_db[np.minimum(index + 1, n - 1)]
+    begins = np.zeros(n, dtype=bool)
+    for t in np.flatnonzero(starts):
+        fast = np.flatnonzero(step[t : t + frames] >= held_rate[t] + RELEASE_MARGIN_DB)
+        begins[t + (int(fast[0]) if fast.size else 0)] = True
+    starts = begins
     low2 = np.minimum(levels_db[np.maximum(index - 1, 0)], levels_db[np.maximum(index - 2, 0)])
     rising = levels_db - low2 >= RISE_DB
+    if attacks is not None:
+        attacked = np.zeros(n, dtype=bool)
+        attacks = np.asarray(attacks, dtype=int)
+        attacked[attacks[(attacks >= 0) & (attacks < n)]] = True
+        rising |= attacked
     out = np.zeros(n, dtype=bool)
     inside, start_level = False, 0.0
     for t in range(n):
@@ -603,7 +633,8 @@ def transcribe(
     raw = frame_probabilities(model, audio, sr=sr, hop_length=hop, context_s=context_s, cqt=cqt)
     levels = frame_levels_db(audio, hop_length=hop)
     sound, threshold = sound_probability(levels, range_db=range_db)
-    released = released_frames(levels)
+    attacks = attack_frames(audio, sr=sr, hop_length=hop)
+    released = released_frames(levels, attacks=attacks[0])
     sound = np.where(released, 0.0, sound)
     combined = raw.copy()
     if SILENCE in classes:
@@ -618,7 +649,6 @@ def transcribe(
         path = _two_level_path(combined, s, switch_probability=switch_probability)
     else:
         path = smooth_path(combined, switch_probability=switch_probability)
-    attacks = attack_frames(audio, sr=sr, hop_length=hop)
     # Boundaries set at an attack keep its time between frames.
     exact = dict(zip(attacks[0].tolist(), attacks[2].tolist(), strict=True))
     fine = frame_levels_db(audio, hop_length=hop, width=hop)

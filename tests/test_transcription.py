@@ -191,6 +191,17 @@ def test_released_frames_tell_a_release_from_a_steady_decay():
     marked = released_frames(np.concatenate([held, release]))
     assert not marked[:29].any() and marked[32:].all()
     assert not released_frames(np.concatenate([[-40.0, -30.0], steep])).any()
+    # A struck string falls fast just after its attack, then slowly: no release.
+    prompt = np.concatenate(
+        [[-66.0, -30.0], -30 - 2.0 * np.arange(1, 9), -46 - 0.3 * np.arange(20)]
+    )
+    assert not released_frames(prompt).any()
+    # An organ pipe held level, then fading at 1.2 dB a frame once its key is let go.
+    organ = np.concatenate([np.full(20, -24.0), -24 - 1.2 * np.arange(1, 21)])
+    marked = released_frames(organ)
+    assert not marked[:20].any() and marked[22:].all()
+    # A tail ends at the next attack, even one whose level swells too slowly to rise 3 dB.
+    assert not released_frames(np.concatenate([held, release]), attacks=np.array([40]))[41:].any()
 
 
 def test_window_stats_are_the_stats_of_each_centred_window():
