@@ -21,8 +21,9 @@ The road, frame by frame (one frame every ``hop_length`` samples, 23 ms at 22050
    nearest attack (spectral-flux onsets), runs of one label are split at strong
    attacks (repeated notes), and notes shorter than ``min_note_s`` are dropped.
 4. **Pitch.** Each note's MIDI number comes from its constant-Q spectrum: among
-   the octaves of its pitch class, the one whose harmonic series holds the most
-   energy (:func:`note_midi`).
+   the octaves of its pitch class that have odd partials of their own (a
+   sub-octave organ rank does not make the note an octave lower), the one whose
+   harmonic series holds the most energy (:func:`note_midi`).
 
 Scores against the truth (frame accuracy, note precision / recall / F1 with
 mir_eval) and MIDI files in and out (with mido) live here too, for the page and
@@ -549,9 +550,53 @@ def octave_scores(spectra: np.ndarray) -> np.ndarray:
     return score
 
 
+ODD_PARTIALS_DB = -20.0
+"""A candidate octave whose third and fifth partials both lie this far (dB) below
+their even neighbours is no harmonic series of its own (see :func:`odd_partials_db`)."""
+
+
+def odd_partials_db(spectrum: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """How strong the odd partials of a note at each of ``bins`` are: the larger, over
+    the third and fifth partials, of a partial's level minus the mean level (dB) of
+    the even partials beside it (2 and 4 for the third, 4 and 6 for the fifth).
+
+    A note of the key's pitch sounding with a quiet tone an octave below it (a
+    16' organ rank, a sub-harmonic of the recording) puts energy at half its
+    frequency but none at 1.5 and 2.5 times it: read as a note an octave
+    lower, its odd partials are missing (tens of dB below the even ones),
+    whereas every instrument's own series has them (a clarinet's even ones are
+    the weak ones). NaN where the partials lie above the spectrum.
+
+    Parameters
+    ----------
+    spectrum : np.ndarray
+        Shape ``(84,)``: constant-Q magnitudes, semitone bins from C1.
+    bins : np.ndarray
+        Candidate fundamentals, bin indices.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(len(bins),)``, dB.
+    """
+    spectrum = np.asarray(spectrum, dtype=float)
+    level = 20 * np.log10(np.maximum(spectrum, 1e-4 * max(float(spectrum.max()), 1e-12)))
+    out = np.full(len(bins), np.nan)
+    for i, b in enumerate(np.asarray(bins, dtype=int)):
+        ratios = []
+        for h in (3, 5):
+            odd, below, above = (b + round(12 * np.log2(k)) for k in (h, h - 1, h + 1))
+            if above < len(level):
+                ratios.append(level[odd] - 0.5 * (level[below] + level[above]))
+        if ratios:
+            out[i] = max(ratios)
+    return out
+
+
 def note_midi(spectrum: np.ndarray, pitch_class: str) -> int | None:
     """The MIDI number of a note of ``pitch_class`` whose CQT magnitude is ``spectrum``:
-    of the octaves of that pitch class, the best by :func:`octave_scores`.
+    of the octaves of that pitch class whose own odd partials are there
+    (:func:`odd_partials_db`), the best by :func:`octave_scores`.
 
     Parameters
     ----------
@@ -567,6 +612,10 @@ def note_midi(spectrum: np.ndarray, pitch_class: str) -> int | None:
         return None
     score = octave_scores(spectrum)[0]
     candidates = np.arange(PITCH_CLASSES.index(pitch_class), len(score), 12)
+    odd = odd_partials_db(spectrum, candidates)
+    kept = candidates[~(odd < ODD_PARTIALS_DB)]  # NaN (cannot tell) keeps a candidate
+    if kept.size:
+        candidates = kept
     return MIDI_OF_CQT_BIN0 + int(candidates[np.argmax(score[candidates])])
 
 

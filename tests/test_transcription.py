@@ -13,7 +13,7 @@ from instruments import instrument_note, room_tone
 from musicml.audio import Clip
 from musicml.builtin import builtin_model
 from musicml.errors import ParameterError
-from musicml.features import window_stats
+from musicml.features import cqt_magnitude, window_stats
 from musicml.transcription import (
     Note,
     frame_accuracy,
@@ -22,6 +22,7 @@ from musicml.transcription import (
     notes_from_csv,
     notes_from_midi,
     notes_to_midi,
+    odd_partials_db,
     read_truth,
     released_frames,
     sound_probability,
@@ -171,6 +172,23 @@ def test_note_midi_picks_the_octave_whose_partials_explain_the_spectrum():
     pure[76 - 24] = 1.0  # a pure E5
     assert note_midi(pure, "E") == 76
     assert note_midi(pure, "sound") is None
+    clarinet = np.zeros(84)  # G3 with odd partials only: its own series
+    for h, level in zip((1, 3, 5, 7), (1.0, 0.6, 0.4, 0.3), strict=True):
+        clarinet[55 - 24 + round(12 * np.log2(h))] = level
+    assert note_midi(clarinet, "G") == 55
+
+
+def test_a_sub_octave_rank_without_odd_partials_keeps_the_keys_octave():
+    # An organ's 8' principal (partials 1-6 of G3) with a 16' bourdon an octave
+    # below that is nearly a pure tone, as loud as the fundamental: a note read an
+    # octave lower would lack its own 3rd and 5th partials (1.5 and 2.5 x G3).
+    t = np.arange(SR) / SR
+    f0 = 440.0 * 2 ** ((55 - 69) / 12)
+    tone = np.sin(2 * np.pi * f0 / 2 * t)
+    tone += sum(np.sin(2 * np.pi * h * f0 * t) / h**0.7 for h in range(1, 7))
+    spectrum = cqt_magnitude(tone.astype(np.float32), sr=SR, n_bins=84)[:, 10:-10].mean(axis=1)
+    assert note_midi(spectrum, "G") == 55
+    assert odd_partials_db(spectrum, np.array([55 - 12 - 24]))[0] < -20
 
 
 def test_sound_probability_follows_the_recordings_own_dynamics():
