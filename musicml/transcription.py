@@ -796,6 +796,40 @@ def _rise_db(frame: int, levels: np.ndarray) -> float:
     return float(after.max() - before.min())
 
 
+LEGATO_REACH_SECONDS = 0.15
+"""How far before the model's change of note (in continuous sound) the attack that
+began the new note may lie: the window (0.25 s) still hears the old note for
+about half its length, and the Viterbi pass waits for the evidence."""
+
+
+def _changes_at_attacks(
+    runs: list[tuple[int, int, int]],
+    starts: np.ndarray,
+    *,
+    silence: int,
+    sr: int,
+    min_frames: float,
+) -> list[tuple[int, int, int]]:
+    """Runs whose changes from one note straight to another are moved back to the
+    attack that began the new note, when there is one within
+    :data:`LEGATO_REACH_SECONDS` before the change and none at it."""
+    if not starts.size:
+        return runs
+    snap = max(1, round(0.07 * sr / HOP_LENGTH))
+    reach = round(LEGATO_REACH_SECONDS * sr / HOP_LENGTH)
+    out = list(runs)
+    for i in range(1, len(out)):
+        a0, _, s0 = out[i - 1]
+        a1, b1, s1 = out[i]
+        if silence in (s0, s1) or s0 == s1 or np.any(np.abs(starts - a1) <= snap):
+            continue
+        before = starts[(starts >= a1 - reach) & (starts < a1) & (starts >= a0 + min_frames)]
+        if before.size:
+            new = int(before.max())
+            out[i - 1], out[i] = (a0, new, s0), (new, b1, s1)
+    return out
+
+
 def _split_and_clean(
     path: np.ndarray,
     attacks: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -819,7 +853,9 @@ def _split_and_clean(
     strong = (strengths >= SPLIT_STRENGTH) | (rises >= SPLIT_RISE_DB) if starts.size else []
     splits = starts[strong] if starts.size else starts
     runs = []
-    for start, stop, state in _runs(path):
+    for start, stop, state in _changes_at_attacks(
+        _runs(path), starts, silence=silence, sr=sr, min_frames=min_frames
+    ):
         if state != silence and starts.size:
             inner = splits[(splits >= start + min_frames) & (splits <= stop - min_frames)]
             bounds = [start]
