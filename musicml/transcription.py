@@ -341,6 +341,10 @@ RELEASE_RATIO = 1.5
 RELEASE_MARGIN_DB = 0.8
 HELD_FRAMES = 6
 """Frames before a release over which the note's own decay rate is measured."""
+LEGATO_FRAMES = 6
+"""A release tail this short (140 ms) that ends in an attack and falls less than
+:data:`LEGATO_DIP_DB` is one note handing over to the next, not a rest."""
+LEGATO_DIP_DB = 10.0
 RISE_DB = 3.0
 """A level rising this much within two frames (an attack) ends a release tail."""
 
@@ -360,13 +364,18 @@ def released_frames(
     the noise floor for a while, but it is rest. A release starts where the
     fall over the next ``frames`` frames is at least ``drop_db`` and at least
     :data:`RELEASE_RATIO` times, and :data:`RELEASE_MARGIN_DB` per frame more
-    than, the fall per frame since the level's peak in the previous
-    :data:`HELD_FRAMES` frames (the note's own decay, measured from its peak
-    so that the fast fall just after an attack counts as the note's); the previous frames
-    must not be an attack. It lasts until the level rises by :data:`RISE_DB`
-    within two frames, comes back to where the release began, or a note is
-    attacked (``attacks``: frame indices, which a slowly swelling bowed or
-    blown note in legato reaches before its level rises).
+    than, the note's own decay: the slowest, over the last ``frames`` frames,
+    of the fall per frame since the level's peak in the :data:`HELD_FRAMES`
+    before (measured from the peak so that the fast fall just after an attack
+    counts as the note's, and the slowest so that a release that begins softly
+    does not). The previous frames must not be an attack, and the level must go
+    on falling for another ``frames`` frames unless a note is attacked then (a
+    tremolo's dip comes back). It lasts until the level rises by
+    :data:`RISE_DB` within two frames, comes back to where the release began,
+    or a note is attacked (``attacks``: frame indices, which a slowly swelling
+    bowed or blown note in legato reaches before its level rises). A tail of at
+    most :data:`LEGATO_FRAMES` that falls less than :data:`LEGATO_DIP_DB` is
+    no rest: one note handing over to the next.
 
     Returns
     -------
@@ -380,35 +389,57 @@ def released_frames(
     before = levels_db[np.maximum(index - 3, 0)] - levels_db
     # recent[:, j] is the level j frames ago; the note's decay since its recent peak.
     recent = np.stack([levels_db[np.maximum(index - j, 0)] for j in range(HELD_FRAMES + 1)], axis=1)
-    since = np.argmax(recent, axis=1)
-    held_rate = np.where(since > 0, (recent[index, since] - levels_db) / np.maximum(since, 1), 0.0)
+    since = HELD_FRAMES - np.argmax(recent[:, ::-1], axis=1)  # of equal peaks, the oldest
+    rate = np.where(since > 1, (recent[index, since] - levels_db) / np.maximum(since, 1), np.inf)
+    # The note's own decay is the slowest of the last few frames' (a release
+    # that has begun softly must not count as the note's), where that is
+    # known: two frames or more after a peak (just after one, no release starts).
+    held_rate = np.min(np.stack([rate[np.maximum(index - j, 0)] for j in range(frames)]), axis=0)
     starts = (
         (ahead >= drop_db)
         & (ahead / frames >= RELEASE_RATIO * held_rate)
         & (ahead / frames >= held_rate + RELEASE_MARGIN_DB)
         & (before > -1.0)
     )
+
     # The release begins at the first of those frames that falls faster than the note did.
     step = levels_db - levels_db[np.minimum(index + 1, n - 1)]
+    faster = np.minimum(held_rate + RELEASE_MARGIN_DB, RELEASE_RATIO * held_rate)
     begins = np.zeros(n, dtype=bool)
     for t in np.flatnonzero(starts):
-        fast = np.flatnonzero(step[t : t + frames] >= held_rate[t] + RELEASE_MARGIN_DB)
+        fast = np.flatnonzero(step[t : t + frames] >= faster[t])
         begins[t + (int(fast[0]) if fast.size else 0)] = True
     starts = begins
     low2 = np.minimum(levels_db[np.maximum(index - 1, 0)], levels_db[np.maximum(index - 2, 0)])
     rising = levels_db - low2 >= RISE_DB
+    attacked = np.zeros(n, dtype=bool)
     if attacks is not None:
-        attacked = np.zeros(n, dtype=bool)
         attacks = np.asarray(attacks, dtype=int)
         attacked[attacks[(attacks >= 0) & (attacks < n)]] = True
-        rising |= attacked
+    # A release goes on falling (or rests at the floor) until the next note;
+    # a tremolo's dip comes back up without one.
+    later = levels_db[np.minimum(index + 2 * frames, n - 1)]
+    falling = later <= levels_db[np.minimum(index + frames, n - 1)] + 1.0
+    total = np.concatenate([[0], np.cumsum(rising | attacked)])
+    struck = total[np.minimum(index + 2 * frames + 1, n)] - total[np.minimum(index + 1, n)] > 0
+    starts &= falling | struck
     out = np.zeros(n, dtype=bool)
-    inside, start_level = False, 0.0
+    inside, start_level, began = False, 0.0, 0
     for t in range(n):
-        if inside and (rising[t] or levels_db[t] >= start_level - 1.0):
+        # (A release's own click is a weak onset: an attack ends the tail only
+        # once it has lasted longer than that.)
+        struck_now = attacked[t] and t - began >= ATTACK_GAP_FRAMES
+        if inside and (rising[t] or struck_now or levels_db[t] >= start_level - 1.0):
             inside = False
+            # A short, shallow dip that ends in an attack is one note handing
+            # over to the next (legato), not a rest between them.
+            if (
+                t - began <= LEGATO_FRAMES
+                and levels_db[began:t].min() > start_level - LEGATO_DIP_DB
+            ):
+                out[began:t] = False
         if not inside and starts[t]:
-            inside, start_level = True, levels_db[t]
+            inside, start_level, began = True, levels_db[t], t
         out[t] = inside
     # The level's window (4 hops) hears the fall one frame before it happens.
     return np.concatenate([[False], out[:-1]]) if n else out
