@@ -428,7 +428,15 @@ def released_frames(
     for t in range(n):
         # (A release's own click is a weak onset: an attack ends the tail only
         # once it has lasted longer than that.)
-        struck_now = attacked[t] and t - began >= ATTACK_GAP_FRAMES
+        # Nor does a reverberant bump in a deep tail: only an attack in a
+        # shallow one (a slow note in legato), or one after which the level
+        # comes back up near where the release began (a new note swelling).
+        struck_now = (
+            attacked[t]
+            and t - began >= ATTACK_GAP_FRAMES
+            and max(levels_db[began:t].min(), levels_db[t : t + 2 * frames].max())
+            > start_level - LEGATO_DIP_DB
+        )
         if inside and (rising[t] or struck_now or levels_db[t] >= start_level - 1.0):
             inside = False
             # A short, shallow dip that ends in an attack is one note handing

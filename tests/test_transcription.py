@@ -218,8 +218,17 @@ def test_released_frames_tell_a_release_from_a_steady_decay():
     organ = np.concatenate([np.full(20, -24.0), -24 - 1.2 * np.arange(1, 21)])
     marked = released_frames(organ)
     assert not marked[:20].any() and marked[22:].all()
-    # A tail ends at the next attack, even one whose level swells too slowly to rise 3 dB.
-    assert not released_frames(np.concatenate([held, release]), attacks=np.array([40]))[41:].any()
+    # A tail ends at the next attack, even one whose level swells too slowly to rise
+    # 3 dB in two frames, when the level comes back near the note's ...
+    # (a bowed note in legato: the old one let go by 8 dB, the new one swelling at
+    # 1 dB a frame) ...
+    let_go = np.concatenate([held, release[:3], np.full(7, release[2])])
+    swell = np.concatenate([let_go, release[2] + 1.0 * np.arange(1, 21)])
+    assert released_frames(swell)[32:38].all()
+    assert not released_frames(swell, attacks=np.array([40]))[41:].any()
+    # ... but not at a reverberant bump of the old note that stays far below it.
+    bump = np.concatenate([held, release[:10], release[9] + np.minimum(np.arange(1, 21), 4)])
+    assert released_frames(bump, attacks=np.array([40]))[41:].all()
 
 
 def test_window_stats_are_the_stats_of_each_centred_window():
