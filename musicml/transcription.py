@@ -538,20 +538,23 @@ def attack_frames(
     peaks = librosa.onset.onset_detect(
         onset_envelope=envelope, sr=sr, hop_length=hop_length, units="frames", normalize=False
     ).astype(int)
-    # One attack, one peak: of peaks closer than a short note, the strongest.
+    # One attack, one peak: of peaks closer than a short note, the first (a
+    # blown or bowed note's first transient comes before its strongest), as
+    # strong as the strongest.
     kept: list[int] = []
+    strength: list[float] = []
     for frame in peaks.tolist():
         if kept and frame - kept[-1] < ATTACK_GAP_FRAMES:
-            if envelope[frame] > envelope[kept[-1]]:
-                kept[-1] = frame
+            strength[-1] = max(strength[-1], float(envelope[frame]))
             continue
         kept.append(frame)
+        strength.append(float(envelope[frame]))
     peaks = np.array(kept, dtype=int)
     # The flux peaks once the attack is under way: on sampled instruments
     # 36 ms (median) after the note begins, sooner for a sharp attack.
     times = np.maximum(peaks - ATTACK_LAG_FRAMES, 0.0) * hop_length / sr
     frames = np.round(times * sr / hop_length).astype(int)
-    return frames, envelope[peaks], times
+    return frames, np.array(strength), times
 
 
 # --------------------------------------------------------------------------- pitch
