@@ -388,7 +388,13 @@ def released_frames(
     ahead = levels_db - levels_db[np.minimum(index + frames, n - 1)]
     before = levels_db[np.maximum(index - 3, 0)] - levels_db
     # recent[:, j] is the level j frames ago; the note's decay since its recent peak.
-    recent = np.stack([levels_db[np.maximum(index - j, 0)] for j in range(HELD_FRAMES + 1)], axis=1)
+    recent = np.stack(
+        [
+            np.where(index >= j, levels_db[np.maximum(index - j, 0)], -np.inf)
+            for j in range(HELD_FRAMES + 1)
+        ],
+        axis=1,
+    )
     since = HELD_FRAMES - np.argmax(recent[:, ::-1], axis=1)  # of equal peaks, the oldest
     rate = np.where(since > 1, (recent[index, since] - levels_db) / np.maximum(since, 1), np.inf)
     # The note's own decay is the slowest of the last few frames' (a release

@@ -209,6 +209,8 @@ def test_released_frames_tell_a_release_from_a_steady_decay():
     marked = released_frames(np.concatenate([held, release]))
     assert not marked[:29].any() and marked[32:].all()
     assert not released_frames(np.concatenate([[-40.0, -30.0], steep])).any()
+    # A recording that starts in a decaying note: no earlier level to call a peak.
+    assert not released_frames(-13 - 1.1 * np.arange(40)).any()
     # A struck string falls fast just after its attack, then slowly: no release.
     prompt = np.concatenate(
         [[-66.0, -30.0], -30 - 2.0 * np.arange(1, 9), -46 - 0.3 * np.arange(20)]
