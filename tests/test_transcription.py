@@ -80,6 +80,39 @@ MELODY = [
 NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 
+def bowed_legato(notes: list[tuple[float, float, int]], *, seconds: float, fade_s: float):
+    """Bowed-like tones (eight partials, 5.5 Hz vibrato) in legato: each note swells in
+    over ``fade_s`` as the one before fades out over the same time."""
+    rng = np.random.default_rng(0)
+    n = round(seconds * SR)
+    out = rng.normal(0.0, ROOM_RMS, n)
+    for start_s, end_s, midi in notes:
+        f0 = 440.0 * 2 ** ((midi - 69) / 12)
+        start, stop = round(start_s * SR), min(n, round((end_s + fade_s) * SR))
+        t = np.arange(stop - start) / SR
+        envelope = np.minimum(1.0, t / fade_s) * np.clip(
+            (end_s + fade_s - start_s - t) / fade_s, 0, 1
+        )
+        phase = 2 * np.pi * np.cumsum(f0 * (1 + 0.004 * np.sin(2 * np.pi * 5.5 * t))) / SR
+        out[start:stop] += 0.2 * envelope * sum(np.sin(k * phase) / k for k in range(1, 9))
+    return out.astype(np.float32)
+
+
+LEGATO = [(0.3, 0.62, 62), (0.62, 0.9, 69), (0.9, 1.3, 65), (1.3, 1.55, 72), (1.55, 2.0, 59)]
+LEGATO += [(2.0, 2.3, 64), (2.3, 2.8, 52), (2.8, 3.1, 57), (3.1, 3.6, 62)]
+
+
+def test_legato_note_changes_are_found_at_their_attacks_within_30_ms(chromatic):
+    # The window still hears the old note for a while after a crossfade of 0.1 s;
+    # the change of note goes back to the attack that began it.
+    audio = bowed_legato(LEGATO, seconds=4.2, fade_s=0.1)
+    got = transcribe(Clip(audio, SR), chromatic).notes
+    truth = [Note(s, e, NAMES[m % 12], m) for s, e, m in LEGATO]
+    scores = note_scores(truth, got, onset_tolerance=TOLERANCE_S)
+    assert scores["note_recall"] == 1.0, [(round(n.start_s, 3), n.label) for n in got]
+    assert scores["note_precision"] >= 0.8  # a vibrato may still split a long note
+
+
 def test_a_melody_with_rests_ties_and_repeated_notes_comes_back_note_for_note(chromatic):
     audio = melody(MELODY, seconds=7.3)
     result = transcribe(Clip(audio, SR), chromatic)
