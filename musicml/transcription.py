@@ -21,8 +21,9 @@ The road, frame by frame (one frame every ``hop_length`` samples, 23 ms at 22050
    nearest attack (spectral-flux onsets), runs of one label are split at strong
    attacks (repeated notes), and notes shorter than ``min_note_s`` are dropped.
 4. **Pitch.** Each note's MIDI number comes from its constant-Q spectrum: among
-   the octaves of its pitch class, the one whose harmonic series holds the most
-   energy (:func:`note_midi`).
+   the octaves of its pitch class that have odd partials of their own (a
+   sub-octave organ rank does not make the note an octave lower), the one whose
+   harmonic series holds the most energy (:func:`note_midi`).
 
 Scores against the truth (frame accuracy, note precision / recall / F1 with
 mir_eval) and MIDI files in and out (with mido) live here too, for the page and
@@ -334,11 +335,19 @@ def sound_probability(
     return probability, threshold
 
 
-RELEASE_DROP_DB = 5.0
-"""A level falling this much within :data:`RELEASE_FRAMES` frames, faster than
-:data:`RELEASE_STEEPER_DB` more than it fell just before, is a note being released."""
-RELEASE_STEEPER_DB = 3.0
-RELEASE_FRAMES = 3
+RELEASE_DROP_DB = 4.0
+"""A level falling this much within :data:`RELEASE_FRAMES` frames, at least
+:data:`RELEASE_RATIO` times as fast as the note decayed since its peak and
+:data:`RELEASE_MARGIN_DB` per frame faster, is a note being released."""
+RELEASE_FRAMES = 4
+RELEASE_RATIO = 1.5
+RELEASE_MARGIN_DB = 0.8
+HELD_FRAMES = 6
+"""Frames before a release over which the note's own decay rate is measured."""
+LEGATO_FRAMES = 6
+"""A release tail this short (140 ms) that ends in an attack and falls less than
+:data:`LEGATO_DIP_DB` is one note handing over to the next, not a rest."""
+LEGATO_DIP_DB = 10.0
 RISE_DB = 3.0
 """A level rising this much within two frames (an attack) ends a release tail."""
 
@@ -347,19 +356,29 @@ def released_frames(
     levels_db: np.ndarray,
     *,
     drop_db: float = RELEASE_DROP_DB,
-    steeper_db: float = RELEASE_STEEPER_DB,
     frames: int = RELEASE_FRAMES,
+    attacks: np.ndarray | None = None,
 ) -> np.ndarray:
     """Frames of a release tail: from where the level starts to fall fast until it rises again.
 
-    A held note decays at a steady rate (slowly for a low piano string, fast
-    for a high one); a released one suddenly falls faster, by tens of dB
-    within a tenth of a second. The tail that follows may stay above the noise
-    floor for a while, but it is rest. A release starts where the fall over the
-    next ``frames`` frames is at least ``drop_db`` and ``steeper_db`` more than
-    the fall over the previous ``frames`` (which must not be an attack); it
-    lasts until the level rises by :data:`RISE_DB` within two frames or comes
-    back to where the release began.
+    A held note decays at a steady rate (not at all for an organ, slowly for a
+    low piano string, fast for a high one, fastest just after its attack); a
+    released one suddenly falls faster. The tail that follows may stay above
+    the noise floor for a while, but it is rest. A release starts where the
+    fall over the next ``frames`` frames is at least ``drop_db`` and at least
+    :data:`RELEASE_RATIO` times, and :data:`RELEASE_MARGIN_DB` per frame more
+    than, the note's own decay: the slowest, over the last ``frames`` frames,
+    of the fall per frame since the level's peak in the :data:`HELD_FRAMES`
+    before (measured from the peak so that the fast fall just after an attack
+    counts as the note's, and the slowest so that a release that begins softly
+    does not). The previous frames must not be an attack, and the level must go
+    on falling for another ``frames`` frames unless a note is attacked then (a
+    tremolo's dip comes back). It lasts until the level rises by
+    :data:`RISE_DB` within two frames, comes back to where the release began,
+    or a note is attacked (``attacks``: frame indices, which a slowly swelling
+    bowed or blown note in legato reaches before its level rises). A tail of at
+    most :data:`LEGATO_FRAMES` that falls less than :data:`LEGATO_DIP_DB` is
+    no rest: one note handing over to the next.
 
     Returns
     -------
@@ -370,17 +389,74 @@ def released_frames(
     n = len(levels_db)
     index = np.arange(n)
     ahead = levels_db - levels_db[np.minimum(index + frames, n - 1)]
-    before = levels_db[np.maximum(index - frames, 0)] - levels_db
-    starts = (ahead >= drop_db) & (ahead - np.maximum(before, 0.0) >= steeper_db) & (before > -1.0)
+    before = levels_db[np.maximum(index - 3, 0)] - levels_db
+    # recent[:, j] is the level j frames ago; the note's decay since its recent peak.
+    recent = np.stack(
+        [
+            np.where(index >= j, levels_db[np.maximum(index - j, 0)], -np.inf)
+            for j in range(HELD_FRAMES + 1)
+        ],
+        axis=1,
+    )
+    since = HELD_FRAMES - np.argmax(recent[:, ::-1], axis=1)  # of equal peaks, the oldest
+    rate = np.where(since > 1, (recent[index, since] - levels_db) / np.maximum(since, 1), np.inf)
+    # The note's own decay is the slowest of the last few frames' (a release
+    # that has begun softly must not count as the note's), where that is
+    # known: two frames or more after a peak (just after one, no release starts).
+    held_rate = np.min(np.stack([rate[np.maximum(index - j, 0)] for j in range(frames)]), axis=0)
+    starts = (
+        (ahead >= drop_db)
+        & (ahead / frames >= RELEASE_RATIO * held_rate)
+        & (ahead / frames >= held_rate + RELEASE_MARGIN_DB)
+        & (before > -1.0)
+    )
+
+    # The release begins at the first of those frames that falls faster than the note did.
+    step = levels_db - levels_db[np.minimum(index + 1, n - 1)]
+    faster = np.minimum(held_rate + RELEASE_MARGIN_DB, RELEASE_RATIO * held_rate)
+    begins = np.zeros(n, dtype=bool)
+    for t in np.flatnonzero(starts):
+        fast = np.flatnonzero(step[t : t + frames] >= faster[t])
+        begins[t + (int(fast[0]) if fast.size else 0)] = True
+    starts = begins
     low2 = np.minimum(levels_db[np.maximum(index - 1, 0)], levels_db[np.maximum(index - 2, 0)])
     rising = levels_db - low2 >= RISE_DB
+    attacked = np.zeros(n, dtype=bool)
+    if attacks is not None:
+        attacks = np.asarray(attacks, dtype=int)
+        attacked[attacks[(attacks >= 0) & (attacks < n)]] = True
+    # A release goes on falling (or rests at the floor) until the next note;
+    # a tremolo's dip comes back up without one.
+    later = levels_db[np.minimum(index + 2 * frames, n - 1)]
+    falling = later <= levels_db[np.minimum(index + frames, n - 1)] + 1.0
+    total = np.concatenate([[0], np.cumsum(rising | attacked)])
+    struck = total[np.minimum(index + 2 * frames + 1, n)] - total[np.minimum(index + 1, n)] > 0
+    starts &= falling | struck
     out = np.zeros(n, dtype=bool)
-    inside, start_level = False, 0.0
+    inside, start_level, began = False, 0.0, 0
     for t in range(n):
-        if inside and (rising[t] or levels_db[t] >= start_level - 1.0):
+        # (A release's own click is a weak onset: an attack ends the tail only
+        # once it has lasted longer than that.)
+        # Nor does a reverberant bump in a deep tail: only an attack in a
+        # shallow one (a slow note in legato), or one after which the level
+        # comes back up near where the release began (a new note swelling).
+        struck_now = (
+            attacked[t]
+            and t - began >= ATTACK_GAP_FRAMES
+            and max(levels_db[began:t].min(), levels_db[t : t + 2 * frames].max())
+            > start_level - LEGATO_DIP_DB
+        )
+        if inside and (rising[t] or struck_now or levels_db[t] >= start_level - 1.0):
             inside = False
+            # A short, shallow dip that ends in an attack is one note handing
+            # over to the next (legato), not a rest between them.
+            if (
+                t - began <= LEGATO_FRAMES
+                and levels_db[began:t].min() > start_level - LEGATO_DIP_DB
+            ):
+                out[began:t] = False
         if not inside and starts[t]:
-            inside, start_level = True, levels_db[t]
+            inside, start_level, began = True, levels_db[t], t
         out[t] = inside
     # The level's window (4 hops) hears the fall one frame before it happens.
     return np.concatenate([[False], out[:-1]]) if n else out
@@ -471,20 +547,23 @@ def attack_frames(
     peaks = librosa.onset.onset_detect(
         onset_envelope=envelope, sr=sr, hop_length=hop_length, units="frames", normalize=False
     ).astype(int)
-    # One attack, one peak: of peaks closer than a short note, the strongest.
+    # One attack, one peak: of peaks closer than a short note, the first (a
+    # blown or bowed note's first transient comes before its strongest), as
+    # strong as the strongest.
     kept: list[int] = []
+    strength: list[float] = []
     for frame in peaks.tolist():
         if kept and frame - kept[-1] < ATTACK_GAP_FRAMES:
-            if envelope[frame] > envelope[kept[-1]]:
-                kept[-1] = frame
+            strength[-1] = max(strength[-1], float(envelope[frame]))
             continue
         kept.append(frame)
+        strength.append(float(envelope[frame]))
     peaks = np.array(kept, dtype=int)
     # The flux peaks once the attack is under way: on sampled instruments
     # 36 ms (median) after the note begins, sooner for a sharp attack.
     times = np.maximum(peaks - ATTACK_LAG_FRAMES, 0.0) * hop_length / sr
     frames = np.round(times * sr / hop_length).astype(int)
-    return frames, envelope[peaks], times
+    return frames, np.array(strength), times
 
 
 # --------------------------------------------------------------------------- pitch
@@ -522,9 +601,53 @@ def octave_scores(spectra: np.ndarray) -> np.ndarray:
     return score
 
 
+ODD_PARTIALS_DB = -20.0
+"""A candidate octave whose third and fifth partials both lie this far (dB) below
+their even neighbours is no harmonic series of its own (see :func:`odd_partials_db`)."""
+
+
+def odd_partials_db(spectrum: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """How strong the odd partials of a note at each of ``bins`` are: the larger, over
+    the third and fifth partials, of a partial's level minus the mean level (dB) of
+    the even partials beside it (2 and 4 for the third, 4 and 6 for the fifth).
+
+    A note of the key's pitch sounding with a quiet tone an octave below it (a
+    16' organ rank, a sub-harmonic of the recording) puts energy at half its
+    frequency but none at 1.5 and 2.5 times it: read as a note an octave
+    lower, its odd partials are missing (tens of dB below the even ones),
+    whereas every instrument's own series has them (a clarinet's even ones are
+    the weak ones). NaN where the partials lie above the spectrum.
+
+    Parameters
+    ----------
+    spectrum : np.ndarray
+        Shape ``(84,)``: constant-Q magnitudes, semitone bins from C1.
+    bins : np.ndarray
+        Candidate fundamentals, bin indices.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(len(bins),)``, dB.
+    """
+    spectrum = np.asarray(spectrum, dtype=float)
+    level = 20 * np.log10(np.maximum(spectrum, 1e-4 * max(float(spectrum.max()), 1e-12)))
+    out = np.full(len(bins), np.nan)
+    for i, b in enumerate(np.asarray(bins, dtype=int)):
+        ratios = []
+        for h in (3, 5):
+            odd, below, above = (b + round(12 * np.log2(k)) for k in (h, h - 1, h + 1))
+            if above < len(level):
+                ratios.append(level[odd] - 0.5 * (level[below] + level[above]))
+        if ratios:
+            out[i] = max(ratios)
+    return out
+
+
 def note_midi(spectrum: np.ndarray, pitch_class: str) -> int | None:
     """The MIDI number of a note of ``pitch_class`` whose CQT magnitude is ``spectrum``:
-    of the octaves of that pitch class, the best by :func:`octave_scores`.
+    of the octaves of that pitch class whose own odd partials are there
+    (:func:`odd_partials_db`), the best by :func:`octave_scores`.
 
     Parameters
     ----------
@@ -540,6 +663,10 @@ def note_midi(spectrum: np.ndarray, pitch_class: str) -> int | None:
         return None
     score = octave_scores(spectrum)[0]
     candidates = np.arange(PITCH_CLASSES.index(pitch_class), len(score), 12)
+    odd = odd_partials_db(spectrum, candidates)
+    kept = candidates[~(odd < ODD_PARTIALS_DB)]  # NaN (cannot tell) keeps a candidate
+    if kept.size:
+        candidates = kept
     return MIDI_OF_CQT_BIN0 + int(candidates[np.argmax(score[candidates])])
 
 
@@ -609,7 +736,8 @@ def transcribe(
     raw = frame_probabilities(model, audio, sr=sr, hop_length=hop, context_s=context_s, cqt=cqt)
     levels = frame_levels_db(audio, hop_length=hop)
     sound, threshold = sound_probability(levels, range_db=range_db)
-    released = released_frames(levels)
+    attacks = attack_frames(audio, sr=sr, hop_length=hop)
+    released = released_frames(levels, attacks=attacks[0])
     sound = np.where(released, 0.0, sound)
     combined = raw.copy()
     if SILENCE in classes:
@@ -624,7 +752,6 @@ def transcribe(
         path = _two_level_path(combined, s, switch_probability=switch_probability)
     else:
         path = smooth_path(combined, switch_probability=switch_probability)
-    attacks = attack_frames(audio, sr=sr, hop_length=hop)
     # Boundaries set at an attack keep its time between frames.
     exact = dict(zip(attacks[0].tolist(), attacks[2].tolist(), strict=True))
     fine = frame_levels_db(audio, hop_length=hop, width=hop)
@@ -723,6 +850,40 @@ def _rise_db(frame: int, levels: np.ndarray) -> float:
     return float(after.max() - before.min())
 
 
+LEGATO_REACH_SECONDS = 0.15
+"""How far before the model's change of note (in continuous sound) the attack that
+began the new note may lie: the window (0.25 s) still hears the old note for
+about half its length, and the Viterbi pass waits for the evidence."""
+
+
+def _changes_at_attacks(
+    runs: list[tuple[int, int, int]],
+    starts: np.ndarray,
+    *,
+    silence: int,
+    sr: int,
+    min_frames: float,
+) -> list[tuple[int, int, int]]:
+    """Runs whose changes from one note straight to another are moved back to the
+    attack that began the new note, when there is one within
+    :data:`LEGATO_REACH_SECONDS` before the change and none at it."""
+    if not starts.size:
+        return runs
+    snap = max(1, round(0.07 * sr / HOP_LENGTH))
+    reach = round(LEGATO_REACH_SECONDS * sr / HOP_LENGTH)
+    out = list(runs)
+    for i in range(1, len(out)):
+        a0, _, s0 = out[i - 1]
+        a1, b1, s1 = out[i]
+        if silence in (s0, s1) or s0 == s1 or np.any(np.abs(starts - a1) <= snap):
+            continue
+        before = starts[(starts >= a1 - reach) & (starts < a1) & (starts >= a0 + min_frames)]
+        if before.size:
+            new = int(before.max())
+            out[i - 1], out[i] = (a0, new, s0), (new, b1, s1)
+    return out
+
+
 def _split_and_clean(
     path: np.ndarray,
     attacks: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -746,7 +907,9 @@ def _split_and_clean(
     strong = (strengths >= SPLIT_STRENGTH) | (rises >= SPLIT_RISE_DB) if starts.size else []
     splits = starts[strong] if starts.size else starts
     runs = []
-    for start, stop, state in _runs(path):
+    for start, stop, state in _changes_at_attacks(
+        _runs(path), starts, silence=silence, sr=sr, min_frames=min_frames
+    ):
         if state != silence and starts.size:
             inner = splits[(splits >= start + min_frames) & (splits <= stop - min_frames)]
             bounds = [start]

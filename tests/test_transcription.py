@@ -13,7 +13,7 @@ from instruments import instrument_note, room_tone
 from musicml.audio import Clip
 from musicml.builtin import builtin_model
 from musicml.errors import ParameterError
-from musicml.features import window_stats
+from musicml.features import cqt_magnitude, window_stats
 from musicml.transcription import (
     Note,
     frame_accuracy,
@@ -22,6 +22,7 @@ from musicml.transcription import (
     notes_from_csv,
     notes_from_midi,
     notes_to_midi,
+    odd_partials_db,
     read_truth,
     released_frames,
     sound_probability,
@@ -77,6 +78,39 @@ MELODY = [
     (6.20, 6.70, 76),  # E5
 ]
 NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def bowed_legato(notes: list[tuple[float, float, int]], *, seconds: float, fade_s: float):
+    """Bowed-like tones (eight partials, 5.5 Hz vibrato) in legato: each note swells in
+    over ``fade_s`` as the one before fades out over the same time."""
+    rng = np.random.default_rng(0)
+    n = round(seconds * SR)
+    out = rng.normal(0.0, ROOM_RMS, n)
+    for start_s, end_s, midi in notes:
+        f0 = 440.0 * 2 ** ((midi - 69) / 12)
+        start, stop = round(start_s * SR), min(n, round((end_s + fade_s) * SR))
+        t = np.arange(stop - start) / SR
+        envelope = np.minimum(1.0, t / fade_s) * np.clip(
+            (end_s + fade_s - start_s - t) / fade_s, 0, 1
+        )
+        phase = 2 * np.pi * np.cumsum(f0 * (1 + 0.004 * np.sin(2 * np.pi * 5.5 * t))) / SR
+        out[start:stop] += 0.2 * envelope * sum(np.sin(k * phase) / k for k in range(1, 9))
+    return out.astype(np.float32)
+
+
+LEGATO = [(0.3, 0.62, 62), (0.62, 0.9, 69), (0.9, 1.3, 65), (1.3, 1.55, 72), (1.55, 2.0, 59)]
+LEGATO += [(2.0, 2.3, 64), (2.3, 2.8, 52), (2.8, 3.1, 57), (3.1, 3.6, 62)]
+
+
+def test_legato_note_changes_are_found_at_their_attacks_within_30_ms(chromatic):
+    # The window still hears the old note for a while after a crossfade of 0.1 s;
+    # the change of note goes back to the attack that began it.
+    audio = bowed_legato(LEGATO, seconds=4.2, fade_s=0.1)
+    got = transcribe(Clip(audio, SR), chromatic).notes
+    truth = [Note(s, e, NAMES[m % 12], m) for s, e, m in LEGATO]
+    scores = note_scores(truth, got, onset_tolerance=TOLERANCE_S)
+    assert scores["note_recall"] == 1.0, [(round(n.start_s, 3), n.label) for n in got]
+    assert scores["note_precision"] >= 0.8  # a vibrato may still split a long note
 
 
 def test_a_melody_with_rests_ties_and_repeated_notes_comes_back_note_for_note(chromatic):
@@ -171,6 +205,23 @@ def test_note_midi_picks_the_octave_whose_partials_explain_the_spectrum():
     pure[76 - 24] = 1.0  # a pure E5
     assert note_midi(pure, "E") == 76
     assert note_midi(pure, "sound") is None
+    clarinet = np.zeros(84)  # G3 with odd partials only: its own series
+    for h, level in zip((1, 3, 5, 7), (1.0, 0.6, 0.4, 0.3), strict=True):
+        clarinet[55 - 24 + round(12 * np.log2(h))] = level
+    assert note_midi(clarinet, "G") == 55
+
+
+def test_a_sub_octave_rank_without_odd_partials_keeps_the_keys_octave():
+    # An organ's 8' principal (partials 1-6 of G3) with a 16' bourdon an octave
+    # below that is nearly a pure tone, as loud as the fundamental: a note read an
+    # octave lower would lack its own 3rd and 5th partials (1.5 and 2.5 x G3).
+    t = np.arange(SR) / SR
+    f0 = 440.0 * 2 ** ((55 - 69) / 12)
+    tone = np.sin(2 * np.pi * f0 / 2 * t)
+    tone += sum(np.sin(2 * np.pi * h * f0 * t) / h**0.7 for h in range(1, 7))
+    spectrum = cqt_magnitude(tone.astype(np.float32), sr=SR, n_bins=84)[:, 10:-10].mean(axis=1)
+    assert note_midi(spectrum, "G") == 55
+    assert odd_partials_db(spectrum, np.array([55 - 12 - 24]))[0] < -20
 
 
 def test_sound_probability_follows_the_recordings_own_dynamics():
@@ -191,6 +242,28 @@ def test_released_frames_tell_a_release_from_a_steady_decay():
     marked = released_frames(np.concatenate([held, release]))
     assert not marked[:29].any() and marked[32:].all()
     assert not released_frames(np.concatenate([[-40.0, -30.0], steep])).any()
+    # A recording that starts in a decaying note: no earlier level to call a peak.
+    assert not released_frames(-13 - 1.1 * np.arange(40)).any()
+    # A struck string falls fast just after its attack, then slowly: no release.
+    prompt = np.concatenate(
+        [[-66.0, -30.0], -30 - 2.0 * np.arange(1, 9), -46 - 0.3 * np.arange(20)]
+    )
+    assert not released_frames(prompt).any()
+    # An organ pipe held level, then fading at 1.2 dB a frame once its key is let go.
+    organ = np.concatenate([np.full(20, -24.0), -24 - 1.2 * np.arange(1, 21)])
+    marked = released_frames(organ)
+    assert not marked[:20].any() and marked[22:].all()
+    # A tail ends at the next attack, even one whose level swells too slowly to rise
+    # 3 dB in two frames, when the level comes back near the note's ...
+    # (a bowed note in legato: the old one let go by 8 dB, the new one swelling at
+    # 1 dB a frame) ...
+    let_go = np.concatenate([held, release[:3], np.full(7, release[2])])
+    swell = np.concatenate([let_go, release[2] + 1.0 * np.arange(1, 21)])
+    assert released_frames(swell)[32:38].all()
+    assert not released_frames(swell, attacks=np.array([40]))[41:].any()
+    # ... but not at a reverberant bump of the old note that stays far below it.
+    bump = np.concatenate([held, release[:10], release[9] + np.minimum(np.arange(1, 21), 4)])
+    assert released_frames(bump, attacks=np.array([40]))[41:].all()
 
 
 def test_window_stats_are_the_stats_of_each_centred_window():
