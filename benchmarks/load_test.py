@@ -520,15 +520,20 @@ async def run_load(
     settle_s: float = 3.0,
     clients: str = "protocol",
     same_file: bool = False,
+    server: Server | None = None,
 ) -> Report:
-    """One load test at ``sessions`` visitors on a fresh server; see the module doc."""
+    """One load test at ``sessions`` visitors on a fresh server; see the module doc.
+
+    ``server``: a running server to use instead (a test that has one already).
+    """
     if not 1 <= sessions <= MAX_SESSIONS:
         raise ValueError(f"sessions must be between 1 and {MAX_SESSIONS}; got {sessions}")
     if clients not in CLIENTS:
         raise ValueError(f"clients must be one of {CLIENTS}; got {clients!r}")
     report = Report(sessions, clients=clients, same_file=same_file)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp, streamlit_process() as server:
+    running = contextlib.nullcontext(server) if server else streamlit_process()
+    with tempfile.TemporaryDirectory() as tmp, running as server:
         folder = Path(tmp)
         files = hostile_files(folder, bomb_mb=bomb_mb) if hostile else {}
         melodies = [round_melodies(folder, r, sessions, same_file=same_file) for r in range(rounds)]
