@@ -43,8 +43,17 @@ browser does over the network, and draws nothing:
    → ``PUT`` of a multipart form whose one field is named after the file (as the
    frontend's ``FormData.append(name, file, name)``), header ``X-Xsrftoken`` equal
    to the cookie → a rerun with the uploader's state.
-8. Audio players: as soon as an ``audio`` element arrives, its ``/media/...`` URL is
-   fetched whole (a browser fetches at least its start; bytes counted).
+8. Media: as soon as an ``audio`` or a ``download_button`` element arrives, its
+   ``/media/...`` URL is fetched whole, bytes counted (Chromium fetches both at
+   once, the players and the downloads' files, as a recording of its requests on
+   Classify shows).
+
+Differences from a browser, none of which changes the server's work: the
+frontend also asks ``/<page>/_stcore/health`` and ``host-config`` before the
+root ones, the favicon and icon fonts; it sends with each rerun the value of
+every widget on the page, where this visitor sends only those it has set (the
+server takes the others from the session or their defaults, the same values);
+it keeps one HTTP connection alive, this visitor opens one per request.
 
 An action is timed as ``tests/browser/harness.py``'s ``RunWatcher`` times it: from
 sending to the ``script_finished`` (``FINISHED_SUCCESSFULLY`` or
@@ -79,6 +88,8 @@ RUN_QUIET_S = 1.0
 POLL_S = 0.05
 XSRF_COOKIE = "_streamlit_xsrf"
 USER_AGENT = "musicml-stream-client/1 (like a browser tab, drawing nothing)"
+MEDIA_ELEMENTS = frozenset({"audio", "download_button"})
+"""Elements whose ``url`` Chromium fetches as soon as they are shown (seen in its requests)."""
 _ARRAY_FIELDS = {"string_array_value", "double_array_value", "int_array_value"}
 
 
@@ -514,8 +525,10 @@ class StreamVisitor:
                 self.exceptions.append(
                     f"{element.exception.type}: {element.exception.message}".strip()
                 )
-            elif frame.detail == "audio" and element.audio.url:
-                self._spawn(self._fetch_media(element.audio.url))
+            elif frame.detail in MEDIA_ELEMENTS:
+                url = getattr(element, frame.detail).url
+                if url:
+                    self._spawn(self._fetch_media(url))
         elif kind == "page_info_changed":
             self.query_string = message.page_info_changed.query_string
         elif kind == "file_urls_response":
