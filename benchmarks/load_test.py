@@ -98,6 +98,8 @@ class Report:
     round_cpu_s: list[float] = field(default_factory=list)
     """Server CPU seconds per round (all visitors of the round together)."""
     round_wall_s: list[float] = field(default_factory=list)
+    client_cpu_s: list[float] = field(default_factory=list)
+    """CPU seconds of this process per round (the protocol visitors; Chromium runs apart)."""
     seconds: float = 0.0
     media_mb: float = 0.0
     """Audio fetched from /media by the protocol visitors (all rounds)."""
@@ -554,6 +556,7 @@ async def run_load(
                 for r in range(rounds):
                     monitor.recording.set()
                     cpu0, wall0 = tree_cpu_s(server.pid), time.monotonic()
+                    own0 = time.process_time()
                     tasks = [
                         visitors.classify(server.url, timeout_s, report, path, note)
                         for path, note in melodies[r]
@@ -569,6 +572,7 @@ async def run_load(
                     monitor.recording.clear()
                     report.round_cpu_s.append(tree_cpu_s(server.pid) - cpu0)
                     report.round_wall_s.append(time.monotonic() - wall0)
+                    report.client_cpu_s.append(time.process_time() - own0)
                     await asyncio.sleep(settle_s)
                     report.rss_mb[f"after round {r + 1}"] = tree_rss_mb(server.pid)
         finally:
@@ -618,6 +622,12 @@ def print_report(report: Report) -> None:
                 for c, w in zip(report.round_cpu_s, report.round_wall_s, strict=True)
             )
             + f"; about {per_visitor:.1f} CPU s per visitor"
+        )
+        whose = "the visitors themselves" if report.clients == "protocol" else "Chromium apart"
+        print(
+            "load-test process CPU s per round: "
+            + ", ".join(f"{c:.1f}" for c in report.client_cpu_s)
+            + f" ({whose})"
         )
     if report.clients == "protocol":
         print(f"audio fetched from /media by the visitors: {report.media_mb:.0f} MB")
