@@ -52,10 +52,10 @@ browser does over the network, and draws nothing:
 
 Differences from a browser, none of which changes the server's work: the
 frontend also asks ``/<page>/_stcore/health`` and ``host-config`` before the
-root ones, the favicon and icon fonts; it sends with each rerun the value of
-every widget on the page, where this visitor sends only those it has set (the
-server takes the others from the session or their defaults, the same values);
-it keeps one HTTP connection alive, this visitor opens one per request.
+root ones, the favicon and icon fonts; it keeps one HTTP connection alive, this
+visitor opens one per request. Like the browser, a rerun carries the state of
+every widget on the page (:func:`shown_value` for those not touched), checked
+against the BackMsgs Chromium sends on Classify.
 
 An action is timed as ``tests/browser/harness.py``'s ``RunWatcher`` times it: from
 sending to the ``script_finished`` (``FINISHED_SUCCESSFULLY`` or
@@ -194,6 +194,58 @@ def widget_of(element: Element):
     kind = element.WhichOneof("type")
     inner = getattr(element, kind) if kind else None
     return inner if inner is not None and hasattr(inner, "id") and inner.id else None
+
+
+def shown_value(element: Element) -> WidgetState | None:
+    """The state a browser holds for a widget it has just drawn and nobody has touched.
+
+    The frontend registers every widget's value as it mounts (the server's value when
+    ``set_value``, else the default) and sends them all with the next rerun. ``None``
+    for widgets without a value until used (buttons, uploaders) or not handled here.
+    """
+    kind = element.WhichOneof("type")
+    widget = widget_of(element)
+    if widget is None:
+        return None
+    state = WidgetState(id=widget.id)
+    if kind in ("selectbox", "radio"):
+        if widget.set_value:
+            state.string_value = widget.raw_value
+        elif widget.HasField("default") and widget.default < len(widget.options):
+            state.string_value = widget.options[widget.default]
+        else:
+            return None
+    elif kind == "slider" and not widget.options:
+        state.double_array_value.data.extend(widget.value if widget.set_value else widget.default)
+    elif kind == "slider":  # st.select_slider: formatted options, the default as indices
+        if widget.set_value:
+            chosen = list(widget.raw_value)
+        else:
+            chosen = [widget.options[int(i)] for i in widget.default if i < len(widget.options)]
+        state.string_array_value.data.extend(chosen)
+    elif kind == "checkbox":
+        state.bool_value = widget.value if widget.set_value else widget.default
+    elif kind == "number_input":
+        if not (widget.set_value or widget.HasField("default")):
+            return None
+        value = widget.value if widget.set_value else widget.default
+        if widget.data_type == type(widget).DataType.INT:
+            state.int_value = int(value)
+        else:
+            state.double_value = value
+    elif kind == "text_input":
+        if not (widget.set_value or widget.HasField("default")):
+            return None
+        state.string_value = widget.value if widget.set_value else widget.default
+    elif kind == "button_group":
+        if widget.set_value:
+            chosen = list(widget.raw_values)
+        else:
+            chosen = [widget.options[i].content for i in widget.default if i < len(widget.options)]
+        state.string_array_value.data.extend(chosen)
+    else:
+        return None
+    return state
 
 
 def plain_text(markdown: str) -> str:
@@ -457,10 +509,28 @@ class StreamVisitor:
     async def _send(self, message: BackMsg) -> None:
         await self.ws.send(message.SerializeToString())
 
+    def _active_widget_states(self) -> list[WidgetState]:
+        """What the browser sends: a state for every widget on the page, set or drawn.
+
+        A value the server has just set (``set_value``) replaces the visitor's own.
+        """
+        states = []
+        for element in self.shown.ordered():
+            widget = widget_of(element)
+            if widget is None:
+                continue
+            drawn = shown_value(element)
+            if drawn is not None and getattr(widget, "set_value", False):
+                self.widget_states[widget.id] = drawn
+            state = self.widget_states.get(widget.id, drawn)
+            if state is not None:
+                states.append(state)
+        return states
+
     async def _rerun(self, *, page_name: str = "") -> None:
         state = ClientState(
             query_string=self.query_string,
-            widget_states=WidgetStates(widgets=list(self.widget_states.values())),
+            widget_states=WidgetStates(widgets=self._active_widget_states()),
             page_script_hash="" if page_name else self.page_script_hash,
             page_name=page_name,
             cached_message_hashes=list(self._cache),

@@ -34,6 +34,7 @@ async def classify_upload(base: str, note: str, data: bytes) -> dict:
     async with StreamVisitor(base, timeout_s=TIMEOUT_S) as visitor:
         await visitor.open("classify")
         opened_hash = visitor.page_script_hash
+        sent = {w.id.rsplit("-", 1)[-1]: w for w in visitor._active_widget_states()}
         await visitor.set_widget("classify.source", "string_array_value", ["Upload a file"])
         uploader = visitor.shown.widget("classify.upload")
         await visitor.upload("classify.upload", name, data, "audio/ogg")
@@ -47,6 +48,7 @@ async def classify_upload(base: str, note: str, data: bytes) -> dict:
             "page_hash": opened_hash,
             "pages": visitor.app_pages,
             "uploader": uploader,
+            "sent": sent,
             "titles": shown.chart_titles(),
             "headings": shown.headings("h3"),
             "summary": [t for t in shown.markdown() if "segments over" in t],
@@ -75,6 +77,19 @@ def test_the_visitor_speaks_the_protocol_like_a_browser(server):
     # The page ran is the Classify page of the pages/ folder, named by its URL path.
     assert visit["page_hash"] == visit["pages"]["classify"]
     assert visit["uploader"] is not None, "choosing 'Upload a file' showed the uploader"
+    # The widget states of the next rerun: what Chromium sends on this page (recorded).
+    sent = visit["sent"]
+    assert list(sent) == [
+        "classify.model",
+        "classify.source",
+        "classify.how",
+        "classify.seconds",
+        "classify.check_truth",
+    ]
+    assert list(sent["classify.source"].string_array_value.data) == ["Example: a piano melody"]
+    assert sent["classify.how"].string_value == "Fixed windows"
+    assert list(sent["classify.seconds"].double_array_value.data) == [1.0]
+    assert sent["classify.check_truth"].WhichOneof("value") == "bool_value"
     assert "source=upload" in visit["query"], "the page wrote its view into the address"
     # A rerun of the same view: the server sends references to the cached charts.
     assert visit["rerun_bytes"] < visit["upload_bytes"] / 5, visit
