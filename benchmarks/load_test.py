@@ -1,14 +1,27 @@
-"""A classroom at once: N browser sessions on one real server, plus a trainer and an attacker.
+"""A classroom at once: N sessions on one real server, plus a trainer and an attacker.
 
 Run from the project root: ``python benchmarks/load_test.py --sessions 10 20 40``.
 
-For each N: a fresh ``streamlit run app.py`` on 127.0.0.1 (loopback only), one
-headless Chromium with one browser context per visitor, and ``--rounds`` rounds
-(3 by default). In every round, all at once:
+For each N: a fresh ``streamlit run app.py`` on 127.0.0.1 (loopback only) and
+``--rounds`` rounds (3 by default). The visitors are one of two kinds
+(``--clients``):
+
+- ``protocol`` (the default): :class:`stream_client.StreamVisitor`, which speaks
+  Streamlit's own WebSocket protocol and HTTP as a browser tab does (the page,
+  the stream, reruns with widget states, uploads, the ForwardMsg cache, audio
+  fetched) but draws nothing. In a classroom each student's browser runs on their
+  own computer; on this machine a Chromium per visitor eats the cores the server
+  needs, and the timings would measure the clients. This one measures the server.
+- ``browser``: one headless Chromium with one browser context per visitor, the
+  realism check (it also proves the pages draw).
+
+In every round, all at once:
 
 - N visitors open Classify, choose "Upload a file" and upload their own
   1-minute piano melody (a different file per visitor and round, named after
-  the visitor, in which one known note sounds 60 % of the time). Each checks
+  the visitor, in which one known note sounds 60 % of the time; with
+  ``--same-file`` all of a round's visitors upload the same file, forty students
+  trying the same example, which the content caches should compute once). Each checks
   that the page shows *its* answer: its file name in the chart title, the
   headline "Mostly <its note>" and "60 segments over 60.0 s" (no cross-talk).
 - one visitor opens Train, which trains on the built-in sound/silence set;
@@ -17,10 +30,11 @@ headless Chromium with one browser context per visitor, and ``--rounds`` rounds
   half (a result or an ``st.error``), and a labelled zip whose ``labels.csv``
   inflates to ``--bomb-mb`` MB on Train (must get an ``st.error``).
 
-Errors counted: a traceback on a page (stException), an action past
+Errors counted: a traceback on a page (an exception element), an action past
 ``--timeout``, a wrong or missing answer, a hostile file not refused. Printed:
 p50/p95 seconds per action (to the Streamlit ``script_finished`` frame of the
-last run, see ``tests/browser/harness.py``), the latency of
+last run, see ``tests/browser/harness.py``; the protocol client times the same
+way), the latency of
 ``/_stcore/health`` polled every 0.25 s during the rounds, and the resident
 memory of the server's process tree at start, after warm-up, at its peak and
 after each round.
@@ -45,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT), str(ROOT / "benchmarks")]
 
 from browser.harness import (  # noqa: E402
     AsyncRunWatcher,
@@ -54,6 +68,7 @@ from browser.harness import (  # noqa: E402
     streamlit_process,
 )
 from songs import dominant_melody, ogg_bytes  # noqa: E402
+from stream_client import StreamVisitor  # noqa: E402
 
 NOTES = ("C", "D", "E", "F", "G", "A", "B")
 HEALTH_EVERY_S = 0.25
@@ -62,11 +77,16 @@ DRAW_WAIT_S = 60.0
 """How long a visitor waits for the browser to draw the chart after the run has ended."""
 MAX_SESSIONS = 64
 """Bound on N: this runs on one machine, against itself."""
+CLIENTS = ("protocol", "browser")
+MIME = {".ogg": "audio/ogg", ".wav": "audio/wav", ".zip": "application/zip"}
+"""The types Chromium gives these files when a page uploads them."""
 
 
 @dataclass
 class Report:
     sessions: int
+    clients: str = "protocol"
+    same_file: bool = False
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     cross_talk: list[str] = field(default_factory=list)
@@ -78,7 +98,11 @@ class Report:
     round_cpu_s: list[float] = field(default_factory=list)
     """Server CPU seconds per round (all visitors of the round together)."""
     round_wall_s: list[float] = field(default_factory=list)
+    client_cpu_s: list[float] = field(default_factory=list)
+    """CPU seconds of this process per round (the protocol visitors; Chromium runs apart)."""
     seconds: float = 0.0
+    media_mb: float = 0.0
+    """Audio fetched from /media by the protocol visitors (all rounds)."""
 
 
 # ----------------------------------------------------------------------------- monitoring
@@ -297,6 +321,158 @@ async def hostile_visitor(browser, base, timeout_s, report, files: dict[str, Pat
         await visitor.close()
 
 
+# ----------------------------------------------------------------------------- protocol visitors
+
+
+class ProtocolVisitor:
+    """One :class:`StreamVisitor` (one Streamlit session) that records into a report."""
+
+    def __init__(self, base: str, timeout_s: float, report: Report) -> None:
+        self.client = StreamVisitor(base, timeout_s=timeout_s)
+        self.timeout_s, self.report = timeout_s, report
+
+    async def act(self, name: str, action) -> bool:
+        """Time one action (to the end of its run); a timeout or a traceback is an error."""
+        seen = len(self.client.exceptions)
+        try:
+            seconds = await action()
+        except TimeoutError:
+            self.report.errors.append(f"{name}: timeout after {self.timeout_s:.0f} s")
+            return False
+        except Exception as exc:  # the server refused or closed the stream
+            self.report.errors.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+            return False
+        self.report.latencies[name].append(seconds)
+        if self.client.exceptions[seen:]:
+            self.report.errors.append(f"{name}: exception {self.client.exceptions[seen]}")
+            return False
+        return True
+
+    async def goto(self, path: str) -> bool:
+        return await self.act(f"open {path}", lambda: self.client.open(path))
+
+    async def upload(self, name: str, path: Path, *, key: str = "classify") -> bool:
+        if not await self.act(
+            "choose 'Upload a file'",
+            lambda: self.client.set_widget(
+                f"{key}.source", "string_array_value", ["Upload a file"]
+            ),
+        ):
+            return False
+        data = path.read_bytes()
+        mime = MIME.get(path.suffix, "application/octet-stream")
+        return await self.act(
+            name, lambda: self.client.upload(f"{key}.upload", path.name, data, mime)
+        )
+
+    async def close(self) -> None:
+        await self.client.close()
+        self.report.media_mb += self.client.media_bytes / 1e6
+        self.report.errors += [f"media {line}" for line in self.client.media_failures]
+
+
+async def protocol_classify_visitor(base, timeout_s, report, path: Path, note: str) -> None:
+    visitor = ProtocolVisitor(base, timeout_s, report)
+    try:
+        if not (await visitor.goto("classify") and await visitor.upload("upload melody", path)):
+            return
+        shown = visitor.client.shown
+        titles, headings = shown.chart_titles(), shown.headings("h3")
+        summary = [text for text in shown.markdown() if "segments over" in text]
+        problems = []
+        if not titles:
+            report.errors.append(f"{path.name}: no chart after the run")
+            return
+        if path.name not in titles[0]:
+            problems.append(f"chart title {titles[0]!r}")
+        if f"Mostly {note}" not in headings:
+            problems.append(f"headline {headings!r}")
+        if not any("60 segments over 60.0 s" in s for s in summary):
+            problems.append(f"summary {summary!r}")
+        if problems:
+            report.cross_talk.append(f"{path.name} (expected {note}): " + "; ".join(problems))
+    finally:
+        await visitor.close()
+
+
+async def protocol_train_visitor(base, timeout_s, report) -> None:
+    visitor = ProtocolVisitor(base, timeout_s, report)
+    try:
+        opened = await visitor.act("open train (trains)", lambda: visitor.client.open("train"))
+        shown = visitor.client.shown
+        if opened and "3. Results" not in shown.headings("h3"):
+            seen = shown.headings("h1") + shown.headings("h3") + shown.alerts()
+            report.errors.append(f"train: no results shown; page shows {seen!r}")
+    finally:
+        await visitor.close()
+
+
+async def protocol_hostile_visitor(base, timeout_s, report, files: dict[str, Path]) -> None:
+    for name in ("not-audio.wav", "cut-in-headers.ogg", "cut-in-half.ogg"):
+        visitor = ProtocolVisitor(base, timeout_s, report)  # page.goto: a new session
+        try:
+            if not await visitor.goto("classify"):
+                return
+            if not await visitor.upload(f"hostile {name}", files[name]):
+                continue
+            shown = visitor.client.shown
+            refused = shown.alerts("ERROR")
+            answered = any("segments over" in text for text in shown.markdown())
+            if name == "cut-in-half.ogg" and (refused or answered):
+                report.hostile.append(f"{name}: {'refused' if refused else 'classified'}")
+            elif refused:
+                report.hostile.append(f"{name}: refused")
+            else:
+                report.errors.append(f"hostile {name}: no st.error")
+        finally:
+            await visitor.close()
+    visitor = ProtocolVisitor(base, timeout_s, report)
+    try:
+        if not await visitor.goto("train"):
+            return
+        if not await visitor.act(
+            "choose 'Upload a labelled zip'",
+            lambda: visitor.client.set_widget(
+                "train.data", "string_value", "Upload a labelled zip"
+            ),
+        ):
+            return
+        name = "labels-bomb.zip"
+        data = files[name].read_bytes()
+        if await visitor.act(
+            f"hostile {name}",
+            lambda: visitor.client.upload("train.upload", name, data, MIME[".zip"]),
+        ):
+            if visitor.client.shown.alerts("ERROR"):
+                report.hostile.append(f"{name}: refused")
+            else:
+                report.errors.append(f"hostile {name}: no st.error")
+    finally:
+        await visitor.close()
+
+
+class Visitors:
+    """The three kinds of visitor, for one kind of client; ``browser`` is None for protocol."""
+
+    def __init__(self, browser=None) -> None:
+        self.browser = browser
+
+    def classify(self, base, timeout_s, report, path, note):
+        if self.browser is None:
+            return protocol_classify_visitor(base, timeout_s, report, path, note)
+        return classify_visitor(self.browser, base, timeout_s, report, path, note)
+
+    def train(self, base, timeout_s, report):
+        if self.browser is None:
+            return protocol_train_visitor(base, timeout_s, report)
+        return train_visitor(self.browser, base, timeout_s, report)
+
+    def hostile(self, base, timeout_s, report, files):
+        if self.browser is None:
+            return protocol_hostile_visitor(base, timeout_s, report, files)
+        return hostile_visitor(self.browser, base, timeout_s, report, files)
+
+
 # ----------------------------------------------------------------------------- rounds
 
 
@@ -308,6 +484,33 @@ def melody_file(folder: Path, round_: int, index: int) -> tuple[Path, str]:
     return path, note
 
 
+def round_melodies(folder: Path, round_: int, sessions: int, *, same_file: bool):
+    """The (file, note) of each visitor in a round; one file for all with ``same_file``.
+
+    The shared file is one no visitor and not the warm-up uploads otherwise (index
+    ``sessions``), so its first computation happens during the round.
+    """
+    if same_file:
+        return [melody_file(folder, round_, sessions)] * sessions
+    return [melody_file(folder, round_, i) for i in range(sessions)]
+
+
+@contextlib.asynccontextmanager
+async def visitors_of(clients: str):
+    """:class:`Visitors` of the given kind (a Chromium is launched for ``browser``)."""
+    if clients == "protocol":
+        yield Visitors()
+        return
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await launch_chromium(p)
+        try:
+            yield Visitors(browser)
+        finally:
+            await browser.close()
+
+
 async def run_load(
     sessions: int,
     *,
@@ -317,43 +520,51 @@ async def run_load(
     hostile: bool = True,
     bomb_mb: float = 20.0,
     settle_s: float = 3.0,
+    clients: str = "protocol",
+    same_file: bool = False,
+    server: Server | None = None,
 ) -> Report:
-    """One load test at ``sessions`` visitors on a fresh server; see the module doc."""
-    from playwright.async_api import async_playwright
+    """One load test at ``sessions`` visitors on a fresh server; see the module doc.
 
+    ``server``: a running server to use instead (a test that has one already).
+    """
     if not 1 <= sessions <= MAX_SESSIONS:
         raise ValueError(f"sessions must be between 1 and {MAX_SESSIONS}; got {sessions}")
-    report = Report(sessions)
+    if clients not in CLIENTS:
+        raise ValueError(f"clients must be one of {CLIENTS}; got {clients!r}")
+    report = Report(sessions, clients=clients, same_file=same_file)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp, streamlit_process() as server:
+    running = contextlib.nullcontext(server) if server else streamlit_process()
+    with tempfile.TemporaryDirectory() as tmp, running as server:
         folder = Path(tmp)
         files = hostile_files(folder, bomb_mb=bomb_mb) if hostile else {}
-        melodies = [[melody_file(folder, r, i) for i in range(sessions)] for r in range(rounds)]
+        melodies = [round_melodies(folder, r, sessions, same_file=same_file) for r in range(rounds)]
         monitor = Monitor(server, report)
         monitor.start()
         report.rss_mb["start"] = tree_rss_mb(server.pid)
         try:
-            async with async_playwright() as p:
-                browser = await launch_chromium(p)
-                # Warm-up: Classify with its example and Train once, so imports,
+            async with visitors_of(clients) as visitors:
+                # Warm-up: Classify with a melody and Train once, so imports,
                 # built-in models and the built-in data set are loaded.
                 warm = Report(0)
-                await classify_visitor(browser, server.url, timeout_s, warm, *melodies[0][0])
-                await train_visitor(browser, server.url, timeout_s, warm)
-                report.errors += [f"warm-up: {e}" for e in warm.errors]
+                warm_file = melody_file(folder, 0, 0)
+                await visitors.classify(server.url, timeout_s, warm, *warm_file)
+                await visitors.train(server.url, timeout_s, warm)
+                report.errors += [f"warm-up: {e}" for e in warm.errors + warm.cross_talk]
                 await asyncio.sleep(settle_s)
                 report.rss_mb["after warm-up"] = tree_rss_mb(server.pid)
                 for r in range(rounds):
                     monitor.recording.set()
                     cpu0, wall0 = tree_cpu_s(server.pid), time.monotonic()
+                    own0 = time.process_time()
                     tasks = [
-                        classify_visitor(browser, server.url, timeout_s, report, path, note)
+                        visitors.classify(server.url, timeout_s, report, path, note)
                         for path, note in melodies[r]
                     ]
                     if train:
-                        tasks.append(train_visitor(browser, server.url, timeout_s, report))
+                        tasks.append(visitors.train(server.url, timeout_s, report))
                     if hostile:
-                        tasks.append(hostile_visitor(browser, server.url, timeout_s, report, files))
+                        tasks.append(visitors.hostile(server.url, timeout_s, report, files))
                     try:
                         await asyncio.wait_for(asyncio.gather(*tasks), timeout=6 * timeout_s)
                     except TimeoutError:
@@ -361,9 +572,9 @@ async def run_load(
                     monitor.recording.clear()
                     report.round_cpu_s.append(tree_cpu_s(server.pid) - cpu0)
                     report.round_wall_s.append(time.monotonic() - wall0)
+                    report.client_cpu_s.append(time.process_time() - own0)
                     await asyncio.sleep(settle_s)
                     report.rss_mb[f"after round {r + 1}"] = tree_rss_mb(server.pid)
-                await browser.close()
         finally:
             monitor.stopped.set()
             monitor.join(timeout=HEALTH_TIMEOUT_S + 1)
@@ -377,7 +588,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def print_report(report: Report) -> None:
-    print(f"\n=== {report.sessions} sessions (+ trainer, + attacker): {report.seconds:.0f} s ===")
+    same = ", all uploading the same file" if report.same_file else ""
+    print(
+        f"\n=== {report.sessions} sessions (+ trainer, + attacker): {report.seconds:.0f} s; "
+        f"{report.clients} clients{same} ==="
+    )
     print(f"{'action':<34} {'n':>4} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
     for name, values in report.latencies.items():
         print(
@@ -408,6 +623,14 @@ def print_report(report: Report) -> None:
             )
             + f"; about {per_visitor:.1f} CPU s per visitor"
         )
+        whose = "the visitors themselves" if report.clients == "protocol" else "Chromium apart"
+        print(
+            "load-test process CPU s per round: "
+            + ", ".join(f"{c:.1f}" for c in report.client_cpu_s)
+            + f" ({whose})"
+        )
+    if report.clients == "protocol":
+        print(f"audio fetched from /media by the visitors: {report.media_mb:.0f} MB")
     print(f"errors: {len(report.errors)}; cross-talk: {len(report.cross_talk)}")
     for line in report.errors[:20] + report.cross_talk[:20]:
         print(f"  {line}")
@@ -422,6 +645,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bomb-mb", type=float, default=20.0, help="labels.csv inflated size")
     parser.add_argument("--no-train", action="store_true")
     parser.add_argument("--no-hostile", action="store_true")
+    parser.add_argument(
+        "--clients",
+        choices=CLIENTS,
+        default="protocol",
+        help="protocol: Streamlit's protocol without a browser (measures the server); "
+        "browser: one headless Chromium context per visitor (the realism check)",
+    )
+    parser.add_argument(
+        "--same-file", action="store_true", help="every visitor of a round uploads one melody"
+    )
     args = parser.parse_args(argv)
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     worst = 0
@@ -435,6 +668,8 @@ def main(argv: list[str] | None = None) -> int:
                 train=not args.no_train,
                 hostile=not args.no_hostile,
                 bomb_mb=args.bomb_mb,
+                clients=args.clients,
+                same_file=args.same_file,
             )
         )
         print_report(report)
