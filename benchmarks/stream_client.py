@@ -76,6 +76,8 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+# One rule for when a visitor's runs have ended, for browser and protocol clients alike.
+from browser.harness import FINISHED, RUN_QUIET_S, last_finished, settled
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
 from streamlit.proto.Common_pb2 import FileUploaderState, FileURLs, UploadedFileInfo
@@ -83,10 +85,6 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
-FINISHED = frozenset({"FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"})
-"""script_finished statuses that end a run (the same as the browser harness's)."""
-RUN_QUIET_S = 1.0
-"""A run counts as the last one when no new run starts within this long after it ends."""
 POLL_S = 0.05
 XSRF_COOKIE = "_streamlit_xsrf"
 USER_AGENT = "musicml-stream-client/1 (like a browser tab, drawing nothing)"
@@ -475,18 +473,9 @@ class StreamVisitor:
             await asyncio.sleep(POLL_S)
             now = time.monotonic()
             frames = self.frames[first:]
-            done = [
-                i
-                for i, f in enumerate(frames)
-                if f.kind == "script_finished" and f.detail in FINISHED
-            ]
-            if done:
-                last = done[-1]
-                started_again = any(
-                    f.kind in ("delta", "new_session") or f.running for f in frames[last + 1 :]
-                )
-                if not started_again and now - frames[last].t >= RUN_QUIET_S:
-                    return frames[last].t - t0
+            last = last_finished(frames)
+            if last is not None and settled(frames, last, now, RUN_QUIET_S):
+                return frames[last].t - t0
             if self._reader is not None and self._reader.done():
                 error = self._reader.exception()
                 raise StreamError(f"the WebSocket closed: {error!r}")

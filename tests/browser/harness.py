@@ -201,6 +201,20 @@ FINISHED = {"FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"}
 RUN_QUIET_S = 1.0
 """A run counts as the last one when no new run starts within this long after it ends."""
 
+
+def last_finished(frames) -> int | None:
+    """Index of the last ``script_finished`` frame that ended a run, or ``None``."""
+    done = [i for i, f in enumerate(frames) if f.kind == "script_finished" and f.detail in FINISHED]
+    return done[-1] if done else None
+
+
+def settled(frames, last: int, now: float, quiet_s: float) -> bool:
+    """Whether the run ended at ``frames[last]`` is the last one: no run has started
+    after it, and ``quiet_s`` has passed since it ended."""
+    started_again = any(f.kind in ("delta", "new_session") or f.running for f in frames[last + 1 :])
+    return not started_again and now - frames[last].t >= quiet_s
+
+
 _H1_OBSERVER = """
 window.__musicml = {h1: null};
 new MutationObserver(() => {
@@ -356,20 +370,14 @@ class RunWatcher:
             self.page.wait_for_timeout(50)
             now = time.monotonic()
             frames = self.frames[first:]
-            ends = [i for i, f in enumerate(frames) if f.kind == "script_finished"]
-            done = [i for i in ends if frames[i].detail in FINISHED]
-            if done:
-                last = done[-1]
-                started_again = any(
-                    f.kind == "delta" or f.kind == "new_session" or f.running
-                    for f in frames[last + 1 :]
-                )
+            last = last_finished(frames)
+            if last is not None:
                 if last != handled:
                     handled = last
                     self.page.evaluate(_CHARTS_DRAWN, 30_000)
                     drawn = time.monotonic()
                     continue
-                if not started_again and now - frames[last].t >= quiet_s:
+                if settled(frames, last, now, quiet_s):
                     break
             if now > deadline:
                 raise TimeoutError(f"the run had not ended after {timeout_s:.0f} s")
@@ -418,17 +426,8 @@ class AsyncRunWatcher:
             await self.page.wait_for_timeout(100)
             now = time.monotonic()
             frames = self.frames[first:]
-            done = [
-                i
-                for i, f in enumerate(frames)
-                if f.kind == "script_finished" and f.detail in FINISHED
-            ]
-            if done:
-                last = done[-1]
-                started_again = any(
-                    f.kind in ("delta", "new_session") or f.running for f in frames[last + 1 :]
-                )
-                if not started_again and now - frames[last].t >= quiet_s:
-                    return frames[last].t - t0
+            last = last_finished(frames)
+            if last is not None and settled(frames, last, now, quiet_s):
+                return frames[last].t - t0
             if now - t0 > timeout_s:
                 raise TimeoutError(f"the run had not ended after {timeout_s:.0f} s")

@@ -11,8 +11,6 @@ import pytest
 from browser.harness import (
     ARTIFACTS,
     RUN_TIMEOUT_MS,
-    chromium_available,
-    launch_chromium,
     new_page,
     streamlit_server,
     url_path,
@@ -26,17 +24,6 @@ pytestmark = pytest.mark.browser
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not chromium_available():
-        pytest.skip("Chromium is not installed (tests/run.sh installs it)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("page_info", PAGES, ids=[url_path(p.path) or "home" for p in PAGES])

@@ -12,8 +12,6 @@ import re
 import pytest
 from browser.harness import (
     ARTIFACTS,
-    chromium_available,
-    launch_chromium,
     streamlit_server,
     url_path,
     wait_for_run,
@@ -28,17 +26,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not chromium_available():
-        pytest.skip("Chromium is not installed (tests/run.sh installs it)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,17 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser.test_browser import (  # the server and browser of the main browser test
+from browser.harness import (  # the browser fixture is tests/browser/conftest.py's
     ARTIFACTS,
     RUN_TIMEOUT_MS,
-    browser,  # noqa: F401 - a fixture
-    expect,
     new_page,
     streamlit_server,
     wait_for_run,
 )
 
 pytestmark = pytest.mark.browser
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def select(page, label: str, option: str) -> None:
@@ -168,7 +168,7 @@ def query(url: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("path", list(FLOWS))
-def test_a_copied_address_reopens_the_same_view_on_a_fresh_server(browser, path):  # noqa: F811
+def test_a_copied_address_reopens_the_same_view_on_a_fresh_server(browser, path):
     title, actions, expected = FLOWS[path]
     with streamlit_server() as base:
         page = new_page(browser)
