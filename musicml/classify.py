@@ -333,8 +333,12 @@ def resynthesize(result: Classification, *, sr: int, amplitude: float = 0.3) -> 
         start, end = round(segment.start_s * sr), min(n, round(segment.end_s * sr))
         if frequency is None or end <= start:
             continue
-        timbre = PLAYBACK_TIMBRE if 3 * frequency < sr / 2 else "pure"  # no aliased partials
+        # synth.tone leaves out partials too high for ``sr`` itself (no aliasing).
         out[start:end] = tone(
-            frequency, duration=(end - start) / sr, sr=sr, timbre=timbre, amplitude=amplitude
+            frequency,
+            duration=(end - start) / sr,
+            sr=sr,
+            timbre=PLAYBACK_TIMBRE,
+            amplitude=amplitude,
         )[: end - start]
     return out
