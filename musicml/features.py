@@ -188,6 +188,12 @@ STFT_BLOCK_FRAMES = 1024
 """Frames per block of a streamed power spectrogram (about 8 MB of spectrum at n_fft 2048)."""
 
 
+def streamed_frames(n_samples: int, *, n_fft: int, hop_length: int) -> int:
+    """Frames :func:`power_blocks` yields for ``n_samples`` (the signal padded by
+    ``n_fft // 2`` at both ends)."""
+    return 1 + (n_samples + 2 * (n_fft // 2) - n_fft) // hop_length
+
+
 def power_blocks(
     audio: np.ndarray, *, n_fft: int, hop_length: int, block_frames: int = STFT_BLOCK_FRAMES
 ):
@@ -203,7 +209,7 @@ def power_blocks(
     audio = np.asarray(audio, dtype=np.float32)
     padded = np.pad(audio, n_fft // 2)
     window = _window(n_fft)
-    n_frames = 1 + (padded.size - n_fft) // hop_length
+    n_frames = streamed_frames(audio.size, n_fft=n_fft, hop_length=hop_length)
     for first in range(0, n_frames, block_frames):
         last = min(n_frames, first + block_frames)
         segment = padded[first * hop_length : (last - 1) * hop_length + n_fft]
@@ -223,7 +229,7 @@ def projected_power(
     """
     import scipy.sparse
 
-    n_frames = 1 + (len(audio) + 2 * (n_fft // 2) - n_fft) // hop_length
+    n_frames = streamed_frames(len(audio), n_fft=n_fft, hop_length=hop_length)
     outs = [np.empty((basis.shape[0], n_frames), dtype=np.float32) for basis in bases]
     sparse = [np.count_nonzero(b) < 0.25 * b.size for b in bases]
     ops = [
