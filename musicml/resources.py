@@ -148,12 +148,13 @@ def checkpoint() -> None:
             seconds=_job.seconds,
         )
     limit = getattr(_job, "memory_limit", 0)
-    if limit and resident_bytes() > limit:
+    used = resident_bytes() if limit else 0
+    if used > limit:
         raise WorkLimitError(
             "The server is short of memory right now ({used_mb:,.0f} MB in use), so this "
             "request was stopped before it could take more. Try again in a minute, or with "
             "a shorter recording.",
-            used_mb=resident_bytes() / 2**20,
+            used_mb=used / 2**20,
         )
 
 
@@ -182,7 +183,7 @@ class WorkGate:
             raise ValueError(f"slots must be at least 1; got {slots!r}.")
         self.slots = slots
         self.seconds = seconds
-        self.memory = memory
+        self.memory_limit = int(MEMORY_SHARE * (machine_memory() if memory is None else memory))
         self._semaphore = threading.BoundedSemaphore(slots)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -203,8 +204,7 @@ class WorkGate:
                 self.busy += 1
             _job.seconds = self.seconds
             _job.deadline = time.monotonic() + self.seconds
-            memory = self.memory if self.memory is not None else machine_memory()
-            _job.memory_limit = int(MEMORY_SHARE * memory)
+            _job.memory_limit = self.memory_limit
         self._local.depth = depth + 1
         return self
 
