@@ -15,10 +15,6 @@ page_setup(
         "them on your own songs. No installation and no code needed."
     ),
 )
-from musicml.ui.share import share_view  # noqa: E402  (after the title: it imports the core)
-
-share_view("home")
-
 st.markdown(
     _(
         "It is built for **learners** who want to play with sliders and hear the result, "
@@ -46,3 +42,9 @@ for page in PAGES[1:]:
     with st.container(border=True):
         st.page_link(page.path, label=_(page.label), icon=page.icon)
         st.caption(_(page.blurb))
+
+# Last: the link box imports the core, and on a fresh server that takes a second or two,
+# which the page's own words and links need not wait for (Home has no controls to restore).
+from musicml.ui.share import share_view  # noqa: E402
+
+share_view("home")

@@ -16,7 +16,11 @@ the bytes the browser received:
   period is not part of the time: the end is the frame itself.
 - ``drawn s``: to the browser having drawn every plotly chart after that frame
   (all ``stPlotlyChart`` elements have an svg, two animation frames in a row).
-- ``title s``: for a page load, to the first ``h1`` in the document.
+- ``title s``: for a page load, to the first ``h1`` in the document; ``ready s``: to
+  the title and a first control of the main area (a widget; on Home a page link).
+- ``t/target``: the time a target applies to over the target: ``drawn s`` (what a
+  visitor sees updated), and for first visits ``ready s`` (issue 14: "show their
+  title and controls within 2 s on a warm server and 3 s on a fresh one").
 - ``ws MB``: websocket frames received (decompressed payloads); ``fig MB``: the
   plotly JSON inside them; ``audio MB``: full size of the audio files the run's
   players point at that this visitor was not given before (what playing them
@@ -88,11 +92,15 @@ class Row:
     run_s: float | None = None
     drawn_s: float | None = None
     title_s: float | None = None
+    ready_s: float | None = None
     ws_mb: float | None = None
     fig_mb: float | None = None
     audio_mb: float | None = None
     http_mb: float | None = None
     target_s: float | None = None
+    timed: str = "drawn"
+    """Which time the target applies to: ``drawn`` (the updated page drawn in the
+    browser) or, for a first visit, ``ready`` (its title and controls shown)."""
     song_minutes: float | None = None
     """Set for rows of a 3-minute song (the bytes targets apply)."""
     note: str = ""
@@ -133,6 +141,7 @@ class Visitor:
             run_s=measure.run_s,
             drawn_s=measure.drawn_s,
             title_s=measure.title_s,
+            ready_s=measure.ready_s,
             ws_mb=measure.ws_bytes / MB,
             fig_mb=measure.figure_bytes / MB,
             audio_mb=self.audio_bytes(measure) / MB,
@@ -216,6 +225,7 @@ def first_visit_fresh(p, pages, timeout_s) -> list[Row]:
                             slug,
                             measure,
                             target_s=FIRST_VISIT_FRESH_S,
+                            timed="ready",
                             note=checked(visitor),
                         )
                     ]
@@ -240,6 +250,7 @@ def first_visit_warm(browser, base, pages, timeout_s) -> list[Row]:
                         slug,
                         measure,
                         target_s=FIRST_VISIT_WARM_S,
+                        timed="ready",
                         note=checked(visitor),
                     )
                 ]
@@ -440,7 +451,7 @@ def growth(browser, base, folder, minutes, timeout_s) -> list[Row]:
 # ----------------------------------------------------------------------------- printing
 
 HEADER = (
-    f"{'flow':<34} {'page':<15} {'run s':>7} {'drawn s':>7} {'title s':>7} "
+    f"{'flow':<34} {'page':<15} {'run s':>7} {'drawn s':>7} {'title s':>7} {'ready s':>7} "
     f"{'ws MB':>6} {'fig MB':>6} {'audio MB':>8} {'http MB':>7}  {'t/target':>8} "
     f"{'fig/3MB':>7} {'aud/4MB':>7}  note"
 )
@@ -453,8 +464,14 @@ def fmt(value, spec: str) -> str:
     return format(value, spec)
 
 
+def timed_s(row: Row) -> float | None:
+    """The time a row's target applies to (see :attr:`Row.timed`)."""
+    return getattr(row, f"{row.timed}_s")
+
+
 def ratios(row: Row) -> tuple[float | None, float | None, float | None]:
-    time_ratio = None if row.run_s is None or row.target_s is None else row.run_s / row.target_s
+    waited = timed_s(row)
+    time_ratio = None if waited is None or row.target_s is None else waited / row.target_s
     fig = aud = None
     if row.song_minutes == 3 and row.fig_mb is not None:
         fig, aud = row.fig_mb / FIGURES_MB, row.audio_mb / AUDIO_MB
@@ -465,7 +482,8 @@ def print_row(row: Row) -> None:
     t, fig, aud = ratios(row)
     print(
         f"{row.flow:<34} {row.page:<15} {fmt(row.run_s, '7.2f')} {fmt(row.drawn_s, '7.2f')} "
-        f"{fmt(row.title_s, '7.2f')} {fmt(row.ws_mb, '6.2f')} {fmt(row.fig_mb, '6.2f')} "
+        f"{fmt(row.title_s, '7.2f')} {fmt(row.ready_s, '7.2f')} "
+        f"{fmt(row.ws_mb, '6.2f')} {fmt(row.fig_mb, '6.2f')} "
         f"{fmt(row.audio_mb, '8.2f')} {fmt(row.http_mb, '7.2f')}  {fmt(t, '8.1f')} "
         f"{fmt(fig, '7.2f')} {fmt(aud, '7.2f')}  {row.note}",
         flush=True,
@@ -538,13 +556,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def summary(rows: list[Row]) -> None:
     """The issue's targets, met or not."""
-    timed = [r for r in rows if r.run_s is not None and r.target_s is not None]
-    over = [r for r in timed if r.run_s > r.target_s]
+    timed = [r for r in rows if timed_s(r) is not None and r.target_s is not None]
+    over = [r for r in timed if timed_s(r) > r.target_s]
     print(f"\ntime targets met: {len(timed) - len(over)} of {len(timed)}")
-    sliders = [r.run_s for r in timed if r.flow.startswith("slider")]
+    for r in over:
+        print(f"  over: {r.flow}, {r.page}: {r.timed} {timed_s(r):.2f} s > {r.target_s} s")
+    sliders = [r.drawn_s for r in timed if r.flow.startswith("slider")]
     if sliders:
         print(
-            f"slider step medians: {statistics.median(sliders):.2f} s over pages "
+            f"slider step medians (drawn): {statistics.median(sliders):.2f} s over pages "
             f"(target {SLIDER_STEP_S} s)"
         )
     song = [r for r in rows if r.song_minutes == 3 and r.fig_mb is not None]

@@ -36,8 +36,10 @@ p50/p95 seconds per action (to the Streamlit ``script_finished`` frame of the
 last run, see ``tests/browser/harness.py``; the protocol client times the same
 way), the latency of
 ``/_stcore/health`` polled every 0.25 s during the rounds, and the resident
-memory of the server's process tree at start, after warm-up, at its peak and
-after each round.
+memory of the server's process tree at start, after warm-up, at its peak, at the
+end of each round (the visitors have just closed their tabs) and after it (their
+sessions closed by the app's janitor and their songs forgotten: see
+``musicml/ui/sessions.py``).
 """
 
 from __future__ import annotations
@@ -511,6 +513,11 @@ async def visitors_of(clients: str):
             await browser.close()
 
 
+RECONNECT_S = 3.0
+"""The server's window for a closed tab to come back (Streamlit's is 2 minutes): short,
+so that the memory a round leaves behind can be read seconds after it."""
+
+
 async def run_load(
     sessions: int,
     *,
@@ -527,14 +534,23 @@ async def run_load(
     """One load test at ``sessions`` visitors on a fresh server; see the module doc.
 
     ``server``: a running server to use instead (a test that has one already).
+    Memory "after round k" is read when the round's visitors have left: the server
+    is started with a reconnect window of :data:`RECONNECT_S` (see
+    ``musicml.ui.sessions``), and ``left_s`` is waited beyond ``settle_s``, which is
+    time for its janitor to close the sessions and empty the song caches.
     """
+    left_s = 0.0 if server else RECONNECT_S + 3.0
     if not 1 <= sessions <= MAX_SESSIONS:
         raise ValueError(f"sessions must be between 1 and {MAX_SESSIONS}; got {sessions}")
     if clients not in CLIENTS:
         raise ValueError(f"clients must be one of {CLIENTS}; got {clients!r}")
     report = Report(sessions, clients=clients, same_file=same_file)
     started = time.monotonic()
-    running = contextlib.nullcontext(server) if server else streamlit_process()
+    running = (
+        contextlib.nullcontext(server)
+        if server
+        else streamlit_process(env={"MUSICML_RECONNECT_S": str(RECONNECT_S)})
+    )
     with tempfile.TemporaryDirectory() as tmp, running as server:
         folder = Path(tmp)
         files = hostile_files(folder, bomb_mb=bomb_mb) if hostile else {}
@@ -551,7 +567,7 @@ async def run_load(
                 await visitors.classify(server.url, timeout_s, warm, *warm_file)
                 await visitors.train(server.url, timeout_s, warm)
                 report.errors += [f"warm-up: {e}" for e in warm.errors + warm.cross_talk]
-                await asyncio.sleep(settle_s)
+                await asyncio.sleep(settle_s + left_s)
                 report.rss_mb["after warm-up"] = tree_rss_mb(server.pid)
                 for r in range(rounds):
                     monitor.recording.set()
@@ -574,6 +590,8 @@ async def run_load(
                     report.round_wall_s.append(time.monotonic() - wall0)
                     report.client_cpu_s.append(time.process_time() - own0)
                     await asyncio.sleep(settle_s)
+                    report.rss_mb[f"end of round {r + 1}"] = tree_rss_mb(server.pid)
+                    await asyncio.sleep(left_s)
                     report.rss_mb[f"after round {r + 1}"] = tree_rss_mb(server.pid)
         finally:
             monitor.stopped.set()
@@ -613,6 +631,10 @@ def print_report(report: Report) -> None:
             f"{k}: {100 * (v / warm - 1):+.0f} %" for k, v in report.rss_mb.items() if "round" in k
         ]
         print("memory against after warm-up: " + ", ".join(growth))
+        print(
+            '  ("end of round": the visitors have just closed their tabs; "after round": '
+            f"{RECONNECT_S:.0f} s later, their sessions closed and their songs forgotten)"
+        )
     if report.round_cpu_s:
         per_visitor = statistics.median(report.round_cpu_s) / (report.sessions + 2)
         print(

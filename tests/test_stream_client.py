@@ -113,3 +113,52 @@ def test_three_protocol_visitors_at_once_each_get_their_own_note(server):
     refused = {line.split(":")[0] for line in report.hostile if line.endswith("refused")}
     assert {"not-audio.wav", "cut-in-headers.ogg", "labels-bomb.zip"} <= refused, report.hostile
     assert report.health_s and not report.health_failures
+
+
+async def media_status(base: str, url: str) -> int:
+    from benchmarks.stream_client import http_request
+
+    return (await http_request("GET", f"{base}{url}", timeout_s=TIMEOUT_S)).status
+
+
+async def upload_song(visitor: StreamVisitor, note: str) -> list[str]:
+    await visitor.open("classify")
+    await visitor.set_widget("classify.source", "string_array_value", ["Upload a file"])
+    data = ogg_bytes(dominant_melody(note, seed=ord(note)))
+    await visitor.upload("classify.upload", f"visitor-{note}.ogg", data, "audio/ogg")
+    urls = visitor.shown.media_urls()
+    assert urls, "the page plays the uploaded song"
+    return urls
+
+
+async def leave_and_stay(base: str, window_s: float) -> dict:
+    async with StreamVisitor(base, timeout_s=TIMEOUT_S) as staying:
+        leaving = StreamVisitor(base, timeout_s=TIMEOUT_S)
+        await leaving.__aenter__()
+        gone_urls = await upload_song(leaving, "E")
+        kept_urls = await upload_song(staying, "G")
+        await leaving.close()
+        left = asyncio.get_running_loop().time()
+        within_window = await media_status(base, gone_urls[0])
+        while await media_status(base, gone_urls[0]) == 200:
+            assert asyncio.get_running_loop().time() - left < window_s + 20, "never closed"
+            await asyncio.sleep(0.5)
+        closed_after = asyncio.get_running_loop().time() - left
+        return {
+            "within_window": within_window,
+            "closed_after": closed_after,
+            "gone": [await media_status(base, u) for u in gone_urls],
+            "kept": [await media_status(base, u) for u in kept_urls],
+        }
+
+
+def test_a_closed_tab_gives_back_its_song_and_players_after_the_reconnect_window():
+    # Streamlit keeps a closed tab's session two minutes for it to come back, then drops
+    # it without shutting it down: its upload and players would stay in memory for good.
+    # The app's janitor (musicml.ui.sessions) shuts it down; the window is 2 s here.
+    with streamlit_process(env={"MUSICML_RECONNECT_S": "2"}) as server:
+        result = asyncio.run(leave_and_stay(server.url, 2.0))
+    assert result["within_window"] == 200, "a tab that comes back quickly finds its song"
+    assert 1.5 <= result["closed_after"] <= 10, result
+    assert set(result["gone"]) == {404}, result  # the closed tab's media are gone
+    assert set(result["kept"]) == {200}, result  # the open tab's are not

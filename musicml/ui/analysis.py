@@ -19,8 +19,8 @@ from musicml.audio import DEFAULT_SR, Clip
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
 from musicml.resources import HEAVY_WORK
-from musicml.ui.cache import SONG_ENTRIES, SONG_TTL, play, wav_download
 from musicml.ui.cache import digest as content_digest
+from musicml.ui.cache import play, song_cache, wav_download
 from musicml.ui.language import spinner
 from musicml.ui.sound import timbre_name
 
@@ -96,31 +96,31 @@ def melody_source(key: str, *, sr: int = DEFAULT_SR) -> Clip:
 
 
 @spinner(N_("Finding onsets, beats and key…"))
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def analysis_of(key: str, sr: int, _audio: np.ndarray) -> analysis.Analysis:
     return analysis.analyze(_audio, sr=sr)
 
 
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def clicks_of(key: str, sr: int, on: str, _audio: np.ndarray, _times: np.ndarray) -> np.ndarray:
     """The music with a click at each of ``_times`` (keyed by content, never re-hashed)."""
     return analysis.click_track(_audio, _times, sr=sr)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@song_cache(max_entries=8)
 def beat_sync_of(key: str, sr: int, _result: analysis.Analysis) -> analysis.BeatSync:
     return analysis.beat_sync_features(_result)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@song_cache(max_entries=8)
 def excerpt_of(key: str, sr: int, start: float, _audio: np.ndarray) -> np.ndarray:
     return analysis.excerpt(_audio, sr=sr, start=start, duration=EXCERPT_SECONDS)
 
 
 @spinner(N_("Separating harmonic and percussive parts…"))
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def hpss_of(key: str, sr: int, margin: float, _audio: np.ndarray) -> dict[str, np.ndarray]:
     harmonic, percussive = analysis.harmonic_percussive(_audio, margin=margin)
@@ -133,19 +133,19 @@ def hpss_of(key: str, sr: int, margin: float, _audio: np.ndarray) -> dict[str, n
 
 
 @spinner(N_("Stretching…"))
-@st.cache_data(max_entries=12, show_spinner=False)
+@song_cache(max_entries=12)
 def stretched_of(key: str, rate: float, _audio: np.ndarray) -> np.ndarray:
     return analysis.time_stretch(_audio, rate=rate)
 
 
 @spinner(N_("Shifting…"))
-@st.cache_data(max_entries=12, show_spinner=False)
+@song_cache(max_entries=12)
 def shifted_of(key: str, sr: int, n_steps: float, _audio: np.ndarray) -> np.ndarray:
     return analysis.pitch_shift(_audio, sr=sr, n_steps=n_steps)
 
 
 @spinner(N_("Factorising the spectrogram…"))
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def nmf_of(key: str, sr: int, n_components: int, _audio: np.ndarray) -> dict:
     decomposition = analysis.nmf_decompose(_audio, sr=sr, n_components=n_components, seed=0)
@@ -161,13 +161,13 @@ def nmf_of(key: str, sr: int, n_components: int, _audio: np.ndarray) -> dict:
     }
 
 
-@st.cache_data(max_entries=12, show_spinner=False)
+@song_cache(max_entries=12)
 def nmf_mix_of(key: str, n_components: int, chosen: tuple[int, ...], _nmf: dict) -> np.ndarray:
     return analysis.nmf_resynthesize(_nmf["decomposition"], components=list(chosen))
 
 
 @spinner(N_("Computing the constant-Q transform…"))
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def cqt_of(key: str, sr: int, _audio: np.ndarray) -> dict:
     db = analysis.cqt_db(_audio, sr=sr)
@@ -310,7 +310,7 @@ def gabor_bank_of(sr: int = DEFAULT_SR) -> GaborBank:
 
 
 @spinner(N_("Filtering with the Gabor bank…"))
-@st.cache_data(max_entries=8, show_spinner=False)
+@song_cache(max_entries=8)
 def gabor_features_of(key: str, sr: int, _audio: np.ndarray) -> dict:
     from musicml import gabor
 

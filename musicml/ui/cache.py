@@ -23,6 +23,33 @@ minutes of audio at 22,050 Hz), between 2 and 64."""
 SONG_TTL = "1h"
 """Song-sized results leave memory an hour after their last use (the class has gone)."""
 
+SONG_CACHES: list = []
+"""Every cache made by :func:`song_cache`, for :func:`forget_songs`."""
+
+
+def song_cache(*, max_entries: int = SONG_ENTRIES, resource: bool = False) -> Callable:
+    """``st.cache_data`` (or ``st.cache_resource``) for results of a visitor's song:
+    at most ``max_entries`` entries, each gone :data:`SONG_TTL` after its last use, and
+    all of them gone when the last visitor has left (:func:`forget_songs`)."""
+    cache = st.cache_resource if resource else st.cache_data
+
+    def decorate(func: Callable) -> Callable:
+        cached = cache(max_entries=max_entries, ttl=SONG_TTL, show_spinner=False)(func)
+        SONG_CACHES.append(cached)
+        return cached
+
+    return decorate
+
+
+def forget_songs() -> int:
+    """Empty every song-sized cache (built-in examples and models stay); returns how
+    many caches were emptied. Called when the server has no visitors left
+    (:mod:`musicml.ui.sessions`)."""
+    for cached in SONG_CACHES:
+        cached.clear()
+    _originals.clear()
+    return len(SONG_CACHES)
+
 
 def digest(audio: np.ndarray | bytes, sr: int | None = None) -> str:
     """The content key of a waveform (and its rate) or of uploaded bytes: one hash for
@@ -35,7 +62,7 @@ def digest(audio: np.ndarray | bytes, sr: int | None = None) -> str:
 
 
 @spinner(N_("Decoding audio…"))
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def _decode(data: bytes, name: str, sr: int) -> Clip:
     return audio_io.load_audio(data, sr=sr, name=name)
@@ -116,7 +143,7 @@ def wav_of(audio: np.ndarray, sr: int) -> bytes:
     return audio_io.wav_bytes(audio, sr)
 
 
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def _player_of(key: str, sr: int, _audio: np.ndarray) -> tuple[bytes, str]:
     return audio_io.player_bytes(_audio, sr)

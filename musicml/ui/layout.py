@@ -15,7 +15,9 @@ from streamlit.errors import StreamlitPageNotFoundError
 from musicml.errors import MusicMLError
 from musicml.i18n import N_, error_text
 from musicml.i18n import gettext as _
+from musicml.resources import release_memory
 from musicml.ui.language import language_picker, setup_language
+from musicml.ui.sessions import start_janitor
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ def _start_warm_up() -> threading.Thread:
     runs as fast as later ones (see ``musicml.analysis.warm_up``). Then the objects
     of every library loaded are frozen out of the garbage collector's walks, which
     otherwise cost 0.14 s after every page run (``musicml.resources.freeze_long_lived``).
+    It also starts the janitor that shuts down the sessions of closed tabs and, when
+    the last visitor has left, empties the song caches (:mod:`musicml.ui.sessions`).
     """
 
     def run() -> None:
@@ -146,7 +150,16 @@ def _start_warm_up() -> threading.Thread:
 
     thread = threading.Thread(target=run, name="musicml-warm-up", daemon=True)
     thread.start()
+    start_janitor(_visitors_gone)
     return thread
+
+
+def _visitors_gone() -> None:
+    """The last visitor has left: forget their songs and give the memory back."""
+    from musicml.ui.cache import forget_songs  # not at the top: it loads numpy and audio
+
+    forget_songs()
+    release_memory()
 
 
 FIRST_IMPORT = "musicml.ui.share"

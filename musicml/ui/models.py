@@ -23,7 +23,7 @@ from musicml.i18n import gettext as _
 from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier
 from musicml.resources import HEAVY_WORK
 from musicml.transcription import Transcription, transcribe
-from musicml.ui.cache import MEMO, SONG_ENTRIES, SONG_TTL, digest
+from musicml.ui.cache import MEMO, digest, song_cache
 from musicml.ui.language import spinner
 from musicml.ui.state import MODELS
 
@@ -115,7 +115,7 @@ def model_key(model: TrainedModel) -> str:
 
 
 @spinner(N_("Classifying…"))
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def _classify(key: str, digest: str, segment, _model: TrainedModel, _clip: Clip) -> Classification:
     return classify_clip(_clip, _model, segment=segment)
@@ -127,7 +127,7 @@ def classify_cached(model: TrainedModel, clip: Clip, *, segment) -> Classificati
 
 
 @spinner(N_("Following the notes frame by frame…"))
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def _transcribe(key: str, digest: str, _model: TrainedModel, _clip: Clip) -> Transcription:
     return transcribe(_clip, _model)
@@ -143,7 +143,7 @@ PLAYBACK_SR = 16000
 player's file is smaller and quicker to make than at the song's rate."""
 
 
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def _resynthesis(key: str, digest: str, segment, _result: Classification) -> np.ndarray:
     return resynthesize(_result, sr=PLAYBACK_SR)
@@ -157,7 +157,7 @@ def resynthesis_cached(
     return audio, PLAYBACK_SR
 
 
-@st.cache_data(max_entries=SONG_ENTRIES, ttl=SONG_TTL, show_spinner=False)
+@song_cache()
 @HEAVY_WORK
 def song_spectrogram(digest: str, _audio: np.ndarray, sr: int, hop_length: int) -> np.ndarray:
     """Mel spectrogram (dB, 64 bands) of a whole song for display."""

@@ -22,7 +22,7 @@ from musicml.features import Representation, representation
 from musicml.i18n import N_, error_text
 from musicml.i18n import gettext as _
 from musicml.resources import HEAVY_WORK
-from musicml.ui.cache import SONG_TTL, digest
+from musicml.ui.cache import digest, song_cache
 from musicml.ui.language import spinner
 
 DATASET_KINDS = {name: kind.title for name, kind in datasets.DATASET_KINDS.items()}
@@ -112,7 +112,7 @@ def sines_demo(sr: int = DEFAULT_SR) -> np.ndarray:
 
 
 @spinner(N_("Computing the spectrogram…"))
-@st.cache_data(max_entries=12, ttl=SONG_TTL, show_spinner=False)
+@song_cache(max_entries=12)
 @HEAVY_WORK
 def cached_representation(audio: np.ndarray, sr: int, kind: str, **params) -> Representation:
     """:func:`musicml.features.representation`, cached per audio content and parameters."""
@@ -120,7 +120,7 @@ def cached_representation(audio: np.ndarray, sr: int, kind: str, **params) -> Re
 
 
 @spinner(N_("Reading the labelled audio…"))
-@st.cache_resource(max_entries=4, ttl=SONG_TTL, show_spinner=False)
+@song_cache(max_entries=4, resource=True)
 @HEAVY_WORK
 def _uploaded_dataset(
     key: str, _data: bytes, name: str, sr: int, seconds_per_file: float | None

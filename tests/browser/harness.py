@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,9 +73,13 @@ def health(url: str, *, timeout: float = 2.0) -> bool:
 
 @contextmanager
 def streamlit_process(
-    *, extra_args: Sequence[str] = (), start_timeout: float = 60.0
+    *,
+    extra_args: Sequence[str] = (),
+    start_timeout: float = 60.0,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
-    """A fresh ``streamlit run app.py`` on a free loopback port, stopped on exit.
+    """A fresh ``streamlit run app.py`` on a free loopback port, stopped on exit;
+    ``env``: variables set for the server on top of this process's environment.
 
     The server runs in its own process group (SIGTERM, then SIGKILL, to the
     whole group on exit); its output goes to ``tests/artifacts/server-<port>.log``.
@@ -102,6 +106,7 @@ def streamlit_process(
             *extra_args,
         ],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -215,13 +220,33 @@ def settled(frames, last: int, now: float, quiet_s: float) -> bool:
     return not started_again and now - frames[last].t >= quiet_s
 
 
-_H1_OBSERVER = """
-window.__musicml = {h1: null};
-new MutationObserver(() => {
-  if (window.__musicml.h1 === null && document.querySelector('h1')) {
-    window.__musicml.h1 = performance.now();
-  }
-}).observe(document, {subtree: true, childList: true});
+_CONTROLS = ", ".join(
+    f'[data-testid="stMain"] [data-testid="{kind}"]'
+    for kind in (
+        "stSlider",
+        "stSelectbox",
+        "stMultiSelect",
+        "stRadio",
+        "stSegmentedControl",
+        "stButtonGroup",
+        "stCheckbox",
+        "stNumberInput",
+        "stTextInput",
+        "stFileUploader",
+        "stButton",
+        "stPageLink",
+    )
+)
+"""A control a visitor can use in the page's main area (a page link on Home)."""
+
+_H1_OBSERVER = f"""
+window.__musicml = {{h1: null, ready: null}};
+new MutationObserver(() => {{
+  const m = window.__musicml;
+  if (m.h1 === null && document.querySelector('h1')) m.h1 = performance.now();
+  if (m.h1 !== null && m.ready === null && document.querySelector({_CONTROLS!r}))
+    m.ready = performance.now();
+}}).observe(document, {{subtree: true, childList: true}});
 """
 
 _CHARTS_DRAWN = """
@@ -302,6 +327,9 @@ class RunMeasure:
     """To the browser having drawn every plotly chart after that run (two quiet frames)."""
     title_s: float | None
     """For a page load: to the first ``h1`` in the document."""
+    ready_s: float | None
+    """For a page load: to the title and a first control of the main area (a widget,
+    or on Home a page link) being in the document."""
     ws_bytes: int
     figure_bytes: int
     media_urls: list[str]
@@ -382,14 +410,16 @@ class RunWatcher:
             if now > deadline:
                 raise TimeoutError(f"the run had not ended after {timeout_s:.0f} s")
         frames = self.frames[first : first + last + 1]
-        title_s = None
+        title_s = ready_s = None
         if page_load:
-            h1 = self.page.evaluate("() => window.__musicml && window.__musicml.h1")
-            title_s = None if h1 is None else h1 / 1000
+            marks = self.page.evaluate("() => window.__musicml") or {}
+            title_s = None if marks.get("h1") is None else marks["h1"] / 1000
+            ready_s = None if marks.get("ready") is None else marks["ready"] / 1000
         return RunMeasure(
             run_s=frames[-1].t - t0,
             drawn_s=drawn - t0,
             title_s=title_s,
+            ready_s=ready_s,
             ws_bytes=sum(f.nbytes for f in frames),
             figure_bytes=sum(f.figure_bytes for f in frames),
             media_urls=[f.media_url for f in frames if f.media_url],
