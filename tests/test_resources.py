@@ -122,3 +122,11 @@ def test_release_memory_gives_freed_heap_pages_back_to_the_system():
     release_memory()
     assert resident_bytes() < held - 60 * 2**20
     del chunks
+
+
+def test_the_allocator_heaps_can_be_limited_on_glibc():
+    from musicml.resources import _libc_function, limit_malloc_arenas
+
+    if _libc_function("mallopt") is None:
+        pytest.skip("needs glibc's mallopt")
+    assert limit_malloc_arenas() is True

@@ -15,7 +15,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from musicml.errors import MusicMLError
 from musicml.i18n import N_, error_text
 from musicml.i18n import gettext as _
-from musicml.resources import release_memory
+from musicml.resources import limit_malloc_arenas, release_memory
 from musicml.ui.language import language_picker, setup_language
 from musicml.ui.sessions import start_janitor
 
@@ -132,7 +132,8 @@ def _start_warm_up() -> threading.Thread:
     runs as fast as later ones (see ``musicml.analysis.warm_up``). Then the objects
     of every library loaded are frozen out of the garbage collector's walks, which
     otherwise cost 0.14 s after every page run (``musicml.resources.freeze_long_lived``).
-    It also starts the janitor that shuts down the sessions of closed tabs and, when
+    It also limits the C allocator's heaps (``musicml.resources.limit_malloc_arenas``)
+    and starts the janitor that shuts down the sessions of closed tabs and, when
     the last visitor has left, empties the song caches (:mod:`musicml.ui.sessions`).
     """
 
@@ -148,6 +149,7 @@ def _start_warm_up() -> threading.Thread:
         warm_up()
         freeze_long_lived(LONG_LIVED_MODULES)
 
+    limit_malloc_arenas()
     thread = threading.Thread(target=run, name="musicml-warm-up", daemon=True)
     thread.start()
     start_janitor(_visitors_gone)
