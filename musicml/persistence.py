@@ -29,8 +29,8 @@ from sklearn.base import BaseEstimator
 
 from musicml import features as _features
 from musicml.audio import MAX_SAMPLE_RATE
-from musicml.dataio import READABLE_METHODS as _READABLE_METHODS
-from musicml.dataio import UNPACK_ERRORS as _UNPACK_ERRORS
+from musicml.dataio.archive import READABLE_METHODS as _READABLE_METHODS
+from musicml.dataio.archive import UNPACK_ERRORS as _UNPACK_ERRORS
 from musicml.errors import ModelFileError, Phrase
 from musicml.models import (
     MAX_MODEL_TREES,
