@@ -6,7 +6,7 @@ import platform
 
 import numpy as np
 
-from musicml.models import TrainedModel, _json_safe
+from musicml.models.trained import TrainedModel, _json_safe
 
 FORMAT = "musicml-model"
 FORMAT_VERSION = 1
