@@ -1,19 +1,10 @@
 """The registry of classifiers: a :class:`ModelSpec` names one, the builders make its Pipeline.
 
-A pipeline is always ``features → scale → (pca | lda) → model``. The model
-comes from a small registry (``logreg``, ``svm``, ``knn``, ``forest``); the
-multiclass strategy is one of scikit-learn's wrappers:
-
-- ``ovr``: :class:`~sklearn.multiclass.OneVsRestClassifier`, one binary model per class;
-- ``ovo``: :class:`~sklearn.multiclass.OneVsOneClassifier`, one per pair of classes;
-- ``multinomial``: a plain multiclass :class:`~sklearn.linear_model.LogisticRegression`,
-  i.e. softmax regression. It only exists for logistic regression (scikit-learn ≥ 1.7
-  has no ``multi_class`` argument any more);
-- ``None``: the model's own way (softmax for ``logreg``, SVC's built-in one-vs-one,
-  kNN and forests are multiclass by nature).
-
-The helpers after the builders read a pipeline back: a parameter's path through the
-wrappers, the binary models, linear weights and class probabilities.
+A pipeline is always ``features → scale → (pca | lda) → model``; the model kinds and
+the multiclass strategies (scikit-learn's wrappers) are described in
+:mod:`musicml.models`. The helpers after the builders read a pipeline back: a
+parameter's path through the wrappers, the binary models, linear weights and class
+probabilities.
 """
 
 from __future__ import annotations
