@@ -1,22 +1,22 @@
-"""Labelled data sets of audio clips.
+"""Synthetic labelled data sets: the tutorial's sound-vs-silence set, notes and timbres.
 
-A :class:`Dataset` is clips + labels + the settings that made them. The
-generators here make synthetic ones: the tutorial's sound-vs-silence set, notes
-(pitch classes, with realistic variation so a model learns pitch rather than one
-waveform) and timbres. :mod:`musicml.dataio` loads users' own labelled audio.
+Notes vary as real recordings do (loudness, noise, detuning, vibrato, room,
+brightness, onset, tails), so a model learns pitch rather than one waveform;
+:func:`_render_note` and :func:`_render_silence` are the one note and silence
+renderer, also of the embedded models' training sets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from musicml import synth
 from musicml.audio import DEFAULT_SR
+from musicml.datasets.dataset import Dataset
 from musicml.errors import ParameterError
-from musicml.i18n import N_
 from musicml.resources import checkpoint
 from musicml.synth import NATURAL_PITCH_CLASSES, NOTE_NAMES, TIMBRES, TUTORIAL_FREQUENCIES
 from musicml.validation import check_count, check_seconds, check_sr
@@ -53,117 +53,6 @@ Progress = Callable[[float], None] | None
 def _tell(progress: Progress, done: int, total: int) -> None:
     if progress is not None and (done == total or done % 8 == 0):
         progress(done / total)
-
-
-@dataclass(eq=False)
-class Dataset:
-    """Audio clips with one label each.
-
-    Attributes
-    ----------
-    clips : list of np.ndarray
-        One 1-D float32 waveform per clip; lengths may differ. A 2-D array
-        ``(n_clips, n_samples)`` is accepted and split into rows.
-    labels : np.ndarray
-        Shape ``(n_clips,)``, str.
-    sr : int
-        Sample rate of every clip.
-    settings : dict
-        The parameters that made the data set (JSON-serialisable).
-    names : list of str
-        A file name per clip.
-    notes : list of str
-        Remarks about how it was made (files skipped while loading, resampling…).
-    """
-
-    clips: list[np.ndarray]
-    labels: np.ndarray
-    sr: int
-    settings: dict = field(default_factory=dict)
-    names: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        if isinstance(self.clips, np.ndarray) and self.clips.ndim == 2:
-            clips = list(self.clips.astype(np.float32, copy=False))
-        else:
-            clips = [np.asarray(c, dtype=np.float32) for c in self.clips]
-        for i, clip in enumerate(clips):
-            if clip.ndim != 1:
-                raise ParameterError(
-                    "each clip must be a 1-D waveform; clip {i} has shape {clip_shape}.",
-                    i=i,
-                    clip_shape=clip.shape,
-                )
-        self.clips = clips
-        self.labels = np.asarray(self.labels).astype(str).reshape(-1)
-        if len(self.clips) != len(self.labels):
-            raise ParameterError(
-                "clips and labels must have the same length; got {n_clips} and {n_labels}.",
-                n_clips=len(self.clips),
-                n_labels=len(self.labels),
-            )
-        if not self.names:
-            self.names = [f"{label}_{i:04d}.wav" for i, label in enumerate(self.labels)]
-        self.names = [str(n) for n in self.names]
-        if len(self.names) != len(self.labels):
-            raise ParameterError(
-                "names must give one name per clip; got {n_names} names for {n_labels} clips.",
-                n_names=len(self.names),
-                n_labels=len(self.labels),
-            )
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    @property
-    def classes(self) -> list[str]:
-        """Sorted class names."""
-        return sorted(set(self.labels.tolist()))
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Number of clips per class, in class order."""
-        values, counts = np.unique(self.labels, return_counts=True)
-        return {str(v): int(c) for v, c in zip(values, counts, strict=True)}
-
-    @property
-    def durations(self) -> np.ndarray:
-        """Length of each clip in seconds, shape ``(n_clips,)``."""
-        return np.array([len(c) / self.sr for c in self.clips])
-
-    @property
-    def equal_length(self) -> bool:
-        """Whether every clip has the same number of samples."""
-        return len({len(c) for c in self.clips}) <= 1
-
-    def as_array(self) -> np.ndarray:
-        """The clips as one ``(n_clips, n_samples)`` array (equal lengths only)."""
-        if not self.equal_length:
-            raise ParameterError(
-                "the clips have different lengths, so they do not fit one array; "
-                "use the list in .clips (FeatureExtractor accepts it)."
-            )
-        return np.stack(self.clips) if self.clips else np.zeros((0, 0), np.float32)
-
-    def subset(self, indices) -> Dataset:
-        """A new data set with the clips at ``indices`` (same settings)."""
-        indices = np.asarray(indices, dtype=int).reshape(-1)
-        return Dataset(
-            clips=[self.clips[i] for i in indices],
-            labels=self.labels[indices],
-            sr=self.sr,
-            settings=dict(self.settings),
-            names=[self.names[i] for i in indices],
-            notes=list(self.notes),
-        )
-
-    def examples(self, per_class: int = 3) -> dict[str, list[int]]:
-        """Indices of the first ``per_class`` clips of each class (for previews)."""
-        return {
-            label: np.flatnonzero(self.labels == label)[:per_class].tolist()
-            for label in self.classes
-        }
 
 
 def _check_size(sr, clip_seconds, *, n_clips: int) -> tuple[int, float]:
@@ -611,82 +500,3 @@ def timbre_dataset(
         "variation": bool(variation),
     }
     return _finish(clips, labels, sr=sr, settings=settings, rng=rng)
-
-
-# --------------------------------------------------------------------------- the kinds
-
-
-@dataclass(frozen=True)
-class DatasetKind:
-    """One kind of synthetic data set, as every page, the builtins and the CLI know it.
-
-    Attributes
-    ----------
-    name : str
-        The kind's name: ``builtin:<name>`` on the command line.
-    title : str
-        How a page lists it ("Notes (pitch classes + silence)").
-    short : str
-        What a page says it is making ("notes C–B and silence").
-    build : callable
-        ``build(**options) -> Dataset`` (``per_class``, ``seed``, ``sr``, …).
-    """
-
-    name: str
-    title: str
-    short: str
-    build: Callable[..., Dataset]
-
-    def n_classes(self, **options) -> int:
-        """How many classes ``build(**options)`` makes (without making anything)."""
-        if self.name == "sound-silence":
-            return 2
-        if self.name == "notes":
-            classes = _pitch_classes(options.get("pitch_classes", "natural"))
-            return len(classes) + bool(options.get("include_silence", True))
-        return len(_timbres(options.get("timbres"), TIMBRE_CLASSES))
-
-
-DATASET_KINDS: dict[str, DatasetKind] = {
-    kind.name: kind
-    for kind in (
-        DatasetKind(
-            "notes",
-            N_("Notes (pitch classes + silence)"),
-            N_("notes C–B and silence"),
-            notes_dataset,
-        ),
-        DatasetKind(
-            "sound-silence",
-            N_("Sound vs silence (the tutorial's)"),
-            N_("sound vs silence"),
-            sound_silence_dataset,
-        ),
-        DatasetKind("timbre", N_("Timbres (which instrument?)"), N_("timbres"), timbre_dataset),
-    )
-}
-"""The one list of synthetic data-set kinds (pages, built-in data sets, command line)."""
-
-
-def dataset_kind(name: str) -> DatasetKind:
-    """The :class:`DatasetKind` called ``name`` (``"notes"``, ``"builtin:notes"``)."""
-    kind = DATASET_KINDS.get(str(name).removeprefix("builtin:"))
-    if kind is None:
-        raise ParameterError(
-            "unknown data-set kind {name!r}; choose one of {choices}.",
-            name=name,
-            choices=", ".join(DATASET_KINDS),
-        )
-    return kind
-
-
-def build_dataset(kind: str, **options) -> Dataset:
-    """Make a synthetic data set of ``kind`` (see :data:`DATASET_KINDS`) with ``options``.
-
-    Examples
-    --------
-    >>> data = build_dataset("sound-silence", per_class=2, seed=0)
-    >>> sorted(data.counts.items())
-    [('silence', 2), ('sound', 2)]
-    """
-    return dataset_kind(kind).build(**options)
