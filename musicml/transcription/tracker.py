@@ -308,6 +308,83 @@ def released_frames(
     return np.concatenate([[False], out[:-1]]) if n else out
 
 
+NEW_PITCH_FRAMES = 3
+"""Frames in a row the model must name one other note, with the level no longer
+falling, for a release tail to end in a new note (see :func:`tails_with_new_pitch`)."""
+NEW_PITCH_PROBABILITY = 0.5
+NEW_PITCH_REACH_FRAMES = 6
+"""How far (140 ms) before the model names the new note its attack may lie."""
+
+
+def tails_with_new_pitch(
+    released: np.ndarray,
+    probabilities: np.ndarray,
+    levels_db: np.ndarray,
+    sound: np.ndarray,
+    *,
+    silence: int,
+    attacks: np.ndarray | None = None,
+) -> np.ndarray:
+    """``released`` with each release tail cut short where a new note sounds in it.
+
+    A tail keeps the pitch of the note that is dying, and a level-invariant model
+    hears it as that note. When, inside a tail, the model names another note for
+    :data:`NEW_PITCH_FRAMES` frames in a row (each at least
+    :data:`NEW_PITCH_PROBABILITY`) while the level stops falling, loud enough to be
+    sound (``sound`` at least one half: not the room after the tail), a new note is
+    swelling in without an attack of its own (a bowed or blown note in legato):
+    the tail ends there, or at the last attack in the tail before it (the model's
+    window hears the new note only once it has begun; at most
+    :data:`NEW_PITCH_REACH_FRAMES` before).
+
+    Parameters
+    ----------
+    released : np.ndarray
+        Shape ``(n_frames,)``, bool (:func:`released_frames`).
+    probabilities : np.ndarray
+        Shape ``(n_frames, n_classes)``: the model's frame probabilities.
+    levels_db : np.ndarray
+        Shape ``(n_frames,)``.
+    sound : np.ndarray
+        Shape ``(n_frames,)``: the chance of sound from the levels
+        (:func:`sound_probability`).
+    silence : int
+        Index of the ``silence`` class.
+    attacks : np.ndarray, optional
+        Frames of attacks (:func:`attack_frames`).
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n_frames,)``, bool.
+    """
+    out = np.asarray(released, dtype=bool).copy()
+    n, k = len(out), NEW_PITCH_FRAMES
+    notes = np.delete(np.arange(probabilities.shape[1]), silence)
+    top = notes[np.argmax(probabilities[:, notes], axis=1)]
+    sure = probabilities[np.arange(n), top] >= NEW_PITCH_PROBABILITY
+    for start, stop, state in _runs(out.astype(int)):
+        if not state or start == 0:
+            continue
+        held = notes[np.argmax(probabilities[max(0, start - 3) : start][:, notes].sum(axis=0))]
+        for t in range(start, stop - k + 1):
+            if (
+                np.all(top[t : t + k] == top[t])
+                and top[t] != held
+                and sure[t : t + k].all()
+                and np.all(sound[t : t + k] >= 0.5)
+                and levels_db[min(n - 1, t + k)] >= levels_db[t] - 1.0
+            ):
+                struck = (
+                    attacks[(attacks >= max(start, t - NEW_PITCH_REACH_FRAMES)) & (attacks < t)]
+                    if attacks is not None
+                    else []
+                )
+                out[int(max(struck, default=t)) : stop] = False
+                break
+    return out
+
+
 # --------------------------------------------------------------------------- smoothing
 
 
@@ -584,6 +661,10 @@ def transcribe(
     sound, threshold = sound_probability(levels, range_db=range_db)
     attacks = attack_frames(audio, sr=sr, hop_length=hop)
     released = released_frames(levels, attacks=attacks[0])
+    if SILENCE in classes:
+        released = tails_with_new_pitch(
+            released, raw, levels, sound, silence=classes.index(SILENCE), attacks=attacks[0]
+        )
     sound = np.where(released, 0.0, sound)
     combined = raw.copy()
     if SILENCE in classes:
