@@ -62,6 +62,7 @@ from musicml.transcription.scores import (  # noqa: F401
 from musicml.transcription.tracker import (  # noqa: F401
     ATTACK_GAP_FRAMES,
     ATTACK_LAG_FRAMES,
+    CHANGE_FALL_DB,
     CONTEXT_SECONDS,
     CQT_BINS,
     FLOOR_MARGIN_DB,
@@ -76,6 +77,10 @@ from musicml.transcription.tracker import (  # noqa: F401
     LOUD_PERCENTILE,
     MIDI_OF_CQT_BIN0,
     MIN_NOTE_SECONDS,
+    NEW_PITCH_DIP_DB,
+    NEW_PITCH_FRAMES,
+    NEW_PITCH_PROBABILITY,
+    NEW_PITCH_REACH_FRAMES,
     ODD_PARTIALS_DB,
     RANGE_DB,
     RELEASE_DROP_DB,
@@ -96,5 +101,6 @@ from musicml.transcription.tracker import (  # noqa: F401
     released_frames,
     smooth_path,
     sound_probability,
+    tails_with_new_pitch,
     transcribe,
 )

@@ -314,6 +314,9 @@ falling, for a release tail to end in a new note (see :func:`tails_with_new_pitc
 NEW_PITCH_PROBABILITY = 0.5
 NEW_PITCH_REACH_FRAMES = 6
 """How far (140 ms) before the model names the new note its attack may lie."""
+NEW_PITCH_DIP_DB = 12.0
+"""A tail ending in a new note that falls less than this was no rest at all: the new
+note began where the old one was let go."""
 
 
 def tails_with_new_pitch(
@@ -335,7 +338,9 @@ def tails_with_new_pitch(
     swelling in without an attack of its own (a bowed or blown note in legato):
     the tail ends there, or at the last attack in the tail before it (the model's
     window hears the new note only once it has begun; at most
-    :data:`NEW_PITCH_REACH_FRAMES` before).
+    :data:`NEW_PITCH_REACH_FRAMES` before). A tail that fell less than
+    :data:`NEW_PITCH_DIP_DB` by then is no tail at all: the new note began as
+    the old one was let go.
 
     Parameters
     ----------
@@ -367,7 +372,7 @@ def tails_with_new_pitch(
         if not state or start == 0:
             continue
         held = notes[np.argmax(probabilities[max(0, start - 3) : start][:, notes].sum(axis=0))]
-        for t in range(start, stop - k + 1):
+        for t in range(start, min(stop, n - k + 1)):
             if (
                 np.all(top[t : t + k] == top[t])
                 and top[t] != held
@@ -380,7 +385,10 @@ def tails_with_new_pitch(
                     if attacks is not None
                     else []
                 )
-                out[int(max(struck, default=t)) : stop] = False
+                cut = int(max(struck, default=t))
+                if levels_db[start : t + 1].min() > levels_db[start] - NEW_PITCH_DIP_DB:
+                    cut = start  # a shallow dip: the old note was let go as the new one began
+                out[cut:stop] = False
                 break
     return out
 
@@ -783,6 +791,12 @@ began the new note may lie: the window (0.25 s) still hears the old note for
 about half its length, and the Viterbi pass waits for the evidence."""
 
 
+CHANGE_FALL_DB = 3.0
+"""Where a change of note in continuous sound has no attack, a fall of the level this
+much within three frames (the old note let go as the new one swells in) is where it
+changed."""
+
+
 def _changes_at_attacks(
     runs: list[tuple[int, int, int]],
     starts: np.ndarray,
@@ -790,11 +804,15 @@ def _changes_at_attacks(
     silence: int,
     sr: int,
     min_frames: float,
+    levels: np.ndarray | None = None,
 ) -> list[tuple[int, int, int]]:
     """Runs whose changes from one note straight to another are moved back to the
     attack that began the new note, when there is one within
-    :data:`LEGATO_REACH_SECONDS` before the change and none at it."""
-    if not starts.size:
+    :data:`LEGATO_REACH_SECONDS` before the change and none at it; failing an
+    attack, to where the level (``levels``) fell most, at least
+    :data:`CHANGE_FALL_DB` within three frames, in that reach: a bowed or blown
+    note that swells in makes no attack, but the note before it is let go then."""
+    if not starts.size and levels is None:
         return runs
     snap = max(1, round(0.07 * sr / HOP_LENGTH))
     reach = round(LEGATO_REACH_SECONDS * sr / HOP_LENGTH)
@@ -808,6 +826,14 @@ def _changes_at_attacks(
         if before.size:
             new = int(before.max())
             out[i - 1], out[i] = (a0, new, s0), (new, b1, s1)
+        elif levels is not None:
+            lo = int(max(a1 - reach, a0 + min_frames))
+            if lo < a1:
+                fall = levels[lo:a1] - levels[np.minimum(np.arange(lo, a1) + 3, len(levels) - 1)]
+                best = int(np.argmax(fall))
+                if fall[best] >= CHANGE_FALL_DB:
+                    new = lo + best + 1  # the level's window hears the fall a frame early
+                    out[i - 1], out[i] = (a0, new, s0), (new, b1, s1)
     return out
 
 
@@ -835,7 +861,7 @@ def _split_and_clean(
     splits = starts[strong] if starts.size else starts
     runs = []
     for start, stop, state in _changes_at_attacks(
-        _runs(path), starts, silence=silence, sr=sr, min_frames=min_frames
+        _runs(path), starts, silence=silence, sr=sr, min_frames=min_frames, levels=levels
     ):
         if state != silence and starts.size:
             inner = splits[(splits >= start + min_frames) & (splits <= stop - min_frames)]
