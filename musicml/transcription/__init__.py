@@ -14,7 +14,8 @@ The road, frame by frame (one frame every ``hop_length`` samples, 23 ms at 22050
    dynamics decide too: a frame is sound when its RMS level is well above the
    recording's noise floor and not far below its loud parts
    (:func:`sound_probability`), and not in a release tail: where the level
-   suddenly falls faster than the note's own decay (:func:`released_frames`).
+   suddenly falls faster than the note's own decay (:func:`released_frames`),
+   until a new note sounds in it (:func:`tails_with_new_pitch`).
 3. **Smoothing.** Viterbi passes with a switching penalty, first over sound /
    rest, then over the notes within each sounding stretch, turn frames into
    runs (a note ends where it ends, blips vanish). Note starts move to the
