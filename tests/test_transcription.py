@@ -26,6 +26,7 @@ from musicml.transcription import (
     read_truth,
     released_frames,
     sound_probability,
+    tails_with_new_pitch,
     transcribe,
     transcription_scores,
 )
@@ -111,6 +112,76 @@ def test_legato_note_changes_are_found_at_their_attacks_within_30_ms(chromatic):
     scores = note_scores(truth, got, onset_tolerance=TOLERANCE_S)
     assert scores["note_recall"] == 1.0, [(round(n.start_s, 3), n.label) for n in got]
     assert scores["note_precision"] >= 0.8  # a vibrato may still split a long note
+
+
+def swelling_legato(notes: list[tuple[float, float, int]], *, seconds: float, swell_s: float):
+    """Steady tones (eight partials) in legato without attacks: each note swells in
+    (quadratically, over ``swell_s``) as the one before is let go (an 80 ms
+    exponential release), over room noise."""
+    rng = np.random.default_rng(0)
+    n = round(seconds * SR)
+    out = rng.normal(0.0, 1e-3, n)
+    for start_s, end_s, midi in notes:
+        f0 = 440.0 * 2 ** ((midi - 69) / 12)
+        start, stop = round(start_s * SR), min(n, round((end_s + 0.64) * SR))
+        t = np.arange(stop - start) / SR
+        envelope = np.minimum(1.0, t / swell_s) ** 2
+        envelope *= np.exp(-np.maximum(t - (end_s - start_s), 0.0) / 0.08)
+        out[start:stop] += (
+            0.2 * envelope * sum(np.sin(2 * np.pi * k * f0 * t) / k for k in range(1, 9))
+        )
+    return out.astype(np.float32)
+
+
+SWELLING = [(0.3, 0.9, 50), (0.9, 1.5, 52), (1.5, 2.1, 55), (2.1, 2.6, 53), (2.6, 3.2, 57)]
+SWELLING += [(3.2, 3.8, 48)]
+
+
+def test_notes_swelling_in_as_the_one_before_is_let_go_start_where_it_was_let_go(chromatic):
+    # No attack marks the changes, and the dip between the notes looks like a release
+    # tail; the model naming the new note in it, loud, ends the tail at its start.
+    audio = swelling_legato(SWELLING, seconds=4.4, swell_s=0.15)
+    got = transcribe(Clip(audio, SR), chromatic).notes
+    truth = [Note(s, e, NAMES[m % 12], m) for s, e, m in SWELLING]
+    scores = note_scores(truth, got)
+    assert scores["note_recall"] == 1.0, [(round(n.start_s, 3), n.label) for n in got]
+    assert scores["note_precision"] >= 0.8  # the first note's own swell may split it
+
+
+def test_a_tail_ends_where_a_new_note_sounds_in_it_not_in_the_room_after_it():
+    classes = 3  # silence, C, D
+    n = 40
+    probabilities = np.zeros((n, classes))
+    probabilities[:20, 1] = 1.0  # C, then the model hears D from frame 24 on
+    probabilities[20:24, 1] = 0.9
+    probabilities[20:24, 0] = 0.1
+    probabilities[24:, 2] = 0.95
+    probabilities[24:, 0] = 0.05
+    released = np.zeros(n, dtype=bool)
+    released[20:32] = True
+    loud = np.ones(n)
+    # C let go at frame 20, falling 2 dB a frame, then D swelling in from frame 24.
+    levels = np.concatenate([np.full(20, -20.0), -20 - 2.0 * np.arange(1, 5), np.full(16, -26.0)])
+    # A shallow dip (6 dB): no tail at all, the new note began where C was let go.
+    assert not tails_with_new_pitch(released, probabilities, levels, loud, silence=0).any()
+    # A deep one (30 dB) ends at the new note, or at an attack just before it.
+    deep = levels.copy()
+    deep[20:] = np.minimum(deep[20:], -20 - 10.0 * np.arange(1, 21))
+    deep[24:] = -50.0
+    cut = tails_with_new_pitch(released, probabilities, deep, loud, silence=0)
+    assert cut[20:24].all() and not cut[24:].any()
+    cut = tails_with_new_pitch(
+        released, probabilities, deep, loud, silence=0, attacks=np.array([22])
+    )
+    assert cut[20:22].all() and not cut[22:].any()
+    # In the room after the tail (not loud enough to be sound) the tail goes on,
+    # and so it does while the level is still falling.
+    quiet = np.where(np.arange(n) >= 24, 0.1, 1.0)
+    assert (tails_with_new_pitch(released, probabilities, deep, quiet, silence=0) == released).all()
+    falling = -20 - 2.0 * np.clip(np.arange(n) - 19, 0, None)
+    assert (
+        tails_with_new_pitch(released, probabilities, falling, loud, silence=0) == released
+    ).all()
 
 
 def test_a_melody_with_rests_ties_and_repeated_notes_comes_back_note_for_note(chromatic):

@@ -14,7 +14,8 @@ The road, frame by frame (one frame every ``hop_length`` samples, 23 ms at 22050
    dynamics decide too: a frame is sound when its RMS level is well above the
    recording's noise floor and not far below its loud parts
    (:func:`sound_probability`), and not in a release tail: where the level
-   suddenly falls faster than the note's own decay (:func:`released_frames`).
+   suddenly falls faster than the note's own decay (:func:`released_frames`),
+   until a new note sounds in it (:func:`tails_with_new_pitch`).
 3. **Smoothing.** Viterbi passes with a switching penalty, first over sound /
    rest, then over the notes within each sounding stretch, turn frames into
    runs (a note ends where it ends, blips vanish). Note starts move to the
@@ -62,6 +63,7 @@ from musicml.transcription.scores import (  # noqa: F401
 from musicml.transcription.tracker import (  # noqa: F401
     ATTACK_GAP_FRAMES,
     ATTACK_LAG_FRAMES,
+    CHANGE_FALL_DB,
     CONTEXT_SECONDS,
     CQT_BINS,
     FLOOR_MARGIN_DB,
@@ -76,6 +78,10 @@ from musicml.transcription.tracker import (  # noqa: F401
     LOUD_PERCENTILE,
     MIDI_OF_CQT_BIN0,
     MIN_NOTE_SECONDS,
+    NEW_PITCH_DIP_DB,
+    NEW_PITCH_FRAMES,
+    NEW_PITCH_PROBABILITY,
+    NEW_PITCH_REACH_FRAMES,
     ODD_PARTIALS_DB,
     RANGE_DB,
     RELEASE_DROP_DB,
@@ -96,5 +102,6 @@ from musicml.transcription.tracker import (  # noqa: F401
     released_frames,
     smooth_path,
     sound_probability,
+    tails_with_new_pitch,
     transcribe,
 )

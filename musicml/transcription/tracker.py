@@ -308,6 +308,91 @@ def released_frames(
     return np.concatenate([[False], out[:-1]]) if n else out
 
 
+NEW_PITCH_FRAMES = 3
+"""Frames in a row the model must name one other note, with the level no longer
+falling, for a release tail to end in a new note (see :func:`tails_with_new_pitch`)."""
+NEW_PITCH_PROBABILITY = 0.5
+NEW_PITCH_REACH_FRAMES = 6
+"""How far (140 ms) before the model names the new note its attack may lie."""
+NEW_PITCH_DIP_DB = 12.0
+"""A tail ending in a new note that falls less than this was no rest at all: the new
+note began where the old one was let go."""
+
+
+def tails_with_new_pitch(
+    released: np.ndarray,
+    probabilities: np.ndarray,
+    levels_db: np.ndarray,
+    sound: np.ndarray,
+    *,
+    silence: int,
+    attacks: np.ndarray | None = None,
+) -> np.ndarray:
+    """``released`` with each release tail cut short where a new note sounds in it.
+
+    A tail keeps the pitch of the note that is dying, and a level-invariant model
+    hears it as that note. When, inside a tail, the model names another note for
+    :data:`NEW_PITCH_FRAMES` frames in a row (each at least
+    :data:`NEW_PITCH_PROBABILITY`) while the level stops falling, loud enough to be
+    sound (``sound`` at least one half: not the room after the tail), a new note is
+    swelling in without an attack of its own (a bowed or blown note in legato):
+    the tail ends there, or at the last attack in the tail before it (the model's
+    window hears the new note only once it has begun; at most
+    :data:`NEW_PITCH_REACH_FRAMES` before). A tail that fell less than
+    :data:`NEW_PITCH_DIP_DB` by then is no tail at all: the new note began as
+    the old one was let go.
+
+    Parameters
+    ----------
+    released : np.ndarray
+        Shape ``(n_frames,)``, bool (:func:`released_frames`).
+    probabilities : np.ndarray
+        Shape ``(n_frames, n_classes)``: the model's frame probabilities.
+    levels_db : np.ndarray
+        Shape ``(n_frames,)``.
+    sound : np.ndarray
+        Shape ``(n_frames,)``: the chance of sound from the levels
+        (:func:`sound_probability`).
+    silence : int
+        Index of the ``silence`` class.
+    attacks : np.ndarray, optional
+        Frames of attacks (:func:`attack_frames`).
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n_frames,)``, bool.
+    """
+    out = np.asarray(released, dtype=bool).copy()
+    n, k = len(out), NEW_PITCH_FRAMES
+    notes = np.delete(np.arange(probabilities.shape[1]), silence)
+    top = notes[np.argmax(probabilities[:, notes], axis=1)]
+    sure = probabilities[np.arange(n), top] >= NEW_PITCH_PROBABILITY
+    for start, stop, state in _runs(out.astype(int)):
+        if not state or start == 0:
+            continue
+        held = notes[np.argmax(probabilities[max(0, start - 3) : start][:, notes].sum(axis=0))]
+        for t in range(start, min(stop, n - k + 1)):
+            if (
+                np.all(top[t : t + k] == top[t])
+                and top[t] != held
+                and sure[t : t + k].all()
+                and np.all(sound[t : t + k] >= 0.5)
+                and levels_db[min(n - 1, t + k)] >= levels_db[t] - 1.0
+            ):
+                struck = (
+                    attacks[(attacks >= max(start, t - NEW_PITCH_REACH_FRAMES)) & (attacks < t)]
+                    if attacks is not None
+                    else []
+                )
+                cut = int(max(struck, default=t))
+                if levels_db[start : t + 1].min() > levels_db[start] - NEW_PITCH_DIP_DB:
+                    cut = start  # a shallow dip: the old note was let go as the new one began
+                out[cut:stop] = False
+                break
+    return out
+
+
 # --------------------------------------------------------------------------- smoothing
 
 
@@ -584,6 +669,10 @@ def transcribe(
     sound, threshold = sound_probability(levels, range_db=range_db)
     attacks = attack_frames(audio, sr=sr, hop_length=hop)
     released = released_frames(levels, attacks=attacks[0])
+    if SILENCE in classes:
+        released = tails_with_new_pitch(
+            released, raw, levels, sound, silence=classes.index(SILENCE), attacks=attacks[0]
+        )
     sound = np.where(released, 0.0, sound)
     combined = raw.copy()
     if SILENCE in classes:
@@ -702,6 +791,12 @@ began the new note may lie: the window (0.25 s) still hears the old note for
 about half its length, and the Viterbi pass waits for the evidence."""
 
 
+CHANGE_FALL_DB = 3.0
+"""Where a change of note in continuous sound has no attack, a fall of the level this
+much within three frames (the old note let go as the new one swells in) is where it
+changed."""
+
+
 def _changes_at_attacks(
     runs: list[tuple[int, int, int]],
     starts: np.ndarray,
@@ -709,11 +804,15 @@ def _changes_at_attacks(
     silence: int,
     sr: int,
     min_frames: float,
+    levels: np.ndarray | None = None,
 ) -> list[tuple[int, int, int]]:
     """Runs whose changes from one note straight to another are moved back to the
     attack that began the new note, when there is one within
-    :data:`LEGATO_REACH_SECONDS` before the change and none at it."""
-    if not starts.size:
+    :data:`LEGATO_REACH_SECONDS` before the change and none at it; failing an
+    attack, to where the level (``levels``) fell most, at least
+    :data:`CHANGE_FALL_DB` within three frames, in that reach: a bowed or blown
+    note that swells in makes no attack, but the note before it is let go then."""
+    if not starts.size and levels is None:
         return runs
     snap = max(1, round(0.07 * sr / HOP_LENGTH))
     reach = round(LEGATO_REACH_SECONDS * sr / HOP_LENGTH)
@@ -727,6 +826,14 @@ def _changes_at_attacks(
         if before.size:
             new = int(before.max())
             out[i - 1], out[i] = (a0, new, s0), (new, b1, s1)
+        elif levels is not None:
+            lo = int(max(a1 - reach, a0 + min_frames))
+            if lo < a1:
+                fall = levels[lo:a1] - levels[np.minimum(np.arange(lo, a1) + 3, len(levels) - 1)]
+                best = int(np.argmax(fall))
+                if fall[best] >= CHANGE_FALL_DB:
+                    new = lo + best + 1  # the level's window hears the fall a frame early
+                    out[i - 1], out[i] = (a0, new, s0), (new, b1, s1)
     return out
 
 
@@ -754,7 +861,7 @@ def _split_and_clean(
     splits = starts[strong] if starts.size else starts
     runs = []
     for start, stop, state in _changes_at_attacks(
-        _runs(path), starts, silence=silence, sr=sr, min_frames=min_frames
+        _runs(path), starts, silence=silence, sr=sr, min_frames=min_frames, levels=levels
     ):
         if state != silence and starts.size:
             inner = splits[(splits >= start + min_frames) & (splits <= stop - min_frames)]
