@@ -188,6 +188,33 @@ def test_representations_put_a_440_hz_tone_where_it_belongs():
         assert rep.times[1] == pytest.approx(256 / SR)
 
 
+CQT_PARITY_DB = 1e-3
+"""dB: the one constant-Q picture against the Music analysis page's former own path."""
+
+
+def test_the_constant_q_picture_is_the_one_the_analysis_page_drew():
+    rng = np.random.default_rng(0)
+    audio = synth.tone(440.0, duration=2.0, timbre="piano") + 0.01 * rng.standard_normal(2 * SR)
+    audio = np.concatenate([np.zeros(5000), audio]).astype(np.float32)
+    # The former analysis.cqt_db: librosa's CQT from C1 and librosa's dB relative to the peak.
+    before = librosa.amplitude_to_db(np.abs(librosa.cqt(audio, sr=SR, hop_length=512)), ref=np.max)
+    db = features.cqt_db(audio, sr=SR)
+    assert db.shape == before.shape == (84, 1 + audio.size // 512) and db.dtype == np.float32
+    np.testing.assert_allclose(db, before, atol=CQT_PARITY_DB)
+    np.testing.assert_allclose(representation(audio, sr=SR, kind="cqt").values, db)
+    names = features.cqt_note_names()
+    former = [str(n) for n in librosa.midi_to_note(24 + np.arange(84), unicode=False)]
+    assert names == former == list(representation(audio, sr=SR, kind="cqt").row_labels)
+    folded = np.zeros((12, db.shape[1]))
+    np.add.at(folded, np.arange(84) % 12, librosa.db_to_amplitude(db))
+    np.testing.assert_allclose(
+        features.chroma_from_cqt(db), librosa.util.normalize(folded, axis=0), atol=1e-6
+    )
+    assert features.cqt_db(np.zeros(SR, np.float32), sr=SR).max() == pytest.approx(-100.0)
+    with pytest.raises(ParameterError, match="highest constant-Q bin"):
+        features.cqt_db(audio, sr=6000)
+
+
 def test_mel_spectrogram_relative_to_peak_is_zero_at_the_top():
     db = mel_spectrogram_db(synth.append_silence(synth.sine(1000.0)), top_db=80.0)
     assert db.max() == pytest.approx(0.0, abs=1e-4)

@@ -20,10 +20,12 @@ from musicml.features.spectrum import (
     N_MELS,
     _check_common,
     _check_fmin_fmax,
-    _cqt_magnitude,
     _relative_db,
     _window,
     as_clip_list,
+    cqt_db,
+    cqt_magnitude,
+    cqt_note_names,
     mel_spectrogram_db,
     power_spectrogram,
 )
@@ -137,15 +139,16 @@ def representation(
         labels = _hz_labels(freqs)
         axis, unit = ("log" if log_frequency else "linear"), "dB"
     elif kind == "cqt" or (kind == "chroma" and chroma_source == "cqt"):
-        magnitude = _cqt_magnitude(audio[None], sr, hop_length, n_bins, bins_per_octave)[0]
+        cqt = {"sr": sr, "hop_length": hop_length, "n_bins": n_bins}
         freqs = librosa.cqt_frequencies(
             n_bins=n_bins, fmin=CQT_FMIN, bins_per_octave=bins_per_octave
         )
         if kind == "cqt":
-            values = _relative_db(magnitude**2, ref="max", top_db=top_db)
-            labels = tuple(str(n) for n in librosa.hz_to_note(freqs, unicode=False))
+            values = cqt_db(audio, **cqt, bins_per_octave=bins_per_octave, top_db=top_db)
+            labels = tuple(cqt_note_names(n_bins=n_bins, bins_per_octave=bins_per_octave))
             axis, unit = "cqt", "dB"
         else:
+            magnitude = cqt_magnitude(audio, **cqt, bins_per_octave=bins_per_octave)
             values = librosa.feature.chroma_cqt(C=magnitude, sr=sr, bins_per_octave=bins_per_octave)
             freqs, labels, axis, unit = None, _CHROMA_LABELS, "chroma", ""
     elif kind == "chroma":
