@@ -180,3 +180,13 @@ def float_type(name: str, *, minimum: float = 0.0, maximum: float):
         lambda n, v: check_float(n, v, minimum=minimum, maximum=maximum),
         f"a number above {minimum:g} and at most {maximum:g}",
     )
+
+
+def sr_type(name: str = "--sr"):
+    """An argparse ``type`` for a sample rate: :func:`check_sr`'s rule, in its words."""
+    return _argparse_type(
+        name,
+        int,
+        lambda n, v: check_sr(v, name=n),
+        f"a whole number from {MIN_SAMPLE_RATE:,} to {MAX_SAMPLE_RATE:,}",
+    )
