@@ -1,7 +1,7 @@
 """Audio features, batched over many clips.
 
 Names used across the app and the command line: ``mel``, ``stft``, ``cqt``,
-``chroma``, ``mfcc``, ``fft`` (and ``gabor`` once :mod:`musicml.gabor` exists).
+``chroma``, ``mfcc``, ``fft`` and ``gabor`` (:mod:`musicml.gabor`).
 
 Two kinds of result:
 

@@ -9,8 +9,6 @@ segment reductions over the stacked matrix.
 
 from __future__ import annotations
 
-import importlib.util
-
 import librosa
 import numpy as np
 import scipy.fft
@@ -36,13 +34,9 @@ from musicml.features.spectrum import (
 )
 from musicml.validation import check_count
 
-_GABOR_AVAILABLE = importlib.util.find_spec("musicml.gabor") is not None
-
-FEATURE_KINDS = ("mel", "stft", "cqt", "chroma", "mfcc", "fft") + (
-    ("gabor",) if _GABOR_AVAILABLE else ()
-)
-"""Feature kinds :class:`FeatureExtractor` accepts. ``gabor`` is listed only when
-the module :mod:`musicml.gabor` is installed (it is looked up, not imported)."""
+FEATURE_KINDS = ("mel", "stft", "cqt", "chroma", "mfcc", "fft", "gabor")
+"""Feature kinds :class:`FeatureExtractor` accepts (``gabor``: :mod:`musicml.gabor`,
+imported when first used)."""
 
 STATS = ("mean", "std", "min", "max")
 """Statistics over time that :class:`FeatureExtractor` can summarise with."""
@@ -181,13 +175,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self.stats = stats
 
     def _validate(self) -> tuple[str, ...]:
-        if self.kind == "gabor" and not _GABOR_AVAILABLE:
-            raise ParameterError(
-                "kind 'gabor' is unavailable: the module musicml.gabor is not installed. "
-                "Choose one of {feature_kinds}.",
-                feature_kinds=FEATURE_KINDS,
-            )
-        if self.kind not in (*FEATURE_KINDS, "gabor"):
+        if self.kind not in FEATURE_KINDS:
             raise ParameterError(
                 "kind must be one of {feature_kinds}; got {kind!r}.",
                 feature_kinds=FEATURE_KINDS,
