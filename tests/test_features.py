@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import librosa
 import numpy as np
@@ -23,6 +24,7 @@ from musicml.features import (
     window_spectrum,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 SR = 22050
 DB_TOL = 0.05
 """dB, for rows within DEEP_DB of the clip's loudest row: float32 batched FFT vs librosa's."""
@@ -258,3 +260,25 @@ def test_mel_spectrogram_db_matches_librosa_on_a_batch():
         power = librosa.feature.melspectrogram(y=clip, sr=22050, n_mels=64)
         theirs = librosa.power_to_db(power, ref=np.max, top_db=80.0)
         np.testing.assert_allclose(row, theirs, atol=0.05)
+
+
+ONE_HOME = {
+    "librosa.cqt(": {"musicml/features/spectrum.py"},
+    "librosa.vqt(": set(),
+    "librosa.hybrid_cqt(": set(),
+    "librosa.pseudo_cqt(": set(),
+    "librosa.feature.melspectrogram(": set(),
+    # NMF resynthesis needs the complex STFT and its exact inverse (librosa.istft).
+    "librosa.stft(": {"musicml/analysis/decompose.py"},
+}
+"""Calls that compute a spectrogram, and the one module each may appear in."""
+
+
+def test_each_spectrogram_has_one_home():
+    for call, homes in ONE_HOME.items():
+        found = {
+            str(path.relative_to(ROOT))
+            for path in (ROOT / "musicml").rglob("*.py")
+            if call in path.read_text(encoding="utf-8")
+        }
+        assert found == homes, call
