@@ -22,13 +22,13 @@ import scipy.signal
 
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
-from musicml.pitch import frequency_to_midi, midi_to_note
+from musicml.pitch import frequency_to_midi, midi_to_note, note_frequency
 from musicml.resources import checkpoint
 from musicml.validation import check_count, check_sr
 
 CHROMA_SOURCES = ("stft", "cqt")
 
-CQT_FMIN = float(librosa.note_to_hz("C1"))
+CQT_FMIN = note_frequency("C1")
 """Lowest constant-Q bin: C1 (32.70 Hz), as in librosa."""
 
 N_MELS = 128
