@@ -1,4 +1,4 @@
-"""One rule for numeric parameters: their type, their range, and a message that gives both.
+"""One rule for parameters: their type, their range or choices, and a message that gives both.
 
 Every user-supplied number that sizes work (a sample rate, a number of trees,
 seconds of audio) passes through :func:`check_int` or :func:`check_float`
@@ -122,6 +122,30 @@ def check_count(name: str, value, *, low: int = 1) -> int:
             "{name} must be an integer >= {low}; got {value!r}.", name=name, low=low, value=value
         )
     return int(value)
+
+
+def check_choice(name: str, value, choices):
+    """``value`` if it is one of ``choices``; else a message that lists them.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message (``"kind"``, ``"model"``).
+    choices : collection
+        The accepted values, listed in the message in their order.
+    """
+    try:
+        known = value in choices
+    except (TypeError, ValueError):  # an unhashable value or an array is no choice
+        known = False
+    if not known:
+        raise ParameterError(
+            "{name} must be one of {choices}; got {value!r}.",
+            name=name,
+            choices=", ".join(map(str, choices)),
+            value=value,
+        )
+    return value
 
 
 def check_rate(sr) -> float:
