@@ -109,7 +109,9 @@ def load_audio(
     source : bytes, str, Path or file-like
         Encoded audio (WAV, FLAC, OGG, MP3) or a path to it.
     sr : int or None, default 22050
-        Target sample rate; ``None`` keeps the file's own rate.
+        Target sample rate, from 1,000 to 192,000 Hz (the rule of every ``sr``,
+        :func:`musicml.validation.check_sr`); ``None`` keeps the file's own rate,
+        whatever it is up to :data:`MAX_SAMPLE_RATE`.
     max_seconds : float or None, default 600
         Longer audio is refused; ``None`` accepts any length.
     min_seconds : float, default 0.05
@@ -131,16 +133,8 @@ def load_audio(
         If the data is not audio, is empty, too short or too long, or is
         damaged (more than 1 % of its samples are NaN or infinite).
     """
-    if sr is not None and (
-        isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0
-    ):
-        raise ParameterError("sr must be a positive integer or None; got {sr!r}.", sr=sr)
-    if sr is not None and sr > MAX_SAMPLE_RATE:
-        raise ParameterError(
-            "sr must be at most {max_sample_rate:,} Hz; got {sr:,}.",
-            max_sample_rate=MAX_SAMPLE_RATE,
-            sr=sr,
-        )
+    if sr is not None:
+        sr = _validation.check_sr(sr)
     if duration is not None:
         _validation.check_seconds("duration", duration, maximum=MAX_DURATION_SECONDS)
     if max_seconds is not None:

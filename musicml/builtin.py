@@ -46,7 +46,7 @@ BUILTIN_MODELS = {
 }
 """Names of the embedded models and what they do (English, marked for translation)."""
 
-NOTE_LABELS = ("C", "D", "E", "F", "G", "A", "B", "silence")
+NOTE_LABELS = (*synth.NATURAL_PITCH_CLASSES, "silence")
 CHROMATIC_LABELS = (*synth.NOTE_NAMES, "silence")
 NOTE_OCTAVES = (1, 2, 3, 4, 5, 6, 7)
 HELD_OUT_TIMBRES = ("clarinet", "brass", "voice")

@@ -277,11 +277,6 @@ def from_transcription(result, model: TrainedModel) -> Classification:
     )
 
 
-def classify_segments(clip: Clip, pipeline, *, seconds: float = 1.0) -> list[Segment]:
-    """Label each ``seconds``-long window of ``clip`` (see :func:`classify_clip`)."""
-    return classify_clip(clip, pipeline, segment=seconds).segments
-
-
 def segments_csv(result: Classification) -> str:
     """The segments as CSV text: ``start_s,end_s,label,confidence`` plus a column per class."""
     buffer = io.StringIO()

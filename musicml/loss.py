@@ -31,6 +31,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.multiclass import OneVsRestClassifier
 
 from musicml.errors import ParameterError
+from musicml.validation import check_choice
 
 REDUCTIONS = ("mean", "sum")
 METHODS = ("plain", "momentum", "newton")
@@ -69,16 +70,6 @@ def _check_C(C: float) -> float:
     return C
 
 
-def _check_reduction(reduction: str) -> str:
-    if reduction not in REDUCTIONS:
-        raise ParameterError(
-            "reduction must be one of {reductions}; got {reduction!r}.",
-            reductions=REDUCTIONS,
-            reduction=reduction,
-        )
-    return reduction
-
-
 def _check_problem(features, labels) -> tuple[np.ndarray, np.ndarray]:
     """Features as float (m, d) and labels as float 0/1 (m,)."""
     X = np.asarray(features, dtype=float)
@@ -107,7 +98,7 @@ def _check_problem(features, labels) -> tuple[np.ndarray, np.ndarray]:
 def _check_point(theta, features, labels, C, reduction):
     """``(θ as (d,), X, y, C, reduction)`` checked, for derivatives at one θ."""
     X, y = _check_problem(features, labels)
-    C, reduction = _check_C(C), _check_reduction(reduction)
+    C, reduction = _check_C(C), check_choice("reduction", reduction, REDUCTIONS)
     return np.asarray(theta, dtype=float).reshape(X.shape[1]), X, y, C, reduction
 
 
@@ -153,7 +144,7 @@ def log_loss(
         A float for one θ, shape ``(n,)`` for a batch.
     """
     X, y = _check_problem(features, labels)
-    C, reduction = _check_C(C), _check_reduction(reduction)
+    C, reduction = _check_C(C), check_choice("reduction", reduction, REDUCTIONS)
     theta = np.asarray(theta, dtype=float)
     thetas = np.atleast_2d(theta)
     if thetas.shape[-1] != X.shape[1]:
@@ -251,7 +242,7 @@ def loss_surface(
         Shape ``(n2, n1)`` (rows follow θ2, as plotly's contour expects), float64.
     """
     X, y = _check_problem(features, labels)
-    C, reduction = _check_C(C), _check_reduction(reduction)
+    C, reduction = _check_C(C), check_choice("reduction", reduction, REDUCTIONS)
     if X.shape[1] != 2:
         raise ParameterError(
             "loss_surface needs exactly 2 features; got {n_features}. "
@@ -456,10 +447,7 @@ def gradient_descent(
     """
     X, y = _check_problem(features, labels)
     C = _check_C(C)
-    if method not in METHODS:
-        raise ParameterError(
-            "method must be one of {methods}; got {method!r}.", methods=METHODS, method=method
-        )
+    check_choice("method", method, METHODS)
     if not (isinstance(steps, int | np.integer) and 0 <= steps <= 100_000):
         raise ParameterError(
             "steps must be a whole number from 0 to 100000; got {steps!r}.", steps=steps
@@ -534,7 +522,7 @@ def softmax_cross_entropy(
     W = np.asarray(weights, dtype=float)
     X = np.asarray(features, dtype=float)
     labels = np.asarray(labels)
-    C, reduction = _check_C(C), _check_reduction(reduction)
+    C, reduction = _check_C(C), check_choice("reduction", reduction, REDUCTIONS)
     if W.ndim != 2 or X.ndim != 2 or W.shape[1] != X.shape[1]:
         raise ParameterError(
             "weights must have shape (n_classes, n_features) matching features {features_shape}; "

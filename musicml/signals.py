@@ -15,7 +15,7 @@ import scipy.signal
 
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
-from musicml.validation import check_rate
+from musicml.validation import check_choice, check_rate
 
 
 def _check_signal(signal: np.ndarray, *, name: str = "signal") -> np.ndarray:
@@ -269,13 +269,7 @@ SHARP_OCTAVES = 1.0
 
 
 def _transition_factor(window: str) -> float:
-    if window not in TRANSITION_FACTORS:
-        raise ParameterError(
-            "window must be one of {transition_factors}; got {window!r}.",
-            transition_factors=sorted(TRANSITION_FACTORS),
-            window=window,
-        )
-    return TRANSITION_FACTORS[window]
+    return TRANSITION_FACTORS[check_choice("window", window, sorted(TRANSITION_FACTORS))]
 
 
 def transition_width(n_taps: int, *, sr: float = DEFAULT_SR, window: str = "hamming") -> float:

@@ -31,6 +31,7 @@ from musicml.pitch import (  # noqa: F401  (the synthesizer's scale, re-exported
     note_to_midi,
     pitch_class,
 )
+from musicml.validation import check_choice
 
 TUTORIAL_FREQUENCIES = tuple(range(500, 5001, 500))
 """The tutorial's tone/silence sequence: 500, 1000, … 5000 Hz."""
@@ -245,13 +246,7 @@ def _envelope(spec: EnvelopeSpec, timbre: Timbre, n: int, sr: int) -> np.ndarray
 def _timbre(timbre: str | Timbre) -> Timbre:
     if isinstance(timbre, Timbre):
         return timbre
-    if timbre not in TIMBRES:
-        raise ParameterError(
-            "timbre must be one of {choices}; got {timbre!r}.",
-            choices=sorted(TIMBRES),
-            timbre=timbre,
-        )
-    return TIMBRES[timbre]
+    return TIMBRES[check_choice("timbre", timbre, sorted(TIMBRES))]
 
 
 def partials(
@@ -282,10 +277,7 @@ def partials(
     freqs = frequency * ratios
     amps = np.asarray(spec.amplitudes, dtype=float) * ratios**brightness
     if spec.formants:
-        if vowel not in VOWELS:
-            raise ParameterError(
-                "vowel must be one of {vowels}; got {vowel!r}.", vowels=sorted(VOWELS), vowel=vowel
-            )
+        check_choice("vowel", vowel, sorted(VOWELS))
         centres, widths, gains = (np.asarray(v, dtype=float)[:, None] for v in VOWELS[vowel])
         shape = (gains / (1.0 + ((freqs[None, :] - centres) / widths) ** 2)).sum(axis=0)
         amps = amps * (formant_floor + shape)
@@ -516,12 +508,7 @@ def add_noise(
 def noise_signal(n_samples: int, *, color: str = "white", seed: Rng = 0) -> np.ndarray:
     """Noise with unit power (mean square 1) and a white, pink or brown spectrum."""
     exponents = {"white": 0.0, "pink": 0.5, "brown": 1.0}
-    if color not in exponents:
-        raise ParameterError(
-            "color must be one of {exponents}; got {color!r}.",
-            exponents=sorted(exponents),
-            color=color,
-        )
+    check_choice("color", color, sorted(exponents))
     white = _rng(seed).standard_normal(n_samples)
     if exponents[color] and n_samples > 1:
         spectrum = np.fft.rfft(white)

@@ -1,4 +1,4 @@
-"""One rule for numeric parameters: their type, their range, and a message that gives both.
+"""One rule for parameters: their type, their range or choices, and a message that gives both.
 
 Every user-supplied number that sizes work (a sample rate, a number of trees,
 seconds of audio) passes through :func:`check_int` or :func:`check_float`
@@ -124,6 +124,30 @@ def check_count(name: str, value, *, low: int = 1) -> int:
     return int(value)
 
 
+def check_choice(name: str, value, choices):
+    """``value`` if it is one of ``choices``; else a message that lists them.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, for the message (``"kind"``, ``"model"``).
+    choices : collection
+        The accepted values, listed in the message in their order.
+    """
+    try:
+        known = value in choices
+    except (TypeError, ValueError):  # an unhashable value or an array is no choice
+        known = False
+    if not known:
+        raise ParameterError(
+            "{name} must be one of {choices}; got {value!r}.",
+            name=name,
+            choices=", ".join(map(str, choices)),
+            value=value,
+        )
+    return value
+
+
 def check_rate(sr) -> float:
     """A positive, finite sampling rate of a plain signal (the Signal lab's samples need
     not be audio, so any positive rate goes; audio uses :func:`check_sr`)."""
@@ -179,4 +203,14 @@ def float_type(name: str, *, minimum: float = 0.0, maximum: float):
         float,
         lambda n, v: check_float(n, v, minimum=minimum, maximum=maximum),
         f"a number above {minimum:g} and at most {maximum:g}",
+    )
+
+
+def sr_type(name: str = "--sr"):
+    """An argparse ``type`` for a sample rate: :func:`check_sr`'s rule, in its words."""
+    return _argparse_type(
+        name,
+        int,
+        lambda n, v: check_sr(v, name=n),
+        f"a whole number from {MIN_SAMPLE_RATE:,} to {MAX_SAMPLE_RATE:,}",
     )

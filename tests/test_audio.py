@@ -118,10 +118,23 @@ def test_too_short_audio_is_refused_with_its_length():
 
 
 def test_bad_parameters_name_themselves(tone_wav_bytes):
-    with pytest.raises(ParameterError, match="sr must be a positive integer"):
+    with pytest.raises(ParameterError, match="sr must be a whole number from 1,000 to 192,000"):
         load_audio(tone_wav_bytes, sr=-5)
     with pytest.raises(ParameterError, match="source must be bytes"):
         load_audio(12345)
+
+
+@pytest.mark.parametrize("sr", [500, 999, 192_001, True, 22050.0, "22050"])
+def test_the_target_rate_follows_the_one_rule_of_every_sr(tone_wav_bytes, sr):
+    with pytest.raises(ParameterError, match="sr must be a whole number from 1,000 to 192,000"):
+        load_audio(tone_wav_bytes, sr=sr)
+
+
+def test_a_file_keeps_its_own_rate_even_below_the_analysis_rates():
+    # The rule bounds a rate asked for; a file is read at whatever rate it was saved at.
+    clip = load_audio(encode(tone(100.0, sr=800), 800), sr=None)
+    assert clip.sr == clip.source_sr == 800 and clip.audio.size == 800
+    assert load_audio(encode(tone(440.0), DEFAULT_SR), sr=np.int64(1000)).sr == 1000
 
 
 def test_wav_round_trip(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import librosa
 import numpy as np
@@ -23,6 +24,7 @@ from musicml.features import (
     window_spectrum,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 SR = 22050
 DB_TOL = 0.05
 """dB, for rows within DEEP_DB of the clip's loudest row: float32 batched FFT vs librosa's."""
@@ -139,14 +141,12 @@ def test_extractor_survives_skops():
     assert loaded.get_params() == extractor.get_params()
 
 
-def test_gabor_kind_dispatches_or_says_it_is_unavailable():
-    extractor = FeatureExtractor(kind="gabor")
-    if "gabor" in FEATURE_KINDS:
-        out = extractor.transform([synth.tone(440.0), synth.tone(880.0, duration=0.5)])
-        assert out.shape[0] == 2 and np.all(np.isfinite(out))
-    else:
-        with pytest.raises(ParameterError, match="unavailable"):
-            extractor.transform([synth.tone(440.0)])
+def test_gabor_is_a_feature_kind_like_the_others():
+    assert "gabor" in FEATURE_KINDS
+    out = FeatureExtractor(kind="gabor").transform(
+        [synth.tone(440.0), synth.tone(880.0, duration=0.5)]
+    )
+    assert out.shape[0] == 2 and np.all(np.isfinite(out))
 
 
 @pytest.mark.parametrize(
@@ -186,6 +186,33 @@ def test_representations_put_a_440_hz_tone_where_it_belongs():
         rep = representation(audio, sr=SR, kind=kind, hop_length=256)
         assert rep.values.shape == (len(rep.row_labels), len(rep.times))
         assert rep.times[1] == pytest.approx(256 / SR)
+
+
+CQT_PARITY_DB = 1e-3
+"""dB: the one constant-Q picture against the Music analysis page's former own path."""
+
+
+def test_the_constant_q_picture_is_the_one_the_analysis_page_drew():
+    rng = np.random.default_rng(0)
+    audio = synth.tone(440.0, duration=2.0, timbre="piano") + 0.01 * rng.standard_normal(2 * SR)
+    audio = np.concatenate([np.zeros(5000), audio]).astype(np.float32)
+    # The former analysis.cqt_db: librosa's CQT from C1 and librosa's dB relative to the peak.
+    before = librosa.amplitude_to_db(np.abs(librosa.cqt(audio, sr=SR, hop_length=512)), ref=np.max)
+    db = features.cqt_db(audio, sr=SR)
+    assert db.shape == before.shape == (84, 1 + audio.size // 512) and db.dtype == np.float32
+    np.testing.assert_allclose(db, before, atol=CQT_PARITY_DB)
+    np.testing.assert_allclose(representation(audio, sr=SR, kind="cqt").values, db)
+    names = features.cqt_note_names()
+    former = [str(n) for n in librosa.midi_to_note(24 + np.arange(84), unicode=False)]
+    assert names == former == list(representation(audio, sr=SR, kind="cqt").row_labels)
+    folded = np.zeros((12, db.shape[1]))
+    np.add.at(folded, np.arange(84) % 12, librosa.db_to_amplitude(db))
+    np.testing.assert_allclose(
+        features.chroma_from_cqt(db), librosa.util.normalize(folded, axis=0), atol=1e-6
+    )
+    assert features.cqt_db(np.zeros(SR, np.float32), sr=SR).max() == pytest.approx(-100.0)
+    with pytest.raises(ParameterError, match="highest constant-Q bin"):
+        features.cqt_db(audio, sr=6000)
 
 
 def test_mel_spectrogram_relative_to_peak_is_zero_at_the_top():
@@ -233,3 +260,25 @@ def test_mel_spectrogram_db_matches_librosa_on_a_batch():
         power = librosa.feature.melspectrogram(y=clip, sr=22050, n_mels=64)
         theirs = librosa.power_to_db(power, ref=np.max, top_db=80.0)
         np.testing.assert_allclose(row, theirs, atol=0.05)
+
+
+ONE_HOME = {
+    "librosa.cqt(": {"musicml/features/spectrum.py"},
+    "librosa.vqt(": set(),
+    "librosa.hybrid_cqt(": set(),
+    "librosa.pseudo_cqt(": set(),
+    "librosa.feature.melspectrogram(": set(),
+    # NMF resynthesis needs the complex STFT and its exact inverse (librosa.istft).
+    "librosa.stft(": {"musicml/analysis/decompose.py"},
+}
+"""Calls that compute a spectrogram, and the one module each may appear in."""
+
+
+def test_each_spectrogram_has_one_home():
+    for call, homes in ONE_HOME.items():
+        found = {
+            str(path.relative_to(ROOT))
+            for path in (ROOT / "musicml").rglob("*.py")
+            if call in path.read_text(encoding="utf-8")
+        }
+        assert found == homes, call

@@ -276,6 +276,20 @@ def test_train_parameters_out_of_range_are_one_line_giving_the_maximum(capsys, a
     assert message in line
 
 
+@pytest.mark.parametrize("sr", [999, 192_001])
+def test_every_road_refuses_the_same_sample_rates(capsys, tone_wav_bytes, sr):
+    rule = "must be a whole number from 1,000 to 192,000"
+    with pytest.raises(ParameterError, match=f"sr {rule}"):
+        load_audio(tone_wav_bytes, sr=sr)
+    with pytest.raises(ParameterError, match=f"sr {rule}"):
+        sound_silence_dataset(per_class=1, sr=sr)
+    for command in (
+        ("train", "builtin:notes", "--out", "m.skops"),
+        ("synth-dataset", "--kind", "notes", "--out", "never"),
+    ):
+        assert f"argument --sr: {rule}" in cli_error(capsys, *command, "--sr", str(sr))
+
+
 def test_evaluate_seconds_per_file_out_of_range_is_one_line(capsys):
     line = cli_error(
         capsys, "evaluate", "builtin:notes", "some/folder", "--seconds-per-file", "1e308"
@@ -304,7 +318,7 @@ def test_parameter_ranges_are_checked_in_the_core_too(data):
         load_audio(b"RIFF", duration=1e308)
     with pytest.raises(ParameterError, match="max_seconds must be a number above 0"):
         load_audio(b"RIFF", max_seconds=1e308)
-    with pytest.raises(ParameterError, match="sr must be at most 192,000 Hz"):
+    with pytest.raises(ParameterError, match="sr must be a whole number from 1,000 to 192,000"):
         load_audio(b"RIFF", sr=2**31)
     with pytest.raises(ParameterError, match=r"would hold 900 trees .* at most 500 are allowed"):
         three = sound_silence_dataset(per_class=8, sr=8000, seed=0, frequencies=(500.0,))

@@ -17,8 +17,10 @@ The package's modules, one domain each: :mod:`~musicml.analysis.runtime` (numba 
 warm-up), :mod:`~musicml.analysis.onsets`, :mod:`~musicml.analysis.beats`,
 :mod:`~musicml.analysis.key`, :mod:`~musicml.analysis.onepass` (:func:`analyze`, beat-sync,
 views), :mod:`~musicml.analysis.effects` (HPSS, stretch, shift) and
-:mod:`~musicml.analysis.decompose` (CQT display, NMF). Everything is also importable
-from ``musicml.analysis`` itself.
+:mod:`~musicml.analysis.decompose` (NMF). Everything is also importable from
+``musicml.analysis`` itself, and so is the constant-Q picture with a note axis
+(:func:`cqt_db`, :func:`cqt_note_names`, :func:`chroma_from_cqt`), whose one home is
+:mod:`musicml.features.spectrum`.
 """
 
 from musicml.analysis._common import HOP_LENGTH, N_FFT
@@ -32,9 +34,6 @@ from musicml.analysis.beats import (
 )
 from musicml.analysis.decompose import (
     Decomposition,
-    chroma_from_cqt,
-    cqt_db,
-    cqt_note_names,
     nmf_decompose,
     nmf_error,
     nmf_reconstruction,
@@ -72,6 +71,7 @@ from musicml.analysis.runtime import (  # first: librosa must find numba's cache
     warm_up,
 )
 from musicml.examples import example_song
+from musicml.features.spectrum import chroma_from_cqt, cqt_db, cqt_note_names
 from musicml.pitch import PITCH_CLASSES
 
 __all__ = [

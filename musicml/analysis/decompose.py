@@ -1,4 +1,7 @@
-"""Decompositions of a spectrogram: constant-Q with a note axis, and NMF."""
+"""NMF of a spectrogram: templates and activations, and the audio of chosen templates.
+
+The constant-Q picture with a note axis is :func:`musicml.features.cqt_db`.
+"""
 
 from __future__ import annotations
 
@@ -12,61 +15,6 @@ from musicml.analysis.runtime import librosa
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
 from musicml.validation import check_sr
-
-
-def cqt_db(
-    audio: np.ndarray,
-    *,
-    sr: int = DEFAULT_SR,
-    hop_length: int = HOP_LENGTH,
-    fmin: float | None = None,
-    n_bins: int = 84,
-    bins_per_octave: int = 12,
-) -> np.ndarray:
-    """Constant-Q magnitude in dB (relative to the peak): one row per note from C1.
-
-    Returns
-    -------
-    np.ndarray
-        Shape ``(n_bins, n_frames)``, float32; see :func:`cqt_note_names`.
-    """
-    audio = _check_audio(audio, min_samples=N_FFT // 4)
-    fmin = float(librosa.note_to_hz("C1")) if fmin is None else float(fmin)
-    top = fmin * 2 ** ((n_bins - 1) / bins_per_octave)
-    if top >= sr / 2:
-        raise ParameterError(
-            "the top CQT bin ({top:.0f} Hz) must be below sr/2 ({nyquist:g} Hz); "
-            "use fewer bins or a higher sample rate.",
-            top=top,
-            nyquist=sr / 2,
-        )
-    magnitude = np.abs(
-        librosa.cqt(
-            audio,
-            sr=check_sr(sr),
-            hop_length=hop_length,
-            fmin=fmin,
-            n_bins=n_bins,
-            bins_per_octave=bins_per_octave,
-        )
-    )
-    return librosa.amplitude_to_db(magnitude, ref=np.max).astype(np.float32)
-
-
-def cqt_note_names(*, fmin: float | None = None, n_bins: int = 84) -> list[str]:
-    """Note names of the semitone CQT rows, e.g. ``["C1", "C#1", …]``."""
-    fmin = float(librosa.note_to_hz("C1")) if fmin is None else float(fmin)
-    midi = librosa.hz_to_midi(fmin) + np.arange(n_bins)
-    return [str(n).replace("♯", "#") for n in librosa.midi_to_note(midi, unicode=False)]
-
-
-def chroma_from_cqt(cqt_db_values: np.ndarray) -> np.ndarray:
-    """Chroma (12, n_frames) by folding semitone CQT rows (from C) onto pitch classes."""
-    magnitude = librosa.db_to_amplitude(np.asarray(cqt_db_values, dtype=np.float32))
-    n_bins = magnitude.shape[0]
-    folded = np.zeros((12, magnitude.shape[1]), dtype=np.float32)
-    np.add.at(folded, np.arange(n_bins) % 12, magnitude)
-    return librosa.util.normalize(folded, axis=0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,6 +68,8 @@ def nmf_decompose(
             "n_components must be between 1 and 32; got {n_components!r}.",
             n_components=n_components,
         )
+    # The complex STFT, not the power of features.spectrum's framing: resynthesis needs
+    # its phase, and librosa.istft inverts exactly librosa.stft's frames.
     spectrum = librosa.stft(audio, n_fft=n_fft, hop_length=hop_length)
     magnitude, phase = librosa.magphase(spectrum)
     # NNDSVD needs at least as many frames as components; a short sound starts at random.

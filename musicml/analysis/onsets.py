@@ -7,6 +7,7 @@ import numpy as np
 from musicml.analysis._common import HOP_LENGTH, N_FFT, _check_audio, _localmax
 from musicml.analysis.runtime import librosa
 from musicml.audio import DEFAULT_SR
+from musicml.features.spectrum import CQT_FMIN, cqt_magnitude
 from musicml.validation import check_sr
 
 
@@ -93,11 +94,8 @@ def note_change_times(
     sr = check_sr(sr)
     if audio.size < N_FFT or not np.any(audio):
         return np.zeros(0)
-    fmin = float(librosa.note_to_hz("C1"))
-    n_bins = 12 * max(1, min(7, int(np.log2(0.45 * sr / fmin))))
-    magnitude = np.abs(
-        librosa.cqt(audio, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins)
-    ).astype(np.float32)
+    n_bins = 12 * max(1, min(7, int(np.log2(0.45 * sr / CQT_FMIN))))
+    magnitude = cqt_magnitude(audio, sr=sr, hop_length=hop_length, n_bins=n_bins)
     chroma = magnitude.reshape(n_bins // 12, 12, -1).sum(axis=0)
     n = chroma.shape[1]
     rms = librosa.feature.rms(y=audio, frame_length=2 * hop_length, hop_length=hop_length)[0][:n]

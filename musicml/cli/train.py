@@ -21,7 +21,7 @@ def add_parser(subparsers) -> None:
         MULTICLASS_STRATEGIES,
         REDUCERS,
     )
-    from musicml.validation import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, float_type, int_type
+    from musicml.validation import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, float_type, int_type, sr_type
 
     parser = subparsers.add_parser(
         COMMAND,
@@ -84,7 +84,7 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument(
         "--sr",
-        type=int_type("--sr", minimum=MIN_SAMPLE_RATE, maximum=MAX_SAMPLE_RATE),
+        type=sr_type("--sr"),
         default=None,
         help=f"analysis sample rate ({MIN_SAMPLE_RATE} to {MAX_SAMPLE_RATE} Hz)",
     )

@@ -1,7 +1,7 @@
 """Audio features, batched over many clips.
 
 Names used across the app and the command line: ``mel``, ``stft``, ``cqt``,
-``chroma``, ``mfcc``, ``fft`` (and ``gabor`` once :mod:`musicml.gabor` exists).
+``chroma``, ``mfcc``, ``fft`` and ``gabor`` (:mod:`musicml.gabor`).
 
 Two kinds of result:
 
@@ -19,7 +19,7 @@ segment reductions over that matrix. Work is done in chunks of at most
 The modules:
 
 - :mod:`musicml.features.spectrum`: the one framing, windows, filter banks, power,
-  dB, the mel spectrogram and the constant-Q magnitude;
+  dB, the mel spectrogram and the constant-Q (magnitude, dB, note names, chroma);
 - :mod:`musicml.features.display`: :func:`representation` and :func:`window_spectrum`;
 - :mod:`musicml.features.extractor`: :class:`FeatureExtractor` and :func:`window_stats`.
 
@@ -42,7 +42,10 @@ from musicml.features.spectrum import (
     N_MELS,
     STFT_BLOCK_FRAMES,
     as_clip_list,
+    chroma_from_cqt,
+    cqt_db,
     cqt_magnitude,
+    cqt_note_names,
     mel_spectrogram_db,
     power_blocks,
     power_spectrogram,
@@ -64,7 +67,10 @@ __all__ = [
     "FeatureExtractor",
     "Representation",
     "as_clip_list",
+    "chroma_from_cqt",
+    "cqt_db",
     "cqt_magnitude",
+    "cqt_note_names",
     "mel_spectrogram_db",
     "power_blocks",
     "power_spectrogram",

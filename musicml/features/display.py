@@ -20,15 +20,17 @@ from musicml.features.spectrum import (
     N_MELS,
     _check_common,
     _check_fmin_fmax,
-    _cqt_magnitude,
     _relative_db,
     _window,
     as_clip_list,
+    cqt_db,
+    cqt_magnitude,
+    cqt_note_names,
     mel_spectrogram_db,
     power_spectrogram,
 )
-from musicml.pitch import PITCH_CLASSES
-from musicml.validation import check_count
+from musicml.pitch import PITCH_CLASSES, note_name
+from musicml.validation import check_choice, check_count
 
 REPRESENTATION_KINDS = ("mel", "stft", "cqt", "chroma", "mfcc")
 """2-D representations :func:`representation` can draw."""
@@ -106,12 +108,7 @@ def representation(
     -------
     Representation
     """
-    if kind not in REPRESENTATION_KINDS:
-        raise ParameterError(
-            "kind must be one of {representation_kinds}; got {kind!r}.",
-            representation_kinds=REPRESENTATION_KINDS,
-            kind=kind,
-        )
+    check_choice("kind", kind, REPRESENTATION_KINDS)
     audio = as_clip_list(np.asarray(audio, dtype=np.float32).reshape(-1))[0]
     _check_common(sr, n_fft, hop_length)
     kwargs = {"sr": sr, "hop_length": hop_length}
@@ -137,24 +134,20 @@ def representation(
         labels = _hz_labels(freqs)
         axis, unit = ("log" if log_frequency else "linear"), "dB"
     elif kind == "cqt" or (kind == "chroma" and chroma_source == "cqt"):
-        magnitude = _cqt_magnitude(audio[None], sr, hop_length, n_bins, bins_per_octave)[0]
+        cqt = {"sr": sr, "hop_length": hop_length, "n_bins": n_bins}
         freqs = librosa.cqt_frequencies(
             n_bins=n_bins, fmin=CQT_FMIN, bins_per_octave=bins_per_octave
         )
         if kind == "cqt":
-            values = _relative_db(magnitude**2, ref="max", top_db=top_db)
-            labels = tuple(str(n) for n in librosa.hz_to_note(freqs, unicode=False))
+            values = cqt_db(audio, **cqt, bins_per_octave=bins_per_octave, top_db=top_db)
+            labels = tuple(cqt_note_names(n_bins=n_bins, bins_per_octave=bins_per_octave))
             axis, unit = "cqt", "dB"
         else:
+            magnitude = cqt_magnitude(audio, **cqt, bins_per_octave=bins_per_octave)
             values = librosa.feature.chroma_cqt(C=magnitude, sr=sr, bins_per_octave=bins_per_octave)
             freqs, labels, axis, unit = None, _CHROMA_LABELS, "chroma", ""
     elif kind == "chroma":
-        if chroma_source not in CHROMA_SOURCES:
-            raise ParameterError(
-                "chroma_source must be one of {chroma_sources}; got {chroma_source!r}.",
-                chroma_sources=CHROMA_SOURCES,
-                chroma_source=chroma_source,
-            )
+        check_choice("chroma_source", chroma_source, CHROMA_SOURCES)
         power = power_spectrogram(audio, n_fft=n_fft, hop_length=hop_length)
         values = librosa.feature.chroma_stft(S=power, sr=sr, tuning=0.0)
         freqs, labels, axis, unit = None, _CHROMA_LABELS, "chroma", ""
@@ -171,10 +164,7 @@ def representation(
 
 def _hz_labels(freqs: np.ndarray) -> tuple[str, ...]:
     """'440 Hz (A4)' for each frequency; 0 Hz has no note."""
-    notes = librosa.hz_to_note(np.maximum(freqs, 1e-3), unicode=False)
-    return tuple(
-        f"{f:.0f} Hz ({n})" if f >= 20 else f"{f:.0f} Hz" for f, n in zip(freqs, notes, strict=True)
-    )
+    return tuple(f"{f:.0f} Hz ({note_name(f)})" if f >= 20 else f"{f:.0f} Hz" for f in freqs)
 
 
 _CHROMA_LABELS = PITCH_CLASSES

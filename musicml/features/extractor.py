@@ -9,8 +9,6 @@ segment reductions over the stacked matrix.
 
 from __future__ import annotations
 
-import importlib.util
-
 import librosa
 import numpy as np
 import scipy.fft
@@ -34,15 +32,11 @@ from musicml.features.spectrum import (
     cqt_magnitude,
     mel_spectrogram_db,
 )
-from musicml.validation import check_count
+from musicml.validation import check_choice, check_count
 
-_GABOR_AVAILABLE = importlib.util.find_spec("musicml.gabor") is not None
-
-FEATURE_KINDS = ("mel", "stft", "cqt", "chroma", "mfcc", "fft") + (
-    ("gabor",) if _GABOR_AVAILABLE else ()
-)
-"""Feature kinds :class:`FeatureExtractor` accepts. ``gabor`` is listed only when
-the module :mod:`musicml.gabor` is installed (it is looked up, not imported)."""
+FEATURE_KINDS = ("mel", "stft", "cqt", "chroma", "mfcc", "fft", "gabor")
+"""Feature kinds :class:`FeatureExtractor` accepts (``gabor``: :mod:`musicml.gabor`,
+imported when first used)."""
 
 STATS = ("mean", "std", "min", "max")
 """Statistics over time that :class:`FeatureExtractor` can summarise with."""
@@ -181,30 +175,15 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self.stats = stats
 
     def _validate(self) -> tuple[str, ...]:
-        if self.kind == "gabor" and not _GABOR_AVAILABLE:
-            raise ParameterError(
-                "kind 'gabor' is unavailable: the module musicml.gabor is not installed. "
-                "Choose one of {feature_kinds}.",
-                feature_kinds=FEATURE_KINDS,
-            )
-        if self.kind not in (*FEATURE_KINDS, "gabor"):
-            raise ParameterError(
-                "kind must be one of {feature_kinds}; got {kind!r}.",
-                feature_kinds=FEATURE_KINDS,
-                kind=self.kind,
-            )
+        check_choice("kind", self.kind, FEATURE_KINDS)
         _check_common(self.sr, self.n_fft, self.hop_length)
         if self.kind in ("mel", "mfcc"):
             check_count("n_mels", self.n_mels)
             _check_fmin_fmax(self.sr, self.fmin, self.fmax)
         if self.kind == "mfcc":
             check_count("n_mfcc", self.n_mfcc)
-        if self.kind == "chroma" and self.chroma_source not in CHROMA_SOURCES:
-            raise ParameterError(
-                "chroma_source must be one of {chroma_sources}; got {chroma_source!r}.",
-                chroma_sources=CHROMA_SOURCES,
-                chroma_source=self.chroma_source,
-            )
+        if self.kind == "chroma":
+            check_choice("chroma_source", self.chroma_source, CHROMA_SOURCES)
         if self.kind == "fft":
             check_count("n_fft_bins", self.n_fft_bins)
         stats = (self.stats,) if isinstance(self.stats, str) else tuple(self.stats)

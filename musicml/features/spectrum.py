@@ -22,12 +22,13 @@ import scipy.signal
 
 from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
+from musicml.pitch import frequency_to_midi, midi_to_note, note_frequency
 from musicml.resources import checkpoint
 from musicml.validation import check_count, check_sr
 
 CHROMA_SOURCES = ("stft", "cqt")
 
-CQT_FMIN = float(librosa.note_to_hz("C1"))
+CQT_FMIN = note_frequency("C1")
 """Lowest constant-Q bin: C1 (32.70 Hz), as in librosa."""
 
 N_MELS = 128
@@ -347,6 +348,63 @@ def cqt_magnitude(
     """
     audio = as_clip_list(np.asarray(audio, dtype=np.float32))[0]
     return _cqt_magnitude(audio, int(sr), int(hop_length), n_bins, bins_per_octave)
+
+
+def cqt_db(
+    audio: np.ndarray,
+    *,
+    sr: int = DEFAULT_SR,
+    hop_length: int = 512,
+    n_bins: int = 84,
+    bins_per_octave: int = 12,
+    top_db: float | None = 80.0,
+) -> np.ndarray:
+    """Constant-Q magnitude in dB relative to its peak: one row per bin from C1.
+
+    The picture the display and the Music analysis page draw, from the same
+    :func:`cqt_magnitude` the features use, with the same floor as every other
+    dB of musicml (:data:`AMIN_POWER`; a silent recording stays at -100 dB).
+
+    Parameters
+    ----------
+    audio : np.ndarray
+        Shape ``(n_samples,)``.
+    top_db : float or None, default 80
+        Floor of the dB range below the peak.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n_bins, 1 + n_samples // hop_length)``, float32; rows named by
+        :func:`cqt_note_names`.
+
+    Examples
+    --------
+    >>> from musicml import synth
+    >>> cqt_db(synth.tone(440.0), sr=22050).shape
+    (84, 44)
+    """
+    magnitude = cqt_magnitude(
+        audio, sr=sr, hop_length=hop_length, n_bins=n_bins, bins_per_octave=bins_per_octave
+    )
+    return _relative_db(magnitude**2, ref="max", top_db=top_db)
+
+
+def cqt_note_names(*, n_bins: int = 84, bins_per_octave: int = 12) -> list[str]:
+    """Note names of the constant-Q rows from C1, e.g. ``["C1", "C#1", …]`` (nearest note
+    when there are more bins than semitones)."""
+    n_bins = check_count("n_bins", n_bins)
+    bins_per_octave = check_count("bins_per_octave", bins_per_octave, low=12)
+    midi = frequency_to_midi(CQT_FMIN) + np.arange(n_bins) * 12.0 / bins_per_octave
+    return [midi_to_note(m) for m in midi]
+
+
+def chroma_from_cqt(cqt_db_values: np.ndarray, *, bins_per_octave: int = 12) -> np.ndarray:
+    """Chroma ``(12, n_frames)`` folded from :func:`cqt_db` rows (from C), as the features'
+    CQT chroma folds the magnitude (each frame divided by its maximum)."""
+    magnitude = librosa.db_to_amplitude(np.asarray(cqt_db_values, dtype=np.float32))
+    chroma = librosa.feature.chroma_cqt(C=magnitude, bins_per_octave=bins_per_octave)
+    return chroma.astype(np.float32)
 
 
 def _normalise_rows(chroma: np.ndarray) -> np.ndarray:

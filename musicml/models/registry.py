@@ -9,7 +9,6 @@ probabilities.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -27,7 +26,7 @@ from musicml.audio import DEFAULT_SR
 from musicml.errors import ParameterError
 from musicml.features import FEATURE_KINDS, FeatureExtractor
 from musicml.i18n import N_, current_language, translate
-from musicml.validation import check_int
+from musicml.validation import check_choice, check_int
 
 MODEL_KINDS = ("logreg", "svm", "knn", "forest")
 """Names of the classifiers in the registry."""
@@ -108,12 +107,12 @@ class ModelSpec:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        _check_choice("model", self.model, MODEL_KINDS)
+        check_choice("model", self.model, MODEL_KINDS)
         if self.multiclass is not None:
-            _check_choice("multiclass", self.multiclass, MULTICLASS_STRATEGIES)
+            check_choice("multiclass", self.multiclass, MULTICLASS_STRATEGIES)
         if self.reduce is not None:
-            _check_choice("reduce", self.reduce, REDUCERS)
-        _check_choice("kernel", self.kernel, ("rbf", "linear"))
+            check_choice("reduce", self.reduce, REDUCERS)
+        check_choice("kernel", self.kernel, ("rbf", "linear"))
         if self.class_weight not in (None, "balanced"):
             raise ParameterError(
                 "class_weight must be None or 'balanced'; got {class_weight!r}.",
@@ -180,16 +179,6 @@ class ModelSpec:
         return ", ".join(parts)
 
 
-def _check_choice(name: str, value, choices: Sequence) -> None:
-    if value not in choices:
-        raise ParameterError(
-            "{name} must be one of {choices}; got {value!r}.",
-            name=name,
-            choices=", ".join(map(str, choices)),
-            value=value,
-        )
-
-
 def build_estimator(spec: ModelSpec) -> object:
     """The classifier of ``spec``, wrapped in its multiclass strategy."""
     if spec.model == "logreg":
@@ -245,12 +234,7 @@ def build_pipeline(
     spec : ModelSpec, optional
         The classifier; or give its fields as keyword arguments (``model="svm", C=10``).
     """
-    if features not in FEATURE_KINDS:
-        raise ParameterError(
-            "features must be one of {choices}; got {features!r}.",
-            choices=", ".join(FEATURE_KINDS),
-            features=features,
-        )
+    check_choice("features", features, FEATURE_KINDS)
     spec = replace(spec, **model_options) if spec is not None else ModelSpec(**model_options)
     steps = [
         ("features", FeatureExtractor(kind=features, sr=sr, **(feature_params or {}))),

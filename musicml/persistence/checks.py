@@ -12,17 +12,14 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from musicml import features as _features
-from musicml.audio import MAX_SAMPLE_RATE
-from musicml.errors import ModelFileError
+from musicml.errors import ModelFileError, ParameterError
 from musicml.models import ModelSpec, TrainedModel, class_probabilities
 from musicml.persistence.metadata import _version_warnings
+from musicml.validation import MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, check_sr
 
 MAX_CLIP_SECONDS = 3600.0
 """Longest clip length a model file may record, in seconds (segment windows are sized
 from it)."""
-
-MIN_SAMPLE_RATE = 1000
-"""Lowest model sample rate accepted (audio is resampled to the model's rate)."""
 
 FEATURE_LIMITS = {
     "n_fft": (16, 32768),
@@ -54,7 +51,9 @@ def _checked_model(pipeline, meta: dict, label: str, name: str | None) -> Traine
     sr, clip_seconds = meta.get("sr", 22050), meta.get("clip_seconds", 1.0)
     if isinstance(sr, bool) or not isinstance(sr, int):
         raise ModelFileError("{label} has unreadable model information.", label=label)
-    if not MIN_SAMPLE_RATE <= sr <= MAX_SAMPLE_RATE:
+    try:
+        check_sr(sr)
+    except ParameterError:
         raise ModelFileError(
             "{label} expects audio at {sr:,} Hz; musicml models work between "
             "{min_sample_rate:,} and {max_sample_rate:,} Hz.",
@@ -62,7 +61,7 @@ def _checked_model(pipeline, meta: dict, label: str, name: str | None) -> Traine
             sr=sr,
             min_sample_rate=MIN_SAMPLE_RATE,
             max_sample_rate=MAX_SAMPLE_RATE,
-        )
+        ) from None
     if (
         isinstance(clip_seconds, bool)
         or not isinstance(clip_seconds, (int, float))
