@@ -190,6 +190,10 @@ RELEASE_RATIO = 1.5
 RELEASE_MARGIN_DB = 0.8
 HELD_FRAMES = 6
 """Frames before a release over which the note's own decay rate is measured."""
+SUSTAIN_FRAMES = 8
+SUSTAIN_RANGE_DB = 4.5
+"""A level staying within this over :data:`SUSTAIN_FRAMES` frames is a note held at a
+steady level, whose own decay is its fall over those frames."""
 LEGATO_FRAMES = 6
 """A release tail this short (140 ms) that ends in an attack and falls less than
 :data:`LEGATO_DIP_DB` is one note handing over to the next, not a rest."""
@@ -217,7 +221,10 @@ def released_frames(
     of the fall per frame since the level's peak in the :data:`HELD_FRAMES`
     before (measured from the peak so that the fast fall just after an attack
     counts as the note's, and the slowest so that a release that begins softly
-    does not). The previous frames must not be an attack, and the level must go
+    does not); for a note held at a steady level (within :data:`SUSTAIN_RANGE_DB`
+    over :data:`SUSTAIN_FRAMES`: an organ, a bowed or blown note, whose peak may
+    be where it is let go) that then falls :data:`LEGATO_DIP_DB` within
+    ``3 * frames``, its fall per frame over those frames. The previous frames must not be an attack, and the level must go
     on falling for another ``frames`` frames unless a note is attacked then (a
     tremolo's dip comes back). It lasts until the level rises by
     :data:`RISE_DB` within two frames, comes back to where the release began,
@@ -250,6 +257,19 @@ def released_frames(
     # that has begun softly must not count as the note's), where that is
     # known: two frames or more after a peak (just after one, no release starts).
     held_rate = np.min(np.stack([rate[np.maximum(index - j, 0)] for j in range(frames)]), axis=0)
+    # A sustained note (an organ, a bowed or blown note) holds its level: its
+    # peak may be where it is let go, so no fall since a peak tells its decay.
+    # Its own decay is then its fall over the last SUSTAIN_FRAMES, none if it
+    # rose, when the level stayed within SUSTAIN_RANGE_DB all that while.
+    past = np.stack([levels_db[np.maximum(index - j, 0)] for j in range(SUSTAIN_FRAMES + 1)])
+    steady = (index >= SUSTAIN_FRAMES) & (np.ptp(past, axis=0) <= SUSTAIN_RANGE_DB)
+    sustain_rate = np.maximum(past[-1] - levels_db, 0.0) / SUSTAIN_FRAMES
+    # Let go, it falls far (a legato handover dips a few dB and comes back).
+    deep = levels_db - np.min(
+        np.stack([levels_db[np.minimum(index + j, n - 1)] for j in range(3 * frames)]), axis=0
+    )
+    steady &= (deep >= LEGATO_DIP_DB) & (sustain_rate < held_rate)
+    held_rate = np.where(steady, sustain_rate, held_rate)
     starts = (
         (ahead >= drop_db)
         & (ahead / frames >= RELEASE_RATIO * held_rate)
