@@ -224,9 +224,10 @@ def released_frames(
     does not); for a note held at a steady level (within :data:`SUSTAIN_RANGE_DB`
     over :data:`SUSTAIN_FRAMES`: an organ, a bowed or blown note, whose peak may
     be where it is let go) that then falls :data:`LEGATO_DIP_DB` within
-    ``3 * frames``, its fall per frame over those frames. The previous frames must not be an attack, and the level must go
-    on falling for another ``frames`` frames unless a note is attacked then (a
-    tremolo's dip comes back). It lasts until the level rises by
+    ``3 * frames``, its fall per frame over those frames. The previous frames
+    must not be an attack, and the level must go on falling for another
+    ``frames`` frames unless a note is attacked then (a tremolo's dip comes
+    back). It lasts until the level rises by
     :data:`RISE_DB` within two frames, comes back to where the release began,
     or a note is attacked (``attacks``: frame indices, which a slowly swelling
     bowed or blown note in legato reaches before its level rises). A tail of at
@@ -720,6 +721,16 @@ def transcribe(
         classes=classes,
         min_frames=min_note_s * sr / hop,
     )
+    # A note that ends in a rest ends where it was let go, between frames.
+    for (_, stop, state), following in itertools.pairwise(path):
+        if (
+            SILENCE in classes
+            and following[2] == classes.index(SILENCE) != state
+            and stop not in exact
+        ):
+            end = _release_start(stop, fine)
+            if end is not None:
+                exact[stop] = end * hop / sr
 
     notes = []
     silence = classes.index(SILENCE) if SILENCE in classes else -1
@@ -761,6 +772,35 @@ def transcribe(
             "sound_threshold_db": round(threshold, 2),
         },
     )
+
+
+RELEASE_KNEE_DB = 1.5
+"""A note ending in a rest ends where its short-window level leaves its own decay by
+this much, traced back along the fall (see :func:`_release_start`)."""
+
+
+def _release_start(stop: int, fine: np.ndarray) -> float | None:
+    """Where (in frames, between them) a note whose tail the tracker cut at ``stop``
+    was let go: where the short-window level (``fine``, one hop) leaves the note's
+    own decay (its trend over the frames before) by :data:`RELEASE_KNEE_DB`, the
+    fall's line traced back to that trend."""
+    lo = stop - 4
+    if lo < 8 or stop + 3 > len(fine):
+        return None
+    held = float(np.median(fine[lo - 2 : lo + 1]))
+    decay = max(0.0, (float(np.median(fine[lo - 8 : lo - 5])) - held) / 6)
+    frames = np.arange(lo, stop + 2)
+    trend = held - decay * (frames - lo)
+    below = np.flatnonzero(fine[lo : stop + 2] < trend - RELEASE_KNEE_DB)
+    if not below.size:
+        return None
+    g = lo + int(below[0])
+    slope = (fine[g] - fine[g + 2]) / 2
+    if slope <= decay + 0.5:
+        return None
+    # The fall's line, fine[g] - slope * (t - g), meets the trend at the knee.
+    knee = g - (held - decay * (g - lo) - fine[g]) / (slope - decay)
+    return float(np.clip(knee, max(g - 1, lo), stop + 1))
 
 
 def _has_pitch(classes: Sequence[str]) -> bool:
