@@ -194,6 +194,9 @@ SUSTAIN_FRAMES = 8
 SUSTAIN_RANGE_DB = 4.5
 """A level staying within this over :data:`SUSTAIN_FRAMES` frames is a note held at a
 steady level, whose own decay is its fall over those frames."""
+STEADY_MARGIN_DB = 0.4
+"""For such a note, falling that far, the margin (dB per frame) its release must fall
+faster than its own decay (:data:`RELEASE_MARGIN_DB` for any other)."""
 LEGATO_FRAMES = 6
 """A release tail this short (140 ms) that ends in an attack and falls less than
 :data:`LEGATO_DIP_DB` is one note handing over to the next, not a rest."""
@@ -224,7 +227,8 @@ def released_frames(
     does not); for a note held at a steady level (within :data:`SUSTAIN_RANGE_DB`
     over :data:`SUSTAIN_FRAMES`: an organ, a bowed or blown note, whose peak may
     be where it is let go) that then falls :data:`LEGATO_DIP_DB` within
-    ``3 * frames``, its fall per frame over those frames. The previous frames
+    ``3 * frames``, its fall per frame over those frames if slower, and a
+    margin of only :data:`STEADY_MARGIN_DB`. The previous frames
     must not be an attack, and the level must go on falling for another
     ``frames`` frames unless a note is attacked then (a tremolo's dip comes
     back). It lasts until the level rises by
@@ -269,18 +273,20 @@ def released_frames(
     deep = levels_db - np.min(
         np.stack([levels_db[np.minimum(index + j, n - 1)] for j in range(3 * frames)]), axis=0
     )
-    steady &= (deep >= LEGATO_DIP_DB) & (sustain_rate < held_rate)
-    held_rate = np.where(steady, sustain_rate, held_rate)
+    steady &= deep >= LEGATO_DIP_DB
+    held_rate = np.where(steady, np.minimum(sustain_rate, held_rate), held_rate)
+    # That deep fall is proof enough: a smaller margin over the note's own decay.
+    margin = np.where(steady, STEADY_MARGIN_DB, RELEASE_MARGIN_DB)
     starts = (
         (ahead >= drop_db)
         & (ahead / frames >= RELEASE_RATIO * held_rate)
-        & (ahead / frames >= held_rate + RELEASE_MARGIN_DB)
+        & (ahead / frames >= held_rate + margin)
         & (before > -1.0)
     )
 
     # The release begins at the first of those frames that falls faster than the note did.
     step = levels_db - levels_db[np.minimum(index + 1, n - 1)]
-    faster = np.minimum(held_rate + RELEASE_MARGIN_DB, RELEASE_RATIO * held_rate)
+    faster = np.minimum(held_rate + margin, RELEASE_RATIO * held_rate)
     begins = np.zeros(n, dtype=bool)
     for t in np.flatnonzero(starts):
         fast = np.flatnonzero(step[t : t + frames] >= faster[t])
