@@ -243,6 +243,47 @@ def test_a_release_tail_followed_by_room_noise_is_silence(chromatic):
     assert np.any(raw[tail_frames] != "silence")
 
 
+def sustained_notes(notes: list[tuple[float, float, int]], *, seconds: float, release_s: float):
+    """Organ-like tones (eight partials) that swell in over 80 ms and are held at a steady
+    level until their note-off, then fade exponentially (``release_s`` per 8.7 dB, a
+    slow release), over room noise 60 dB below full scale."""
+    rng = np.random.default_rng(5)
+    n = round(seconds * SR)
+    out = rng.normal(0.0, ROOM_RMS, n)
+    for start_s, end_s, midi in notes:
+        f0 = 440.0 * 2 ** ((midi - 69) / 12)
+        start, stop = round(start_s * SR), min(n, round((end_s + 1.5) * SR))
+        t = np.arange(stop - start) / SR
+        envelope = np.minimum(1.0, t / 0.08) * np.exp(
+            -np.maximum(t - (end_s - start_s), 0) / release_s
+        )
+        out[start:stop] += (
+            0.15
+            * envelope
+            * sum(np.sin(2 * np.pi * k * f0 * t) / k for k in range(1, 9) if k * f0 < SR / 2)
+        )
+    return out.astype(np.float32)
+
+
+SUSTAINED = [(0.3, 0.66, 59), (1.1, 1.7, 55), (2.3, 2.98, 48), (3.55, 4.0, 67), (4.5, 5.2, 62)]
+RELEASE_TOLERANCE_S = 0.04
+
+
+def test_a_sustained_note_with_a_slow_release_ends_at_its_note_off(chromatic):
+    # Released at its peak, the note fades 45 dB a second (an organ's slow release):
+    # its tail stays loud enough to sound for 0.4 s, and the model hears it as the note.
+    audio = sustained_notes(SUSTAINED, seconds=7.0, release_s=0.19)
+    result = transcribe(Clip(audio, SR), chromatic)
+    got = result.notes
+    assert [n.label for n in got] == [NAMES[m % 12] for _, _, m in SUSTAINED]
+    for note, (_, end_s, _) in zip(got, SUSTAINED, strict=True):
+        assert note.end_s == pytest.approx(end_s, abs=RELEASE_TOLERANCE_S), note
+    # The model alone names the note in the tail: the level tells it is let go.
+    raw = np.array(result.classes)[result.probabilities.argmax(axis=1)]
+    tail = (result.times > 0.72) & (result.times < 0.9)
+    assert np.all(raw[tail] == "B")
+
+
 def test_silence_only_has_no_notes(chromatic):
     audio = room_tone(2.0, seed=1)
     result = transcribe(Clip(audio, SR), chromatic)
@@ -324,6 +365,10 @@ def test_released_frames_tell_a_release_from_a_steady_decay():
     organ = np.concatenate([np.full(20, -24.0), -24 - 1.2 * np.arange(1, 21)])
     marked = released_frames(organ)
     assert not marked[:20].any() and marked[22:].all()
+    # One still swelling in when its key is let go, at its peak, fading as fast.
+    swelled = np.concatenate([-27 + 0.3 * np.arange(12), -23.7 - 1.2 * np.arange(1, 21)])
+    marked = released_frames(swelled)
+    assert not marked[:12].any() and marked[14:].all()
     # A tail ends at the next attack, even one whose level swells too slowly to rise
     # 3 dB in two frames, when the level comes back near the note's ...
     # (a bowed note in legato: the old one let go by 8 dB, the new one swelling at

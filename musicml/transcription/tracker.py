@@ -190,6 +190,13 @@ RELEASE_RATIO = 1.5
 RELEASE_MARGIN_DB = 0.8
 HELD_FRAMES = 6
 """Frames before a release over which the note's own decay rate is measured."""
+SUSTAIN_FRAMES = 8
+SUSTAIN_RANGE_DB = 4.5
+"""A level staying within this over :data:`SUSTAIN_FRAMES` frames is a note held at a
+steady level, whose own decay is its fall over those frames."""
+STEADY_MARGIN_DB = 0.4
+"""For such a note, falling that far, the margin (dB per frame) its release must fall
+faster than its own decay (:data:`RELEASE_MARGIN_DB` for any other)."""
 LEGATO_FRAMES = 6
 """A release tail this short (140 ms) that ends in an attack and falls less than
 :data:`LEGATO_DIP_DB` is one note handing over to the next, not a rest."""
@@ -217,9 +224,14 @@ def released_frames(
     of the fall per frame since the level's peak in the :data:`HELD_FRAMES`
     before (measured from the peak so that the fast fall just after an attack
     counts as the note's, and the slowest so that a release that begins softly
-    does not). The previous frames must not be an attack, and the level must go
-    on falling for another ``frames`` frames unless a note is attacked then (a
-    tremolo's dip comes back). It lasts until the level rises by
+    does not); for a note held at a steady level (within :data:`SUSTAIN_RANGE_DB`
+    over :data:`SUSTAIN_FRAMES`: an organ, a bowed or blown note, whose peak may
+    be where it is let go) that then falls :data:`LEGATO_DIP_DB` within
+    ``3 * frames``, its fall per frame over those frames if slower, and a
+    margin of only :data:`STEADY_MARGIN_DB`. The previous frames
+    must not be an attack, and the level must go on falling for another
+    ``frames`` frames unless a note is attacked then (a tremolo's dip comes
+    back). It lasts until the level rises by
     :data:`RISE_DB` within two frames, comes back to where the release began,
     or a note is attacked (``attacks``: frame indices, which a slowly swelling
     bowed or blown note in legato reaches before its level rises). A tail of at
@@ -250,16 +262,31 @@ def released_frames(
     # that has begun softly must not count as the note's), where that is
     # known: two frames or more after a peak (just after one, no release starts).
     held_rate = np.min(np.stack([rate[np.maximum(index - j, 0)] for j in range(frames)]), axis=0)
+    # A sustained note (an organ, a bowed or blown note) holds its level: its
+    # peak may be where it is let go, so no fall since a peak tells its decay.
+    # Its own decay is then its fall over the last SUSTAIN_FRAMES, none if it
+    # rose, when the level stayed within SUSTAIN_RANGE_DB all that while.
+    past = np.stack([levels_db[np.maximum(index - j, 0)] for j in range(SUSTAIN_FRAMES + 1)])
+    steady = (index >= SUSTAIN_FRAMES) & (np.ptp(past, axis=0) <= SUSTAIN_RANGE_DB)
+    sustain_rate = np.maximum(past[-1] - levels_db, 0.0) / SUSTAIN_FRAMES
+    # Let go, it falls far (a legato handover dips a few dB and comes back).
+    deep = levels_db - np.min(
+        np.stack([levels_db[np.minimum(index + j, n - 1)] for j in range(3 * frames)]), axis=0
+    )
+    steady &= deep >= LEGATO_DIP_DB
+    held_rate = np.where(steady, np.minimum(sustain_rate, held_rate), held_rate)
+    # That deep fall is proof enough: a smaller margin over the note's own decay.
+    margin = np.where(steady, STEADY_MARGIN_DB, RELEASE_MARGIN_DB)
     starts = (
         (ahead >= drop_db)
         & (ahead / frames >= RELEASE_RATIO * held_rate)
-        & (ahead / frames >= held_rate + RELEASE_MARGIN_DB)
+        & (ahead / frames >= held_rate + margin)
         & (before > -1.0)
     )
 
     # The release begins at the first of those frames that falls faster than the note did.
     step = levels_db - levels_db[np.minimum(index + 1, n - 1)]
-    faster = np.minimum(held_rate + RELEASE_MARGIN_DB, RELEASE_RATIO * held_rate)
+    faster = np.minimum(held_rate + margin, RELEASE_RATIO * held_rate)
     begins = np.zeros(n, dtype=bool)
     for t in np.flatnonzero(starts):
         fast = np.flatnonzero(step[t : t + frames] >= faster[t])
@@ -700,6 +727,16 @@ def transcribe(
         classes=classes,
         min_frames=min_note_s * sr / hop,
     )
+    # A note that ends in a rest ends where it was let go, between frames.
+    for (_, stop, state), following in itertools.pairwise(path):
+        if (
+            SILENCE in classes
+            and following[2] == classes.index(SILENCE) != state
+            and stop not in exact
+        ):
+            end = _release_start(stop, fine)
+            if end is not None:
+                exact[stop] = end * hop / sr
 
     notes = []
     silence = classes.index(SILENCE) if SILENCE in classes else -1
@@ -741,6 +778,35 @@ def transcribe(
             "sound_threshold_db": round(threshold, 2),
         },
     )
+
+
+RELEASE_KNEE_DB = 1.5
+"""A note ending in a rest ends where its short-window level leaves its own decay by
+this much, traced back along the fall (see :func:`_release_start`)."""
+
+
+def _release_start(stop: int, fine: np.ndarray) -> float | None:
+    """Where (in frames, between them) a note whose tail the tracker cut at ``stop``
+    was let go: where the short-window level (``fine``, one hop) leaves the note's
+    own decay (its trend over the frames before) by :data:`RELEASE_KNEE_DB`, the
+    fall's line traced back to that trend."""
+    lo = stop - 4
+    if lo < 8 or stop + 3 > len(fine):
+        return None
+    held = float(np.median(fine[lo - 2 : lo + 1]))
+    decay = max(0.0, (float(np.median(fine[lo - 8 : lo - 5])) - held) / 6)
+    frames = np.arange(lo, stop + 2)
+    trend = held - decay * (frames - lo)
+    below = np.flatnonzero(fine[lo : stop + 2] < trend - RELEASE_KNEE_DB)
+    if not below.size:
+        return None
+    g = lo + int(below[0])
+    slope = (fine[g] - fine[g + 2]) / 2
+    if slope <= decay + 0.5:
+        return None
+    # The fall's line, fine[g] - slope * (t - g), meets the trend at the knee.
+    knee = g - (held - decay * (g - lo) - fine[g]) / (slope - decay)
+    return float(np.clip(knee, max(g - 1, lo), stop + 1))
 
 
 def _has_pitch(classes: Sequence[str]) -> bool:
