@@ -285,6 +285,7 @@ def dataset_lab() -> None:
             name = dataset_name(kind, built)
             add_dataset(name, built)
             st.session_state["synth.last_dataset"] = name
+            st.session_state["synth.preview_name"] = name  # the preview shows the new set
 
     # ---------------------------------------------------------------- 4. preview, download, upload
     st.header(_("Preview, download, upload"), anchor=False)
@@ -312,6 +313,7 @@ def dataset_lab() -> None:
             if uploaded_name not in session_datasets():
                 add_dataset(uploaded_name, loaded)
                 st.session_state["synth.last_dataset"] = uploaded_name
+                st.session_state["synth.preview_name"] = uploaded_name
             for note in loaded.notes[:10]:
                 st.caption(f":material/info: {_(note)}")  # the core's note, as catalogued
 

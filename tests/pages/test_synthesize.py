@@ -169,3 +169,20 @@ def test_a_tone_above_nyquist_shows_an_error_and_the_rest_of_the_page_stays():
     assert "half the sample rate" in at.error[0].value
     assert at.button(key="synth.build")  # the builder below is still there
     assert at.download_button(key="synth.download_zip")
+
+
+def test_an_upload_after_a_build_becomes_the_previewed_set():
+    """Issue 15: with a set already built, an uploaded zip hid in the "Data set" list
+    while the preview stayed on the old set."""
+    at = _open()
+    at.radio(key="synth.ds_kind").set_value("sound-silence")
+    at.slider(key="synth.ds_per_class").set_value(3)
+    at.button(key="synth.build").click().run()
+    built = at.selectbox(key="synth.preview_name").value
+    made = sound_silence_dataset(per_class=2, seed=5)
+    at.file_uploader(key="synth.upload").set_value(("mine.zip", dataset_to_zip(made), "zip"))
+    at.run()
+    assert not at.exception and not at.error
+    shown = at.selectbox(key="synth.preview_name").value
+    assert shown != built and shown.startswith("upload: mine.zip")
+    assert any("**upload: mine.zip" in c.value and "4 clips" in c.value for c in at.caption)
