@@ -61,8 +61,10 @@ from musicml.ui.models import (
     content_key,
     data_choice_label,
     derived,
+    example_round,
     example_store,
     model_file,
+    next_example_round,
     session_models,
     train_with_progress,
 )
@@ -126,12 +128,14 @@ with friendly_errors():
         )
         own = st.columns([1, 2, 2])
         label = own[0].text_input(_("Class name"), value="clap", key="train.own_label")
-        recording = own[1].audio_input(_("Record an example"), key="train.record")
+        # Fresh keys after every Add: a recorder or uploader cannot be emptied otherwise.
+        round_ = example_round()
+        recording = own[1].audio_input(_("Record an example"), key=f"train.record.{round_}")
         files = own[2].file_uploader(
             _("…or upload examples"),
             type=list(AUDIO_EXTENSIONS),
             accept_multiple_files=True,
-            key="train.own_upload",
+            key=f"train.own_upload.{round_}",
         )
         buttons = st.columns([1, 1, 3])
         if buttons[0].button(
@@ -144,6 +148,9 @@ with friendly_errors():
                 st.warning(_("Record or choose an example first."))
             for filename, item in sources:
                 add_example(label, load_uploaded(item.getvalue(), filename))
+            if sources:  # each recording and file goes into one class, once
+                next_example_round()
+                st.rerun()
         if buttons[1].button(_("Clear all examples"), key="train.own_clear"):
             example_store().clear()
         store = example_store()

@@ -320,6 +320,24 @@ def example_store() -> list[tuple[str, np.ndarray, int, str]]:
     return st.session_state.setdefault(EXAMPLES, [])
 
 
+EXAMPLE_ROUND = "train.own_round"
+"""Plain session key: how many times examples were added (part of the recorder's key)."""
+
+
+def example_round() -> int:
+    """The current round of the "record your own" inputs (their widget keys end with it)."""
+    return st.session_state.setdefault(EXAMPLE_ROUND, 0)
+
+
+def next_example_round() -> None:
+    """Start a new round: the next run draws an empty recorder and uploader.
+
+    Streamlit cannot set a recorder's or uploader's value; new keys give new, empty widgets,
+    so what was just added is never added again (to a renamed class, say).
+    """
+    st.session_state[EXAMPLE_ROUND] = example_round() + 1
+
+
 def add_example(label: str, clip: Clip) -> bool:
     """Keep ``clip`` as an example of ``label``; False if this very audio is already kept.
 

@@ -97,10 +97,19 @@ def _wav_of(frequency: float, seconds: float = 3.0) -> bytes:
     return encode(audio.astype(np.float32), SR)
 
 
+def _own_key(at, key: str) -> str:
+    """The key of a "record your own" input in its current round (new after each Add)."""
+    if "train.own_round" not in at.session_state:
+        return key  # before issue 15 the keys had no round
+    return f"{key}.{at.session_state['train.own_round']}"
+
+
 def _add_example(at, label: str, frequency: float) -> None:
     """Record a tone as an example of ``label`` and press Add."""
     at.text_input(key="train.own_label").set_value(label).run()
-    at.audio_input(key="train.record").set_value(("rec.wav", _wav_of(frequency), "audio/wav")).run()
+    at.audio_input(key=_own_key(at, "train.record")).set_value(
+        ("rec.wav", _wav_of(frequency), "audio/wav")
+    ).run()
     at.button(key="train.own_add").click().run()
     assert not at.exception, at.exception
 
@@ -213,3 +222,31 @@ def test_the_page_and_the_command_line_train_with_the_same_mel_bands():
     at = _open()
     assert not at.exception
     assert at.slider(key="train.n_mels").value == FeatureExtractor().n_mels == 128
+
+
+def test_a_recording_goes_into_one_class_and_the_inputs_are_emptied_after_add():
+    """Issue 15: record for "clap", Add, rename to "tone", upload two files, Add: the
+    recording was added to "tone" too, and the recorder still held it."""
+    at = _open()
+    at.selectbox(key="train.data").set_value("Record or upload your own examples").run()
+    at.text_input(key="train.own_label").set_value("clap").run()
+    at.audio_input(key=_own_key(at, "train.record")).set_value(
+        ("rec.wav", _wav_of(3000.0, seconds=4.0), "audio/wav")
+    ).run()
+    at.button(key="train.own_add").click().run()
+    assert not at.exception, at.exception
+    assert at.audio_input(key=_own_key(at, "train.record")).value is None
+    at.text_input(key="train.own_label").set_value("tone").run()
+    uploader = at.file_uploader(key=_own_key(at, "train.own_upload"))
+    uploader.set_value(
+        [
+            ("a.wav", _wav_of(150.0, seconds=2.0), "audio/wav"),
+            ("b.wav", _wav_of(200.0, seconds=2.0), "audio/wav"),
+        ]
+    ).run()
+    at.button(key="train.own_add").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("clap (4), tone (4)" in c for c in _captions(at)), _captions(at)
+    assert at.audio_input(key=_own_key(at, "train.record")).value is None
+    assert not at.file_uploader(key=_own_key(at, "train.own_upload")).value
