@@ -50,6 +50,8 @@ from musicml.models import (
     MULTICLASS_NAMES,
     ModelSpec,
     dataset_from_examples,
+    file_stem,
+    model_name,
     take,
 )
 from musicml.ui.cache import load_uploaded, play
@@ -104,6 +106,9 @@ with friendly_errors():
         )
         data_seed = cols[2].number_input(_("Data seed"), 0, 10_000, 0, key="train.data_seed")
         dataset_key = f"builtin:{BUILTINS[source]}:{per_class}:{int(data_seed)}"
+        data_tag = f"{BUILTINS[source]}-{per_class}" + (
+            f"-seed{int(data_seed)}" if data_seed else ""
+        )
         dataset = builtin_dataset(BUILTINS[source], per_class, int(data_seed))
     elif source == UPLOAD:
         upload = st.file_uploader(
@@ -117,6 +122,7 @@ with friendly_errors():
         if upload is not None:
             data = upload.getvalue()
             dataset_key = f"upload:{content_key(data)}"
+            data_tag = upload.name.removesuffix(".zip")
             dataset = uploaded_dataset(data, upload.name)
     elif source == OWN:
         st.markdown(
@@ -157,12 +163,14 @@ with friendly_errors():
         if store:
             dataset = dataset_from_examples([(lab, audio, sr) for lab, audio, sr, _ in store])
             dataset_key = "own:" + ",".join(digest for *_, digest in store)
+            data_tag = "own examples"
             if len(dataset.classes) < 2:
                 st.info(_("Add examples of a second class to train."), icon=":material/mic:")
                 st.stop()
     else:
         name = source.removeprefix(SESSION)
         dataset_key = f"session:{name}:{id(sessions[name])}"
+        data_tag = name
         dataset = sessions[name]
 if dataset is None:
     st.info(
@@ -317,7 +325,9 @@ with friendly_errors():
         spec=spec,
         test_size=float(test_size),
         seed=int(seed),
-        name=f"{model_kind}-{features}-C{C:g}-{strategy or 'own'}",
+        name=model_name(
+            model=model_kind, features=features, C=float(C), multiclass=strategy, data=data_tag
+        ),
     )
 model = result.model
 
@@ -519,7 +529,7 @@ with friendly_errors():
     st.download_button(
         _("Download this model (.skops)"),
         model_file(model),
-        file_name=f"{model.name}.skops",
+        file_name=f"{file_stem(model.name)}.skops",
         mime="application/octet-stream",
         key="train.download",
         icon=":material/download:",

@@ -19,6 +19,7 @@ readers of a pipeline), :mod:`~musicml.models.trained` (:class:`TrainedModel`,
 ``musicml.models``.
 """
 
+from musicml.models.naming import file_stem, model_name, unique_name
 from musicml.models.registry import (
     MAX_COMPONENTS,
     MAX_MODEL_TREES,
@@ -70,9 +71,12 @@ __all__ = [
     "clip_lengths",
     "dataset_from_examples",
     "extract_features",
+    "file_stem",
     "fit_model",
     "linear_weights",
+    "model_name",
     "model_param",
     "take",
     "train_classifier",
+    "unique_name",
 ]

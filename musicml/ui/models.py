@@ -7,6 +7,7 @@ Trained models live in ``st.session_state[musicml.ui.state.MODELS]`` (name →
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -20,7 +21,7 @@ from musicml.errors import ParameterError
 from musicml.features import mel_spectrogram_db
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
-from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier
+from musicml.models import ModelSpec, TrainedModel, TrainResult, train_classifier, unique_name
 from musicml.resources import HEAVY_WORK
 from musicml.transcription import Transcription, transcribe
 from musicml.ui.cache import MEMO, digest, song_cache
@@ -64,14 +65,28 @@ def session_models() -> dict[str, TrainedModel]:
     return st.session_state[MODELS]
 
 
-def add_model(model: TrainedModel) -> str:
-    """Keep ``model`` for the other pages (newest last) and return its name."""
+def add_model(model: TrainedModel) -> TrainedModel:
+    """Keep ``model`` for the other pages (newest last) and return the model kept.
+
+    A different model of the same name never replaces it: the newcomer is kept as a
+    copy named ``… #2`` (see :func:`musicml.models.unique_name`).
+    """
     models = session_models()
+    if models.get(model.name) is not model:
+        name = unique_name(model.name, [n for n, m in models.items() if m is not model])
+        if name != model.name:
+            model = dataclasses.replace(model, name=name)
     models.pop(model.name, None)
     models[model.name] = model
     while len(models) > MAX_MODELS:
         models.pop(next(iter(models)))
-    return model.name
+    return model
+
+
+def _kept(result: TrainResult) -> TrainResult:
+    """``result`` with its model kept for this session (renamed if its name was taken)."""
+    model = add_model(result.model)
+    return result if model is result.model else dataclasses.replace(result, model=model)
 
 
 def model_picker(key: str, *, default: str = "builtin:notes") -> TrainedModel | None:
@@ -220,7 +235,7 @@ def train_with_progress(
     if key not in results and key in shared:
         results[key] = shared[key]
     if key in results:
-        add_model(results[key].model)
+        results[key] = _kept(results[key])
         return results[key]
     bar = st.progress(0.0, text=_("Computing features…"))
 
@@ -241,15 +256,14 @@ def train_with_progress(
             )
     finally:
         bar.empty()
-    results[key] = result
-    while len(results) > MAX_MODELS:
-        results.pop(next(iter(results)))
     if shareable(dataset_key):
         shared[key] = result
         while len(shared) > SHARED_RESULTS:
             shared.pop(next(iter(shared)), None)
-    add_model(result.model)
-    return result
+    results[key] = _kept(result)
+    while len(results) > MAX_MODELS:
+        results.pop(next(iter(results)))
+    return results[key]
 
 
 def derived(result: TrainResult, name: str, compute: Callable[[], object]):

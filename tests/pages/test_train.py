@@ -250,3 +250,20 @@ def test_a_recording_goes_into_one_class_and_the_inputs_are_emptied_after_add():
     assert any("clap (4), tone (4)" in c for c in _captions(at)), _captions(at)
     assert at.audio_input(key=_own_key(at, "train.record")).value is None
     assert not at.file_uploader(key=_own_key(at, "train.own_upload")).value
+
+
+def test_the_same_settings_on_two_data_sets_make_two_models_both_offered():
+    """Issue 15: logreg / mel / C=1 on one data set, then on another, were both named
+    ``logreg-mel-C1-own``; Compare showed one and Classify lost the first."""
+    at = _open()
+    at.slider(key="train.per_class").set_value(10).run()  # a second, smaller data set
+    assert not at.exception, at.exception
+    models = at.session_state["models"]
+    assert len(models) == 2, list(models)
+    first, second = models
+    assert first.endswith("sound-silence-40") and second.endswith("sound-silence-10")
+    assert len(at.dataframe[0].value) == 2  # the Compare table
+    at.switch_page("pages/classify.py").run()
+    assert not at.exception, at.exception
+    options = at.selectbox(key="classify.model").options
+    assert sum(o.startswith("trained: ") for o in options) == 2
