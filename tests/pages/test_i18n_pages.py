@@ -249,7 +249,7 @@ def test_a_core_error_is_shown_in_the_session_language(monkeypatch):
     at = _open("pages/train.py", "zh", data="own")
     at.text_input(key="train.own_label").set_value("   ").run()
     wav = _wav_bytes()
-    at.file_uploader(key="train.own_upload").set_value(("a.wav", wav, "audio/wav")).run()
+    at.file_uploader(key="train.own_upload.0").set_value(("a.wav", wav, "audio/wav")).run()
     at.button(key="train.own_add").click().run()
     message = "the class name is empty; type a name for these examples first."
     shown = [e.value for e in at.error]
