@@ -25,7 +25,12 @@ share_view("spectrograms")
 from musicml import synth
 from musicml.audio import DEFAULT_SR, Clip
 from musicml.features import window_spectrum
-from musicml.figures.signal import representation_figure, spectrum_figure, waveform_figure
+from musicml.figures.signal import (
+    colour_meaning,
+    representation_figure,
+    spectrum_figure,
+    waveform_figure,
+)
 from musicml.ui.cache import play
 from musicml.ui.layout import friendly_errors
 from musicml.ui.sound import (
@@ -178,9 +183,9 @@ draw(clip, kind, key="spec.heatmap")
 st.caption(
     _(
         "{duration:.1f} s at {sr} Hz · frames of {n_fft} samples ({frame_ms:.0f} "
-        "ms) every {hop} samples ({hop_ms:.0f} ms) · colour = dB below the "
-        "loudest point."
+        "ms) every {hop} samples ({hop_ms:.0f} ms) · colour = {colour}."
     ).format(
+        colour=colour_meaning(kind),
         duration=clip.duration,
         sr=clip.sr,
         n_fft=n_fft,

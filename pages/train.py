@@ -486,9 +486,12 @@ for row in wrong[:4]:
         play(audio, dataset.sr, alt=_("The misclassified clip"))
         db = mel_spectrogram_db(audio, sr=dataset.sr, n_mels=64)
         figure = spectrogram_figure(
-            db, sr=dataset.sr, hop_length=512, title=f"{row['true']} → {row['predicted']}"
+            db,
+            sr=dataset.sr,
+            hop_length=512,
+            title=f"{row['true']} → {row['predicted']}",
+            height=220,
         )
-        figure.update_layout(height=220)
         st.plotly_chart(figure, key=f"train.wrong.{index}", alt=_("Spectrogram of the clip"))
 
 # ----------------------------------------------------------------------------- compare, download

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import time
 
@@ -12,13 +13,15 @@ import pytest
 from musicml.classify import Classification, Segment
 from musicml.figures.analysis import feature_figure
 from musicml.figures.classify import (
+    LABEL_WIDTH,
     MAX_SEGMENT_LABELS,
     boundary_lines,
+    fitting_labels,
     segments_over_spectrogram,
     song_figure,
 )
 from musicml.figures.heatmap import MAX_COLUMNS, compact_values, pool_columns
-from musicml.figures.signal import spectrogram_figure
+from musicml.figures.signal import spectrogram_figure, spectrum_figure
 
 SR = 22050
 CLASSES = ["C", "D", "E", "F", "G", "A", "B", "silence"]
@@ -87,14 +90,73 @@ def test_boundary_lines_are_one_trace_with_gaps():
 
 
 def test_segments_over_a_spectrogram_add_two_traces_whatever_their_number():
-    for n, mode in ((20, "text"), (MAX_SEGMENT_LABELS + 1, "markers")):
+    for n, mode in ((20, "markers+text"), (MAX_SEGMENT_LABELS + 1, "markers")):
         result = classification(n)
         fig = spectrogram_figure(np.zeros((64, 400), np.float32), sr=SR, hop_length=512)
         segments_over_spectrogram(fig, result)
         assert len(fig.data) == 3 and not fig.layout.shapes and not fig.layout.annotations
         lines, labels = fig.data[1], fig.data[2]
         assert np.count_nonzero(np.isnan(np.asarray(lines.x, dtype=float))) == n - 1
-        assert labels.mode == mode and list(labels.text) == [s.label for s in result.segments]
+        assert labels.mode == mode
+        assert list(labels.hovertext) == [s.label for s in result.segments]
+
+
+def printed_labels(fig) -> list[tuple[float, str]]:
+    labels = fig.data[-1]
+    text = labels.text if labels.text is not None and "text" in labels.mode else ()
+    return [(float(x), t) for x, t in zip(labels.x, text, strict=False) if t]
+
+
+@pytest.mark.parametrize("n", [40, 400])
+def test_segment_labels_over_a_spectrogram_never_overlap(n):
+    """40 one-second "sound" segments printed "soundsoundsound…" on one line."""
+    segments = [Segment(float(i), float(i + 1), "sound", 0.9) for i in range(n)]
+    result = Classification(segments, ["silence", "sound"], np.full((n, 2), 0.5), float(n))
+    fig = spectrogram_figure(np.zeros((64, 400), np.float32), sr=SR, hop_length=512)
+    shown = printed_labels(segments_over_spectrogram(fig, result))
+    assert len(shown) <= 1  # one run of one label: printed once at most
+    alternating = [
+        Segment(float(i), float(i + 1), ("sound", "silence")[i % 2], 0.9) for i in range(n)
+    ]
+    result = Classification(alternating, ["silence", "sound"], np.full((n, 2), 0.5), float(n))
+    fig = spectrogram_figure(np.zeros((64, 400), np.float32), sr=SR, hop_length=512)
+    shown = printed_labels(segments_over_spectrogram(fig, result))
+    char = LABEL_WIDTH * n  # seconds one character takes
+    for (x0, t0), (x1, t1) in itertools.pairwise(shown):
+        assert x1 - x0 >= (len(t0) + len(t1)) / 2 * char
+    assert len(shown) <= 1 / (LABEL_WIDTH * len("sound"))
+    assert len(fig.data[-1].hovertext) == n  # every label still shows on hover
+
+
+def test_wide_segments_keep_every_label():
+    segments = [Segment(float(i), float(i + 1), CLASSES[i], 0.9) for i in range(4)]
+    labels = fitting_labels(np.arange(4.0), np.arange(1.0, 5.0), [s.label for s in segments])
+    assert labels == ["C", "D", "E", "F"]
+
+
+@pytest.mark.parametrize(
+    "classes, title",
+    [
+        (["C", "D", "E", "silence"], "Note"),
+        (["guitar", "piano", "violin"], "Class"),
+        (["silence", "sound"], "Class"),
+    ],
+)
+def test_label_axis_is_named_after_what_the_model_predicts(classes, title):
+    """An instrument model's timeline said "Note"."""
+    segments = [Segment(float(i), float(i + 1), classes[i % len(classes)], 0.9) for i in range(6)]
+    result = Classification(segments, classes, np.full((6, len(classes)), 0.5), 6.0)
+    fig = song_figure(np.zeros(6 * SR, np.float32), SR, result)
+    assert fig.layout.yaxis2.title.text == title
+
+
+def test_short_spectrogram_has_a_short_frequency_title():
+    """The misclassified clips' 220 px spectrograms had a title longer than their plot."""
+    fig = spectrogram_figure(np.zeros((64, 40), np.float32), sr=SR, hop_length=512, height=220)
+    assert fig.layout.height == 220
+    # about 7 px a character, vertical, beside a plot of height - margins
+    assert len(fig.layout.yaxis.title.text) * 7 < 220 - 50
+    assert len(fig.layout.yaxis.tickvals) <= 5
 
 
 def test_drawing_two_thousand_segments_costs_less_than_a_second():
@@ -114,3 +176,54 @@ def test_drawing_two_thousand_segments_costs_less_than_a_second():
     size = draw(classification(2_000))
     assert time.perf_counter() - start < 1.0
     assert size < 1_500_000
+
+
+def test_cross_validation_mean_label_sits_off_the_bars():
+    """The "mean" label sat on the last bar."""
+    from musicml.figures.evaluation import cross_validation_figure
+
+    scores = [0.9, 0.95, 1.0, 0.85, 0.92]
+    cv = {"scores": scores, "mean": float(np.mean(scores)), "std": 0.05, "method": "5-fold"}
+    (label,) = cross_validation_figure(cv).layout.annotations
+    assert "mean" in label.text
+    # right of the plotting area (paper x ≥ 1), where no bar is drawn
+    assert label.xref == "paper" and label.x >= 1 and label.xanchor == "left"
+
+
+def test_validation_curve_marks_your_c_above_the_curves_on_decades():
+    """ "your C = 1" sat on the curve; the log axis labelled 2 and 5 within each decade."""
+    from musicml.figures.evaluation import validation_curve_figure
+
+    Cs = np.logspace(-3, 3, 13)
+    curve = {"C": Cs, "train_mean": np.ones(13), "train_std": np.zeros(13)}
+    curve |= {"test_mean": np.full(13, 0.9), "test_std": np.full(13, 0.05)}
+    fig = validation_curve_figure(curve, chosen_C=1.0)
+    (label,) = fig.layout.annotations
+    assert "C=1" in label.text
+    # above the plotting area (paper y ≥ 1, anchored by its bottom): above every curve
+    assert label.yref == "paper" and label.y >= 1 and label.yanchor == "bottom"
+    assert fig.layout.xaxis.type == "log" and fig.layout.xaxis.dtick == 1
+
+
+def test_every_log_axis_is_ticked_at_decades():
+    from musicml.figures._layout import DECADES
+
+    assert DECADES == {"type": "log", "dtick": 1}
+    fig = spectrum_figure(np.linspace(0, SR / 2, 1025), np.zeros(1025), log_frequency=True)
+    assert fig.layout.xaxis.type == "log" and fig.layout.xaxis.dtick == 1
+
+
+def test_loss_surface_opens_as_a_bowl():
+    """Plotly's default camera, high over a corner, made the bowl look like a peak."""
+    from musicml.figures.loss import surface_figure
+
+    t = np.linspace(-1, 1, 21)
+    surface = t[None, :] ** 2 + t[:, None] ** 2  # a bowl, loss upwards: minimum in the middle
+    fig = surface_figure(t, t, surface)
+    data = fig.data[0]
+    z = np.asarray(data.z)
+    assert z[10, 10] == z.min() and z[0, 0] == z.max()  # drawn loss up, not flipped
+    eye = fig.layout.scene.camera.eye
+    # looking slightly down from the side: the rim stands out above the minimum
+    assert 0 < eye.z < 0.5 * np.hypot(eye.x, eye.y)
+    assert fig.layout.scene.zaxis.autorange != "reversed"

@@ -7,6 +7,9 @@ import plotly.graph_objects as go
 from musicml.i18n import gettext as _
 
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+DECADES = {"type": "log", "dtick": 1}
+"""A log axis ticked and labelled at whole decades only (0.01, 0.1, 1, 10 …): plotly's
+default also labels 2 and 5 within each decade, which crowds a narrow chart."""
 FONT = {
     "family": '"Open Sans", verdana, arial, "Noto Sans CJK SC", "Noto Sans CJK JP", '
     '"Noto Sans SC", "Noto Sans JP", "PingFang SC", "Hiragino Sans", "Microsoft YaHei", '
@@ -52,7 +55,8 @@ def finish(
         elif axis is not None:
             layout[name] = axis
     layout.setdefault("font", FONT)
-    fig.update_layout(title=_(title), height=height, margin=MARGIN, **layout)
+    layout.setdefault("margin", MARGIN)
+    fig.update_layout(title=_(title), height=height, **layout)
     return fig
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from musicml.figures._layout import finish
+from musicml.figures._layout import DECADES, finish
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap, pool_columns
 from musicml.figures.signal import MAGMA, waveform_figure
 from musicml.i18n import N_
@@ -131,7 +131,7 @@ def nmf_components_figure(components: np.ndarray, *, sr: int, n_fft: int) -> go.
     return finish(
         fig,
         title=_("Component spectra (templates W)"),
-        x={"title": _("Frequency (Hz)"), "type": "log"},
+        x={"title": _("Frequency (Hz)"), **DECADES},
         y=_("dB (relative to the peak)"),
         height=340,
     )

@@ -37,6 +37,13 @@ def _label_order(classes: list[str]) -> list[str]:
     return list(classes)
 
 
+def class_axis_title(classes: list[str]) -> str:
+    """The title of an axis of predicted labels: "Note" for a notes model, else "Class"."""
+    from musicml.classify import is_note_model
+
+    return _("Note") if is_note_model(classes) else _("Class")
+
+
 def song_figure(
     audio: np.ndarray,
     sr: int,
@@ -109,7 +116,7 @@ def song_figure(
     layout["xaxis"]["title"] = {"text": _("Time (s)")}
     layout["yaxis"]["title"] = {"text": _("Amplitude")}
     layout["yaxis2"].update(
-        title={"text": _("Note") if len(order) > 2 else _("Label")},
+        title={"text": class_axis_title(result.classes)},
         categoryorder="array",
         categoryarray=row_order,
         type="category",
@@ -125,7 +132,36 @@ def song_figure(
 
 
 MAX_SEGMENT_LABELS = 80
-"""Above this many segments the labels over a spectrogram would overlap: hover shows them."""
+"""Above this many segments no label is printed over a spectrogram: hover shows them."""
+
+LABEL_WIDTH = 1 / 90
+"""Share of the plot's width one label character needs (about 7 px of a 630 px plot, a
+phone's chart); a label is printed only where it has this much room per character."""
+
+
+def fitting_labels(
+    starts: np.ndarray, ends: np.ndarray, labels: list[str], *, width: float = LABEL_WIDTH
+) -> list[str]:
+    """The labels to print over segments, ``""`` where a label would not fit.
+
+    One pass, left to right: a run of segments with the same label is labelled once, at
+    the first segment of the run, and a label is printed only if it does not overlap the
+    previous printed one (each character takes ``width`` of the whole time span).
+    The run's label sits at the centre of its first segment.
+    """
+    span = float(ends[-1] - starts[0]) if len(starts) else 1.0
+    char = width * (span or 1.0)
+    centres = (np.asarray(starts) + np.asarray(ends)) / 2
+    shown = [""] * len(labels)
+    right = -np.inf
+    for i, label in enumerate(labels):
+        if i and label == labels[i - 1]:
+            continue
+        half = len(label) * char / 2
+        if centres[i] - half >= right:
+            shown[i] = label
+            right = centres[i] + half + char
+    return shown
 
 
 def boundary_lines(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,8 +181,9 @@ def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figu
 
     Boundaries are one dotted line trace and labels one text trace, both on an
     overlaid axis from 0 to 1 (``yaxis2``), so the cost does not grow with the
-    number of segments beyond the arrays themselves. Above
-    :data:`MAX_SEGMENT_LABELS` segments the labels are shown on hover only.
+    number of segments beyond the arrays themselves. Labels are printed only where they
+    fit (:func:`fitting_labels`), and above :data:`MAX_SEGMENT_LABELS` segments not at
+    all; every segment's label shows on hover over its marker.
     """
     segments = result.segments
     starts = np.array([s.start_s for s in segments], dtype=np.float32)
@@ -164,17 +201,20 @@ def segments_over_spectrogram(fig: go.Figure, result: Classification) -> go.Figu
             name=_("boundaries"),
         )
     )
+    labels = [s.label for s in segments]
     few = len(segments) <= MAX_SEGMENT_LABELS
     fig.add_trace(
         go.Scatter(
             x=(starts + ends) / 2,
             y=np.full(len(segments), 0.97, dtype=np.float32),
             yaxis="y2",
-            mode="text" if few else "markers",
-            text=[s.label for s in segments],
+            mode="markers+text" if few else "markers",
+            text=fitting_labels(starts, ends, labels) if few else None,
+            hovertext=labels,
+            textposition="bottom center",
             textfont={"color": "white", "size": 11},
             marker={"size": 6, "color": "rgba(255,255,255,0.6)", "symbol": "triangle-down"},
-            hovertemplate="%{text}<extra></extra>",
+            hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False,
             name=_("labels"),
         )

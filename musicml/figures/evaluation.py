@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from musicml.figures._layout import finish
+from musicml.figures._layout import DECADES, MARGIN, finish
 from musicml.figures.classify import PALETTE
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
@@ -107,10 +107,17 @@ def validation_curve_figure(
             )
         )
     if chosen_C is not None:
-        fig.add_vline(
-            x=chosen_C,
-            line={"dash": "dot", "color": "#888"},
-            annotation_text=_("your C={chosen_C:g}").format(chosen_C=chosen_C),
+        # The label goes above the plotting area, where no curve can run under it.
+        fig.add_vline(x=chosen_C, line={"dash": "dot", "color": "#888"})
+        fig.add_annotation(
+            x=float(np.log10(chosen_C)),
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=_("your C={chosen_C:g}").format(chosen_C=chosen_C),
+            font={"color": "#666"},
         )
     finish(
         fig,
@@ -120,8 +127,9 @@ def validation_curve_figure(
         yaxis_tickformat=".0%",
         yaxis_range=[0, 1.05],
         height=340,
+        margin={**MARGIN, "t": 60},
     )
-    fig.update_xaxes(type="log")
+    fig.update_xaxes(**DECADES)
     return fig
 
 
@@ -176,18 +184,27 @@ def cross_validation_figure(cv: dict, *, title: str | None = None) -> go.Figure:
                 hovertemplate="%{x}: %{y:.1%}<extra></extra>",
             )
         )
-        fig.add_hline(
+        # The label sits in the right margin, level with its line, off every bar.
+        fig.add_hline(y=cv["mean"], line={"dash": "dot"})
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="left",
             y=cv["mean"],
-            line={"dash": "dot"},
-            annotation_text=_("mean {cv:.1%}").format(cv=cv["mean"]),
+            yref="y",
+            showarrow=False,
+            text=_("mean {cv:.1%}").format(cv=cv["mean"]),
         )
         fig.update_layout(yaxis_title=_("Accuracy"), yaxis_tickformat=".0%", yaxis_range=[0, 1.05])
-    return finish(
+    fig = finish(
         fig,
         title=title
         or f"{cv.get('method', 'cross-validation')}: {cv['mean']:.1%} ± {cv['std']:.1%}",
         height=300,
     )
+    if cv.get("method") != "leave-one-out":
+        fig.update_layout(margin={**MARGIN, "r": 90})
+    return fig
 
 
 def comparison_figure(rows: list[dict], *, title: str = N_("Models of this session")) -> go.Figure:

@@ -177,6 +177,11 @@ MAX_SURFACE_POINTS = 100
 """Points per side of a drawn 3-D loss surface (finer grids are thinned for the browser)."""
 
 
+BOWL_CAMERA = {"eye": {"x": 1.7, "y": -1.7, "z": 0.5}, "center": {"x": 0, "y": 0, "z": -0.1}}
+"""A low side view, loss upwards: the rim of the surface stands above its minimum, so it
+reads as a bowl (plotly's default eye, high over a corner, makes it look like a peak)."""
+
+
 def surface_figure(
     theta1: np.ndarray,
     theta2: np.ndarray,
@@ -222,6 +227,7 @@ def surface_figure(
             "xaxis": {"title": {"text": "θ1"}, "range": x_range},
             "yaxis": {"title": {"text": "θ2"}, "range": y_range},
             "zaxis": {"title": {"text": "J"}},
+            "camera": BOWL_CAMERA,
         },
         height=520,
         **LAYOUT,

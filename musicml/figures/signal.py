@@ -8,7 +8,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
-from musicml.figures._layout import FONT, MARGIN
+from musicml.figures._layout import DECADES, FONT, MARGIN
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
@@ -82,6 +82,27 @@ def waveform_figure(
     return fig
 
 
+COLOUR_MEANINGS = {
+    "dB": N_("dB below the loudest point"),
+    "chroma": N_("each pitch class's energy relative to the frame's strongest (0 to 1)"),
+    "mfcc": N_("coefficient value (no unit: the shape of the spectrum, not loudness in dB)"),
+}
+"""What the colour of each representation's heat map measures."""
+
+
+def colour_meaning(kind: str) -> str:
+    """What the colour of a ``kind`` heat map measures, in the current language.
+
+    Spectrograms (mel, STFT, constant-Q) are in dB below their loudest point; chroma is
+    each frame's energy per pitch class scaled so its strongest is 1; MFCCs have no unit.
+    """
+    return _(COLOUR_MEANINGS.get(kind, COLOUR_MEANINGS["dB"]))
+
+
+SHORT_FIGURE = 300
+"""Pixels: a spectrogram lower than this has room for a short frequency-axis title only."""
+
+
 def spectrogram_figure(
     db: np.ndarray,
     *,
@@ -93,12 +114,16 @@ def spectrogram_figure(
     title: str = N_("Mel power spectrogram"),
     zmin: float | None = None,
     zmax: float | None = None,
+    height: int = 380,
 ) -> go.Figure:
     """A dB heat map with time in seconds and frequency in Hz.
 
     ``scale="mel"``: rows are mel bands, labelled by their centre frequency
-    in Hz; ``scale="linear"``: rows are FFT bins from 0 to sr/2.
+    in Hz; ``scale="linear"``: rows are FFT bins from 0 to sr/2. Below
+    :data:`SHORT_FIGURE` pixels high the frequency axis gets a short title and
+    fewer ticks, so that both fit beside a small plot.
     """
+    short = height < SHORT_FIGURE
     n_rows, n_frames = db.shape
     times = librosa.frames_to_time(np.arange(n_frames), sr=sr, hop_length=hop_length)
     if scale == "mel":
@@ -113,9 +138,9 @@ def spectrogram_figure(
             zmax=zmax,
             y_name="f≈",
         )
-        every = max(1, len(heat.y) // 8)
+        every = max(1, len(heat.y) // (4 if short else 8))
         yaxis = category_ticks(heat, lambda i, _: i % every == 0)
-        y_title = _("Frequency (Hz, mel scale)")
+        y_title = _("Hz (mel)") if short else _("Frequency (Hz, mel scale)")
     else:
         heat = heatmap(
             db,
@@ -127,14 +152,14 @@ def spectrogram_figure(
             zmax=zmax,
             y_name="f",
         )
-        yaxis = {}
-        y_title = _("Frequency (Hz)")
+        yaxis = {"nticks": 4} if short else {}
+        y_title = _("Hz") if short else _("Frequency (Hz)")
     fig = go.Figure(heat)
     fig.update_layout(
         title=_(title),
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
-        height=380,
+        height=height,
         margin=MARGIN,
         font=FONT,
     )
@@ -179,7 +204,7 @@ def representation_figure(
         if rep.axis == "log":
             # 0 Hz has no place on a log axis.
             values, frequencies = values[1:], frequencies[1:]
-            yaxis = {"type": "log"}
+            yaxis = dict(DECADES)
         heat = heatmap(values, rows=frequencies, y_name="f", **options)
         y_title = _("Frequency (Hz, log scale)") if rep.axis == "log" else _("Frequency (Hz)")
     else:
@@ -290,5 +315,5 @@ def spectrum_figure(
         showlegend=False,
     )
     if log_frequency:
-        fig.update_xaxes(type="log")
+        fig.update_xaxes(**DECADES)
     return fig

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from musicml.figures._layout import finish
+from musicml.figures._layout import DECADES, finish
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
 
@@ -220,7 +220,7 @@ def gabor_bank_figure(kernels: np.ndarray, labels: Sequence[str], *, sr: int) ->
     return finish(
         fig,
         title=_("The filter bank: each (σ, f) passes a band around f, narrower for larger σ"),
-        x={"title": _("Frequency (Hz)"), "type": "log"},
+        x={"title": _("Frequency (Hz)"), **DECADES},
         y=_("Gain"),
         height=340,
         showlegend=False,

@@ -109,6 +109,11 @@ LONG_LIVED_MODULES = (
 rest (see :func:`musicml.resources.freeze_long_lived`)."""
 
 
+def browser_title(title: str) -> str:
+    """The browser tab's text: the page's title and the app's name, the name once."""
+    return title if title.strip().lower() == "musicml" else f"{title} · musicml"
+
+
 def page_setup(title: str, icon: str, intro: str) -> None:
     """Configure the page, draw the navigation, the title and a short introduction.
 
@@ -117,7 +122,7 @@ def page_setup(title: str, icon: str, intro: str) -> None:
     """
     setup_language()
     title, intro = _(title), _(intro)
-    st.set_page_config(page_title=f"{title} · musicml", page_icon=icon, layout="wide")
+    st.set_page_config(page_title=browser_title(title), page_icon=icon, layout="wide")
     _start_warm_up()
     _navigation()
     st.title(title, anchor=False)

@@ -56,3 +56,24 @@ def test_the_warm_up_waits_for_a_module_another_thread_is_still_importing():
         assert not _wait_until_imported("musicml_never_imported", timeout_s=0.1)
     finally:
         del sys.modules["musicml_half_made"]
+
+
+def test_browser_tab_names_the_app_once(monkeypatch):
+    """Home's tab read "musicml · musicml"."""
+    import streamlit
+
+    from musicml.ui.layout import browser_title
+
+    titles = []
+    real = streamlit.set_page_config
+
+    def record(*args, **kwargs):
+        titles.append(kwargs.get("page_title"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "set_page_config", record)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert titles and titles[-1] == "musicml"
+    assert browser_title("Train") == "Train · musicml"
+    assert browser_title("musicml") == "musicml"

@@ -179,3 +179,22 @@ def test_the_lectures_fft_demo_shows_both_peaks_in_the_mix():
     assert not at.exception and not at.error
     peaks = np.sort(array(figure(at, "FFT of")["data"][1]["x"])[:2])
     assert peaks == pytest.approx([400.0, 3000.0], abs=22050 / 2048)
+
+
+@pytest.mark.parametrize(
+    "kind, unit",
+    [("mel", "dB below"), ("stft", "dB below"), ("cqt", "dB below"), ("chroma", "0 to 1")],
+)
+def test_caption_names_the_colour_unit_of_each_representation(kind, unit):
+    """The MFCC caption said "dB below the loudest point": MFCCs have no unit."""
+    at = _open()
+    at.selectbox(key="spec.kind").set_value(kind).run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "colour = " in captions and unit in captions
+
+
+def test_mfcc_caption_says_the_colour_has_no_unit():
+    at = _open()
+    at.selectbox(key="spec.kind").set_value("mfcc").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "no unit" in captions and "dB below the loudest point" not in captions
