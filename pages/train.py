@@ -23,6 +23,7 @@ share_view("train")
 
 # The title shows at once; the heavier imports below load while it is on screen.
 from musicml.audio import AUDIO_EXTENSIONS
+from musicml.datasets import suggested_features
 from musicml.evaluation import (
     LEAVE_ONE_OUT_LIMIT,
     METRIC_SENTENCES,
@@ -71,7 +72,7 @@ from musicml.ui.models import (
     train_with_progress,
 )
 from musicml.ui.sound import uploaded_dataset
-from musicml.ui.state import session_datasets
+from musicml.ui.state import session_datasets, take_fresh_dataset
 
 # ----------------------------------------------------------------------------- data set
 BUILTINS = BUILTIN_CHOICES
@@ -81,6 +82,12 @@ OWN = N_("Record or upload your own examples")
 SESSION = "This session: "
 sessions = session_datasets()
 options = [*BUILTINS, *(f"{SESSION}{name}" for name in reversed(sessions)), UPLOAD, OWN]
+fresh = take_fresh_dataset()
+if fresh is not None:
+    # A set just built or uploaded (the tour's step 2): open on it, with the features that
+    # suit its kind (chroma for notes), set here once so the widgets show what is used.
+    st.session_state["train.data"] = f"{SESSION}{fresh}"
+    st.session_state["train.features"] = suggested_features(sessions[fresh])
 
 
 def data_label(option: str) -> str:

@@ -12,7 +12,13 @@ data-set kinds). Everything public imports from ``musicml.datasets``.
 """
 
 from musicml.datasets.dataset import Dataset
-from musicml.datasets.kinds import DATASET_KINDS, DatasetKind, build_dataset, dataset_kind
+from musicml.datasets.kinds import (
+    DATASET_KINDS,
+    DatasetKind,
+    build_dataset,
+    dataset_kind,
+    suggested_features,
+)
 from musicml.datasets.synthetic import (
     MAX_CLIP_SECONDS,
     MAX_SYNTH_SECONDS,
@@ -41,5 +47,6 @@ __all__ = [
     "dataset_kind",
     "notes_dataset",
     "sound_silence_dataset",
+    "suggested_features",
     "timbre_dataset",
 ]

@@ -34,12 +34,17 @@ class DatasetKind:
         What a page says it is making ("notes C–B and silence").
     build : callable
         ``build(**options) -> Dataset`` (``per_class``, ``seed``, ``sr``, …).
+    features : str
+        The features that suit it best, which Train opens on: ``chroma`` for notes (the
+        energy per pitch class is what a note is, whatever the instrument), ``mel`` for
+        timbres and sound vs silence (the spectrum's shape and level).
     """
 
     name: str
     title: str
     short: str
     build: Callable[..., Dataset]
+    features: str = "mel"
 
     def n_classes(self, **options) -> int:
         """How many classes ``build(**options)`` makes (without making anything)."""
@@ -59,6 +64,7 @@ DATASET_KINDS: dict[str, DatasetKind] = {
             N_("Notes (pitch classes + silence)"),
             N_("notes C–B and silence"),
             notes_dataset,
+            features="chroma",
         ),
         DatasetKind(
             "sound-silence",
@@ -94,3 +100,17 @@ def build_dataset(kind: str, **options) -> Dataset:
     [('silence', 2), ('sound', 2)]
     """
     return dataset_kind(kind).build(**options)
+
+
+def suggested_features(dataset: Dataset) -> str:
+    """The features that suit ``dataset``: its kind's, or ``mel`` for an uploaded set.
+
+    Examples
+    --------
+    >>> suggested_features(build_dataset("notes", per_class=1, seed=0))
+    'chroma'
+    >>> suggested_features(build_dataset("sound-silence", per_class=1, seed=0))
+    'mel'
+    """
+    kind = DATASET_KINDS.get(str(dataset.settings.get("kind", "")))
+    return kind.features if kind is not None else "mel"

@@ -12,6 +12,8 @@ from musicml.datasets import Dataset
 
 DATASETS = "datasets"
 MODELS = "models"
+FRESH_DATASET = "datasets.fresh"
+"""The newest data set's name until the Train page has opened on it (then removed)."""
 MAX_DATASETS = 5
 """Older data sets are dropped past this many, to bound a session's memory."""
 
@@ -28,5 +30,12 @@ def add_dataset(name: str, dataset: Dataset) -> None:
     datasets = session_datasets()
     datasets.pop(name, None)
     datasets[name] = dataset
+    st.session_state[FRESH_DATASET] = name
     while len(datasets) > MAX_DATASETS:
         datasets.pop(next(iter(datasets)))
+
+
+def take_fresh_dataset() -> str | None:
+    """The name of a data set added since this was last asked (once), or ``None``."""
+    name = st.session_state.pop(FRESH_DATASET, None)
+    return name if name in session_datasets() else None

@@ -267,3 +267,30 @@ def test_the_same_settings_on_two_data_sets_make_two_models_both_offered():
     assert not at.exception, at.exception
     options = at.selectbox(key="classify.model").options
     assert sum(o.startswith("trained: ") for o in options) == 2
+
+
+@pytest.mark.slow
+def test_the_tour_lands_on_the_notes_set_it_built_with_chroma_features():
+    """Home's tour: build a notes set on Synthesize, then Train opens on it, with chroma."""
+    at = open_page("pages/synthesize.py", timeout=TIMEOUT)
+    at.slider(key="synth.ds_per_class").set_value(6).run()
+    at.button(key="synth.build").click().run()
+    assert not at.exception, at.exception
+    (built,) = at.session_state["datasets"]
+    at.switch_page("pages/train.py").run(timeout=TIMEOUT)
+    assert not at.exception, at.exception
+    assert at.selectbox(key="train.data").value == f"This session: {built}"
+    assert at.selectbox(key="train.features").value == "chroma"
+    (model,) = at.session_state["models"].values()
+    assert model.features["kind"] == "chroma"
+    assert "silence" in model.classes and "A" in model.classes
+    # Opened once on the new set: the visitor's own choice then stays.
+    at.selectbox(key="train.data").set_value("Built-in: sound vs silence").run(timeout=TIMEOUT)
+    assert at.selectbox(key="train.data").value == "Built-in: sound vs silence"
+
+
+def test_suggested_features_follow_the_kind():
+    from musicml.datasets import DATASET_KINDS, build_dataset, suggested_features
+
+    assert DATASET_KINDS["notes"].features == "chroma"
+    assert suggested_features(build_dataset("timbre", per_class=1, seed=0)) == "mel"
