@@ -103,6 +103,8 @@ seconds = cols[1].slider(
     10.0,
     step=0.25,
     key="classify.seconds",
+    # Kept while the page stops for a missing upload: a remounted slider shows it.
+    persist_state="page",
     disabled=how != "Fixed windows",
     help=_(
         "Windows as long as the model's training clips suit it best. Choosing another "

@@ -83,6 +83,7 @@ click_on = st.segmented_control(
     [N_("beats"), N_("onsets")],
     format_func=_,
     key="analysis.click_on",
+    persist_state="page",
 )
 times = result.onset_times if click_on == "onsets" else result.beat_times
 with friendly_errors():
@@ -145,6 +146,7 @@ if view in VIEWS[:3] + VIEWS[4:5]:
             round(clip.duration - glue.EXCERPT_SECONDS, 1),
             step=0.5,
             key="analysis.start",
+            persist_state="page",
         )
         with friendly_errors():
             part = glue.excerpt_of(key, clip.sr, start, clip.audio)
@@ -160,7 +162,7 @@ if view == "Harmonic / percussive":
         )
     )
     control_default("analysis.margin", 1.0)
-    margin = st.slider(_("Margin"), 1.0, 4.0, step=0.5, key="analysis.margin")
+    margin = st.slider(_("Margin"), 1.0, 4.0, step=0.5, key="analysis.margin", persist_state="page")
     with friendly_errors():
         parts = glue.hpss_of(part_key, clip.sr, margin, part)
     part_names = {"harmonic": N_("Harmonic"), "percussive": N_("Percussive")}
@@ -193,7 +195,9 @@ elif view == "Stretch & shift":
     left, right = st.columns(2)
     with left:
         control_default("analysis.rate", 1.25)
-        rate = st.slider(_("Speed (rate)"), 0.5, 2.0, step=0.05, key="analysis.rate")
+        rate = st.slider(
+            _("Speed (rate)"), 0.5, 2.0, step=0.05, key="analysis.rate", persist_state="page"
+        )
         with friendly_errors():
             stretched = glue.stretched_of(part_key, rate, part)
         glue.play_with_download(
@@ -209,7 +213,9 @@ elif view == "Stretch & shift":
         )
     with right:
         control_default("analysis.semitones", 4)
-        steps = st.slider(_("Shift (semitones)"), -12, 12, key="analysis.semitones")
+        steps = st.slider(
+            _("Shift (semitones)"), -12, 12, key="analysis.semitones", persist_state="page"
+        )
         with friendly_errors():
             shifted = glue.shifted_of(part_key, clip.sr, float(steps), part)
         glue.play_with_download(
@@ -233,7 +239,9 @@ elif view == "NMF":
     )
     st.latex(r"V \approx W H,\quad W \ge 0,\ H \ge 0")
     control_default("analysis.components", 4)
-    n_components = st.slider(_("Components"), 1, 12, key="analysis.components")
+    n_components = st.slider(
+        _("Components"), 1, 12, key="analysis.components", persist_state="page"
+    )
     with friendly_errors():
         nmf = glue.nmf_of(part_key, clip.sr, n_components, part)
     decomposition = nmf["decomposition"]
@@ -256,7 +264,9 @@ elif view == "NMF":
     # A new decomposition (another sound or number of components) starts from all of them.
     everything = list(range(1, n_components + 1))
     control_default("analysis.chosen", everything, follows=(part_key, n_components))
-    chosen = st.multiselect(_("Rebuild from components"), everything, key="analysis.chosen")
+    chosen = st.multiselect(
+        _("Rebuild from components"), everything, key="analysis.chosen", persist_state="page"
+    )
     if chosen:
         with friendly_errors():
             mix = glue.nmf_mix_of(part_key, n_components, tuple(sorted(c - 1 for c in chosen)), nmf)

@@ -86,32 +86,44 @@ for key, default in SPEC_DEFAULTS.items():
 control_default("spec.fmax", clip.sr // 2, follows=clip.sr)
 top = st.columns([2, 1, 1, 2])
 kind = top[0].selectbox(_("Representation"), kinds, format_func=kind_label, key="spec.kind")
-n_fft = top[1].select_slider(_("Frame n_fft"), [256, 512, 1024, 2048, 4096, 8192], key="spec.n_fft")
+n_fft = top[1].select_slider(
+    _("Frame n_fft"), [256, 512, 1024, 2048, 4096, 8192], key="spec.n_fft", persist_state="page"
+)
 hop = top[2].select_slider(
-    _("Hop length (samples)"), [64, 128, 256, 512, 1024, 2048], key="spec.hop"
+    _("Hop length (samples)"), [64, 128, 256, 512, 1024, 2048], key="spec.hop", persist_state="page"
 )
 db_low, db_high = top[3].slider(
-    _("Colour range (dB below the peak)"), -120, 0, step=5, key="spec.db_range"
+    _("Colour range (dB below the peak)"),
+    -120,
+    0,
+    step=5,
+    key="spec.db_range",
+    persist_state="page",
 )
 
 params = {"n_fft": n_fft, "hop_length": hop, "top_db": float(-db_low) if db_low < 0 else None}
 extra = st.columns(3)
 if kind in ("mel", "mfcc"):
-    params["n_mels"] = extra[0].select_slider(_("Mel bands"), [32, 64, 128, 256], key="spec.n_mels")
+    params["n_mels"] = extra[0].select_slider(
+        _("Mel bands"), [32, 64, 128, 256], key="spec.n_mels", persist_state="page"
+    )
     fmax = extra[1].slider(
         _("Highest frequency fmax (Hz)"),
         1000,
         clip.sr // 2,
         step=100,
         key="spec.fmax",
+        persist_state="page",
     )
     params["fmax"] = float(fmax)
 if kind == "mfcc":
-    params["n_mfcc"] = extra[2].slider(_("Coefficients"), 5, 40, key="spec.n_mfcc")
+    params["n_mfcc"] = extra[2].slider(
+        _("Coefficients"), 5, 40, key="spec.n_mfcc", persist_state="page"
+    )
 if kind == "stft":
     params["log_frequency"] = extra[0].toggle(_("Logarithmic frequency axis"), key="spec.log")
 if kind in ("cqt", "chroma"):
-    octaves = extra[0].slider(_("Octaves from C1"), 3, 8, key="spec.octaves")
+    octaves = extra[0].slider(_("Octaves from C1"), 3, 8, key="spec.octaves", persist_state="page")
     params["n_bins"] = 12 * octaves
 if kind == "chroma":
     params["chroma_source"] = extra[1].radio(
