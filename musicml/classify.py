@@ -114,6 +114,14 @@ class Classification:
         ]
 
 
+def window_seconds(clip_seconds: float) -> float:
+    """The window that suits a model trained on ``clip_seconds`` clips: to 0.25 s, 0.25–10 s.
+
+    The Classify page's default window length (its slider's range and step).
+    """
+    return float(min(10.0, max(0.25, round(clip_seconds * 4) / 4)))
+
+
 def fixed_segments(n_samples: int, sr: int, *, seconds: float = 1.0) -> list[tuple[int, int]]:
     """Sample ranges of consecutive windows covering ``n_samples``.
 

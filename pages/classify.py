@@ -26,7 +26,7 @@ share_view("classify")
 from musicml import synth
 from musicml.audio import DEFAULT_SR, Clip
 from musicml.builtin import example_melody
-from musicml.classify import from_transcription, is_note_model, segments_csv
+from musicml.classify import from_transcription, is_note_model, segments_csv, window_seconds
 from musicml.figures.classify import (
     distribution_figure,
     segments_over_spectrogram,
@@ -45,6 +45,7 @@ from musicml.ui.models import (
     spectrogram_of,
     transcribe_cached,
 )
+from musicml.ui.state import control_default
 from musicml.ui.widgets import audio_picker
 
 with friendly_errors():
@@ -72,6 +73,11 @@ EXAMPLES = {
     ),
 }
 
+# Set before the audio is picked: the page stops there while an upload is missing.
+control_default(
+    "classify.seconds", window_seconds(model.clip_seconds), follows=(model.name, model.clip_seconds)
+)
+
 with friendly_errors():
     # Decoded straight at the model's rate, as the command line does: one road, one answer.
     clip = audio_picker(
@@ -95,14 +101,15 @@ seconds = cols[1].slider(
     _("Window length (s)"),
     0.25,
     10.0,
-    float(min(10.0, max(0.25, round(model.clip_seconds * 4) / 4))),
     step=0.25,
     key="classify.seconds",
+    # Kept while the page stops for a missing upload: a remounted slider shows it.
+    persist_state="page",
     disabled=how != "Fixed windows",
     help=_(
-        "The model was trained on clips of about {clip_seconds:.2g} s; windows "
-        "of that length suit it best."
-    ).format(clip_seconds=model.clip_seconds),
+        "Windows as long as the model's training clips suit it best. Choosing another "
+        "model sets the window to its clip length; new audio keeps your window."
+    ),
 )
 segment = seconds if how == "Fixed windows" else "onsets"
 

@@ -35,7 +35,7 @@ from musicml.figures.signal import spectrogram_figure
 from musicml.ui import analysis as glue
 from musicml.ui.cache import play, wav_download
 from musicml.ui.layout import friendly_errors
-from musicml.ui.state import session_datasets
+from musicml.ui.state import control_default, session_datasets
 from musicml.ui.widgets import audio_picker
 
 EXAMPLES = {
@@ -77,12 +77,13 @@ st.plotly_chart(
     alt=_("Waveform with detected onsets and beats"),
 )
 
+control_default("analysis.click_on", "beats")
 click_on = st.segmented_control(
     _("Clicks on"),
     [N_("beats"), N_("onsets")],
     format_func=_,
-    default="beats",
     key="analysis.click_on",
+    persist_state="page",
 )
 times = result.onset_times if click_on == "onsets" else result.beat_times
 with friendly_errors():
@@ -138,13 +139,14 @@ view = (
 part = clip.audio
 if view in VIEWS[:3] + VIEWS[4:5]:
     if clip.duration >= glue.EXCERPT_SECONDS + 1.0:
+        control_default("analysis.start", 0.0, follows=key)  # a new sound starts at 0 s
         start = st.slider(
             _("Start of the {seconds:.0f}-second excerpt (s)").format(seconds=glue.EXCERPT_SECONDS),
             0.0,
             round(clip.duration - glue.EXCERPT_SECONDS, 1),
-            0.0,
             step=0.5,
             key="analysis.start",
+            persist_state="page",
         )
         with friendly_errors():
             part = glue.excerpt_of(key, clip.sr, start, clip.audio)
@@ -159,7 +161,8 @@ if view == "Harmonic / percussive":
             "one or the other."
         )
     )
-    margin = st.slider(_("Margin"), 1.0, 4.0, 1.0, step=0.5, key="analysis.margin")
+    control_default("analysis.margin", 1.0)
+    margin = st.slider(_("Margin"), 1.0, 4.0, step=0.5, key="analysis.margin", persist_state="page")
     with friendly_errors():
         parts = glue.hpss_of(part_key, clip.sr, margin, part)
     part_names = {"harmonic": N_("Harmonic"), "percussive": N_("Percussive")}
@@ -191,7 +194,10 @@ elif view == "Stretch & shift":
     st.latex(r"f' = f \cdot 2^{n/12}")
     left, right = st.columns(2)
     with left:
-        rate = st.slider(_("Speed (rate)"), 0.5, 2.0, 1.25, step=0.05, key="analysis.rate")
+        control_default("analysis.rate", 1.25)
+        rate = st.slider(
+            _("Speed (rate)"), 0.5, 2.0, step=0.05, key="analysis.rate", persist_state="page"
+        )
         with friendly_errors():
             stretched = glue.stretched_of(part_key, rate, part)
         glue.play_with_download(
@@ -206,7 +212,10 @@ elif view == "Stretch & shift":
             key="analysis.download_stretch",
         )
     with right:
-        steps = st.slider(_("Shift (semitones)"), -12, 12, 4, key="analysis.semitones")
+        control_default("analysis.semitones", 4)
+        steps = st.slider(
+            _("Shift (semitones)"), -12, 12, key="analysis.semitones", persist_state="page"
+        )
         with friendly_errors():
             shifted = glue.shifted_of(part_key, clip.sr, float(steps), part)
         glue.play_with_download(
@@ -229,7 +238,10 @@ elif view == "NMF":
         )
     )
     st.latex(r"V \approx W H,\quad W \ge 0,\ H \ge 0")
-    n_components = st.slider(_("Components"), 1, 12, 4, key="analysis.components")
+    control_default("analysis.components", 4)
+    n_components = st.slider(
+        _("Components"), 1, 12, key="analysis.components", persist_state="page"
+    )
     with friendly_errors():
         nmf = glue.nmf_of(part_key, clip.sr, n_components, part)
     decomposition = nmf["decomposition"]
@@ -249,11 +261,11 @@ elif view == "NMF":
         with columns[i % len(columns)]:
             st.caption(_("Component {n}").format(n=i + 1))
             play(sound, clip.sr, alt=_("NMF component {n}").format(n=i + 1))
+    # A new decomposition (another sound or number of components) starts from all of them.
+    everything = list(range(1, n_components + 1))
+    control_default("analysis.chosen", everything, follows=(part_key, n_components))
     chosen = st.multiselect(
-        _("Rebuild from components"),
-        list(range(1, n_components + 1)),
-        default=list(range(1, n_components + 1)),
-        key="analysis.chosen",
+        _("Rebuild from components"), everything, key="analysis.chosen", persist_state="page"
     )
     if chosen:
         with friendly_errors():

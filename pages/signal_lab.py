@@ -37,7 +37,7 @@ from musicml.gabor import GABOR_FEATURE_LENGTH
 from musicml.ui import analysis as glue
 from musicml.ui.cache import play, wav_of
 from musicml.ui.layout import friendly_errors
-from musicml.ui.state import session_datasets
+from musicml.ui.state import control_default, session_datasets
 from musicml.ui.widgets import audio_picker
 
 MAX_TAPS = 401
@@ -59,9 +59,14 @@ if view == "Gaussian smoothing":
     )
     st.latex(r"y = x * g_\sigma \quad\Longleftrightarrow\quad Y(f) = X(f)\,G_\sigma(f)")
     left, middle, right = st.columns(3)
-    sigma = left.slider(_("σ (samples)"), 0.5, 30.0, 5.0, step=0.5, key="lab.sigma")
-    noise = middle.slider(_("Noise"), 0.0, 2.0, 0.6, step=0.1, key="lab.noise")
-    period = right.slider(_("Period (samples)"), 10, 200, 50, key="lab.period")
+    control_default("lab.sigma", 5.0)
+    sigma = left.slider(
+        _("σ (samples)"), 0.5, 30.0, step=0.5, key="lab.sigma", persist_state="page"
+    )
+    control_default("lab.noise", 0.6)
+    noise = middle.slider(_("Noise"), 0.0, 2.0, step=0.1, key="lab.noise", persist_state="page")
+    control_default("lab.period", 50)
+    period = right.slider(_("Period (samples)"), 10, 200, key="lab.period", persist_state="page")
     with friendly_errors():
         smoothing = glue.smoothing_of(float(period), noise, sigma)
     check = smoothing["check"]
@@ -97,12 +102,20 @@ elif view == "Power spectrum":
     )
     st.latex(r"P(f) = \tfrac{1}{n}\,\left|\sum_{t} x_t\, e^{-2\pi i f t}\right|^2")
     left, middle, right = st.columns(3)
+    control_default("lab.true_period", 37.0)
     period = left.slider(
-        _("True period (samples)"), 5.0, 200.0, 37.0, step=0.5, key="lab.true_period"
+        _("True period (samples)"),
+        5.0,
+        200.0,
+        step=0.5,
+        key="lab.true_period",
+        persist_state="page",
     )
-    noise = middle.slider(_("Noise"), 0.0, 4.0, 1.5, step=0.1, key="lab.ps_noise")
+    control_default("lab.ps_noise", 1.5)
+    noise = middle.slider(_("Noise"), 0.0, 4.0, step=0.1, key="lab.ps_noise", persist_state="page")
+    control_default("lab.n_samples", 1024)
     n_samples = right.select_slider(
-        _("Samples"), [256, 512, 1024, 2048, 4096], value=1024, key="lab.n_samples"
+        _("Samples"), [256, 512, 1024, 2048, 4096], key="lab.n_samples", persist_state="page"
     )
     with friendly_errors():
         found = glue.period_of(period, noise, n_samples)
@@ -134,8 +147,12 @@ elif view == "FIR low-pass":
     )
     st.latex(r"y_t = \sum_{k=0}^{N-1} h_k\, x_{t-k}")
     left, right = st.columns(2)
-    cutoff = left.slider(_("Cut-off (Hz)"), 100, 8000, 1000, step=50, key="lab.cutoff")
-    n_taps = right.slider(_("Taps"), 11, MAX_TAPS, 101, step=10, key="lab.taps")
+    control_default("lab.cutoff", 1000)
+    cutoff = left.slider(
+        _("Cut-off (Hz)"), 100, 8000, step=50, key="lab.cutoff", persist_state="page"
+    )
+    control_default("lab.taps", 101)
+    n_taps = right.slider(_("Taps"), 11, MAX_TAPS, step=10, key="lab.taps", persist_state="page")
     with friendly_errors():
         fir = glue.fir_of(float(cutoff), n_taps)
     shortfall = glue.fir_shortfall(fir["edge"], max_taps=MAX_TAPS)
@@ -190,8 +207,14 @@ else:
     )
     st.latex(r"g_{\sigma,f}(t) = e^{-t^2 / 2\sigma^2}\, e^{2\pi i f t}")
     left, right = st.columns(2)
-    sigma_ms = left.slider("σ (ms)", 0.5, 20.0, 5.0, step=0.5, key="lab.gabor_sigma")
-    frequency = right.slider("f (Hz)", 50, 5000, 440, step=10, key="lab.gabor_freq")
+    control_default("lab.gabor_sigma", 5.0)
+    sigma_ms = left.slider(
+        "σ (ms)", 0.5, 20.0, step=0.5, key="lab.gabor_sigma", persist_state="page"
+    )
+    control_default("lab.gabor_freq", 440)
+    frequency = right.slider(
+        "f (Hz)", 50, 5000, step=10, key="lab.gabor_freq", persist_state="page"
+    )
     with friendly_errors():
         kernel = glue.gabor_kernel_of(sigma_ms, float(frequency))
         bank = glue.gabor_bank_of()

@@ -40,7 +40,7 @@ from musicml.ui.sound import (
     synth_source,
     view_window,
 )
-from musicml.ui.state import session_datasets
+from musicml.ui.state import control_default, session_datasets
 from musicml.ui.widgets import audio_picker
 
 
@@ -70,45 +70,65 @@ clip = view_window(clip, "spec.offset")
 
 # ---------------------------------------------------------------- parameters
 kinds = list(KIND_LABELS)
+SPEC_DEFAULTS = {
+    "spec.n_fft": 2048,
+    "spec.hop": 512,
+    "spec.db_range": (-80, 0),
+    "spec.n_mels": 128,
+    "spec.n_mfcc": 20,
+    "spec.octaves": 7,
+}
 
 
 def kind_label(kind: str) -> str:
     return _(KIND_LABELS[kind])
 
 
+# Values live in session state, set once (kept while an upload is missing); fmax follows
+# the clip's rate, the rest stay as the user set them when the audio changes.
+for key, default in SPEC_DEFAULTS.items():
+    control_default(key, default)
+control_default("spec.fmax", clip.sr // 2, follows=clip.sr)
 top = st.columns([2, 1, 1, 2])
 kind = top[0].selectbox(_("Representation"), kinds, format_func=kind_label, key="spec.kind")
 n_fft = top[1].select_slider(
-    _("Frame n_fft"), [256, 512, 1024, 2048, 4096, 8192], value=2048, key="spec.n_fft"
+    _("Frame n_fft"), [256, 512, 1024, 2048, 4096, 8192], key="spec.n_fft", persist_state="page"
 )
 hop = top[2].select_slider(
-    _("Hop length (samples)"), [64, 128, 256, 512, 1024, 2048], value=512, key="spec.hop"
+    _("Hop length (samples)"), [64, 128, 256, 512, 1024, 2048], key="spec.hop", persist_state="page"
 )
 db_low, db_high = top[3].slider(
-    _("Colour range (dB below the peak)"), -120, 0, (-80, 0), step=5, key="spec.db_range"
+    _("Colour range (dB below the peak)"),
+    -120,
+    0,
+    step=5,
+    key="spec.db_range",
+    persist_state="page",
 )
 
 params = {"n_fft": n_fft, "hop_length": hop, "top_db": float(-db_low) if db_low < 0 else None}
 extra = st.columns(3)
 if kind in ("mel", "mfcc"):
     params["n_mels"] = extra[0].select_slider(
-        _("Mel bands"), [32, 64, 128, 256], value=128, key="spec.n_mels"
+        _("Mel bands"), [32, 64, 128, 256], key="spec.n_mels", persist_state="page"
     )
     fmax = extra[1].slider(
         _("Highest frequency fmax (Hz)"),
         1000,
         clip.sr // 2,
-        clip.sr // 2,
         step=100,
         key="spec.fmax",
+        persist_state="page",
     )
     params["fmax"] = float(fmax)
 if kind == "mfcc":
-    params["n_mfcc"] = extra[2].slider(_("Coefficients"), 5, 40, 20, key="spec.n_mfcc")
+    params["n_mfcc"] = extra[2].slider(
+        _("Coefficients"), 5, 40, key="spec.n_mfcc", persist_state="page"
+    )
 if kind == "stft":
     params["log_frequency"] = extra[0].toggle(_("Logarithmic frequency axis"), key="spec.log")
 if kind in ("cqt", "chroma"):
-    octaves = extra[0].slider(_("Octaves from C1"), 3, 8, 7, key="spec.octaves")
+    octaves = extra[0].slider(_("Octaves from C1"), 3, 8, key="spec.octaves", persist_state="page")
     params["n_bins"] = 12 * octaves
 if kind == "chroma":
     params["chroma_source"] = extra[1].radio(

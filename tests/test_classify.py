@@ -170,3 +170,12 @@ def test_a_model_of_tiny_clips_still_gets_windows_of_a_tenth_of_a_second(notes_m
     assert len(result.segments) == round(3 / MIN_SEGMENT_SECONDS)
     with pytest.raises(ParameterError, match=r"at least 0\.1 seconds"):
         classify_clip(Clip(np.zeros(SR, np.float32), SR), notes_model, segment=0.001)
+
+
+def test_window_seconds_rounds_the_clip_length_to_the_slider():
+    from musicml.classify import window_seconds
+
+    assert window_seconds(1.0) == 1.0
+    assert window_seconds(3.1) == 3.0
+    assert window_seconds(0.05) == 0.25
+    assert window_seconds(30.0) == 10.0

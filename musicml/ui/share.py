@@ -35,6 +35,7 @@ import streamlit as st
 
 from musicml import builtin, synth
 from musicml.audio import SAMPLE_RATES
+from musicml.classify import window_seconds
 from musicml.features import FEATURE_KINDS, N_MELS
 from musicml.i18n import N_, english_of
 from musicml.i18n import gettext as _
@@ -43,6 +44,7 @@ from musicml.models import MODEL_NAMES
 from musicml.ui.loss import BUILTIN_SOUNDS, C_VALUES, DEFAULT_VIEW, SOURCES, VIEWS
 from musicml.ui.models import BUILTIN_CHOICES, UPLOAD_MODEL
 from musicml.ui.sound import DATASET_KINDS, KIND_LABELS, SYNTH_NOTES
+from musicml.ui.state import kept_control
 from musicml.ui.widgets import DATASET_CLIP, RECORD, UPLOAD
 
 RESERVED = frozenset({"lang", "embed", "embed_options"})
@@ -478,8 +480,7 @@ def _window(state: Mapping[str, Any]) -> float | None:
         return None  # a model of the session: its window is always written
     from musicml.ui.models import builtin_model
 
-    seconds = builtin_model(name).clip_seconds
-    return float(min(10.0, max(0.25, round(seconds * 4) / 4)))
+    return window_seconds(builtin_model(name).clip_seconds)
 
 
 _ANALYSIS_VIEWS = [
@@ -566,6 +567,8 @@ def restore(page: str) -> tuple[list[str], list[str]]:
     for param in REGISTRY[page]:
         if param.key in st.session_state or param.name not in st.query_params:
             continue
+        if kept_control(param.key)[0]:  # set this session, drawn or not: the link is older
+            continue
         values = st.query_params.get_all(param.name)
         try:
             value = param.parse(values)
@@ -587,11 +590,13 @@ def current_params(page: str) -> dict[str, list[str]]:
     """The URL parameters of this page's controls as they are now (defaults left out)."""
     params: dict[str, list[str]] = {}
     for param in REGISTRY[page]:
-        if param.key not in st.session_state:
+        kept, value = kept_control(param.key)
+        if param.key in st.session_state:
+            value = st.session_state[param.key]
+        elif not kept:
             if param.name in st.query_params:  # a control not drawn this run keeps its value
                 params[param.name] = st.query_params.get_all(param.name)
             continue
-        value = st.session_state[param.key]
         if value is None or param.is_default(value):
             continue
         try:

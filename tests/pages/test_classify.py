@@ -244,3 +244,36 @@ def test_the_page_and_the_command_line_give_the_same_segments(tmp_path, how, seg
         assert start == pytest.approx(cli_start, abs=0.006) and end == pytest.approx(
             cli_end, abs=0.006
         )
+
+
+def _segments_shown(at: AppTest) -> int:
+    """The number of segments the page says it cut (its "N segments over …" line)."""
+    text = next(m.value for m in at.markdown if " over " in m.value and "segment" in m.value)
+    return int(text.split()[0])
+
+
+def test_window_follows_the_model_and_stays_over_new_audio():
+    """Window 0.5 s, then an upload: shown and used stay 0.5; a 3 s model: both become 3."""
+    import dataclasses
+
+    from musicml.builtin import builtin_model
+
+    long = dataclasses.replace(
+        builtin_model("builtin:sound-silence"), name="long", clip_seconds=3.0
+    )
+    audio, _ = example_melody(sr=SR, notes=("A4", "C5", "E5", "A4"))  # 4 s
+    at = _open()
+    at.session_state["models"] = {"long": long}
+    at.run()
+    at.slider(key="classify.seconds").set_value(0.5).run()
+    at.segmented_control(key="classify.source").set_value("Upload a file").run()
+    at.file_uploader(key="classify.upload").set_value(("a.wav", encode(audio, SR), "audio/wav"))
+    at.run()
+    assert not at.exception and not at.error
+    assert at.slider(key="classify.seconds").value == 0.5
+    assert _segments_shown(at) == 8
+    option = next(o for o in at.selectbox(key="classify.model").options if "long" in o)
+    at.selectbox(key="classify.model").set_value(option).run()
+    assert not at.exception and not at.error
+    assert at.slider(key="classify.seconds").value == 3.0
+    assert _segments_shown(at) == 1  # one 3 s window; the 1 s left over joins it

@@ -136,3 +136,33 @@ def test_the_shortest_accepted_upload_works_in_every_view():
         at.segmented_control(key="analysis.view").set_value(view).run()
         assert not at.exception, view
         assert not at.error, (view, [e.value for e in at.error])
+
+
+def test_clicks_on_onsets_stay_over_an_upload():
+    """Onsets, then an upload: the control shows onsets and the caption says onsets."""
+    clip = example_song(bpm=120.0, duration=4.0)
+    at = _open()
+    at.segmented_control(key="analysis.view").set_value("Key").run()  # cheap
+    at.segmented_control(key="analysis.click_on").set_value("onsets").run()
+    at.segmented_control(key="analysis.source").set_value("Upload a file").run()
+    at.file_uploader(key="analysis.upload").set_value(
+        ("song.wav", encode(clip.audio, clip.sr), "audio/wav")
+    )
+    at.run()
+    assert not at.exception and not at.error
+    assert at.segmented_control(key="analysis.click_on").value == "onsets"
+    hint = next(c.value for c in at.caption if "with a click on every" in c.value)
+    assert "detected onset" in hint
+
+
+def test_nmf_rebuild_starts_from_all_components_of_a_new_decomposition():
+    at = _open()
+    at.segmented_control(key="analysis.view").set_value("NMF").run()
+    at.multiselect(key="analysis.chosen").set_value([1, 2]).run()
+    assert at.multiselect(key="analysis.chosen").value == [1, 2]
+    at.slider(key="analysis.components").set_value(6).run()
+    assert not at.exception and not at.error
+    assert at.multiselect(key="analysis.chosen").value == [1, 2, 3, 4, 5, 6]
+    at.segmented_control(key="analysis.source").set_value("Example: slower groove, 96 BPM").run()
+    assert at.slider(key="analysis.components").value == 6  # the user's choice stays
+    assert at.multiselect(key="analysis.chosen").value == [1, 2, 3, 4, 5, 6]

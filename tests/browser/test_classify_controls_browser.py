@@ -1,0 +1,90 @@
+"""Classify in a real browser: the window slider shows the window the page cuts.
+
+Window 0.5 s on the example, then an upload (the page stops while the file is missing,
+so the slider is not drawn for a run): the slider still shows 0.5 and the page cuts
+half-second windows. Then a model trained on 3 s clips: the slider shows 3 and the page
+cuts 3 s windows. AppTest reads session state and did not see the shown value drift.
+
+Run alone with ``python -m pytest -m browser tests/browser/test_classify_controls_browser.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from browser.harness import ARTIFACTS, new_page, streamlit_server, wait_for_run
+
+from musicml.audio import wav_bytes
+from musicml.builtin import builtin_model, example_melody
+from musicml.persistence import model_bytes
+
+pytestmark = pytest.mark.browser
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+SR = 22050
+TITLE = "Classify"
+WINDOW = "Window length (s)"
+
+
+def _shown_window(page) -> float:
+    """The value the slider shows: its thumb's text, which its ``<input type=range>`` holds."""
+    widget = page.get_by_test_id("stSlider").filter(has_text=WINDOW)
+    text = float(widget.get_by_test_id("stSliderThumbValue").first.inner_text())
+    assert float(page.get_by_role("slider", name=WINDOW).first.input_value()) == text
+    return text
+
+
+def _segments(page) -> tuple[int, float]:
+    """The page's "N segments over S s" line: the number cut and the audio's length."""
+    text = page.get_by_text(re.compile(r"\d+ segments? over [\d.]+ s")).first.inner_text()
+    n, seconds = re.search(r"(\d+) segments? over ([\d.]+) s", text).groups()
+    return int(n), float(seconds)
+
+
+def test_window_shown_is_the_window_used_across_an_upload_and_a_model(browser, tmp_path):
+    song = tmp_path / "four_seconds.wav"
+    audio, _ = example_melody(sr=SR, notes=("A4", "C5", "E5", "A4"))
+    song.write_bytes(wav_bytes(audio, SR))
+    long = dataclasses.replace(builtin_model("builtin:notes"), clip_seconds=3.0)
+    model_file = tmp_path / "three_seconds.skops"
+    model_file.write_bytes(model_bytes(long))
+
+    with streamlit_server() as base:
+        page = new_page(browser, height=1600)
+        page.goto(f"{base}/classify")
+        wait_for_run(page, TITLE)
+        assert _shown_window(page) == 1.0
+        thumb = page.get_by_role("slider", name=WINDOW).first
+        thumb.focus()
+        thumb.press("ArrowLeft")
+        thumb.press("ArrowLeft")
+        wait_for_run(page, TITLE)
+        assert _shown_window(page) == 0.5
+
+        page.get_by_role("radiogroup", name="Song or recording", exact=True).get_by_text(
+            "Upload a file", exact=True
+        ).click()
+        wait_for_run(page, TITLE, charts=False)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(song)
+        wait_for_run(page, TITLE)
+        page.screenshot(path=ARTIFACTS / "classify-window-upload.png", full_page=True)
+        assert _shown_window(page) == 0.5, "the window chosen stays over new audio"
+        assert _segments(page) == (8, 4.0), "and it is the window used"
+
+        page.get_by_role("combobox", name="Model", exact=True).click()
+        page.get_by_role("option", name="Upload a .skops model", exact=True).click()
+        wait_for_run(page, TITLE, charts=False)
+        uploaders = page.get_by_test_id("stFileUploaderDropzoneInput")
+        uploaders.first.set_input_files(model_file)
+        wait_for_run(page, TITLE, charts=False)
+        # The page stopped for a run while the model file was missing, and Streamlit drops
+        # the state of an undrawn file uploader: the song is chosen again.
+        if page.locator(".js-plotly-plot").count() == 0:
+            uploaders.nth(1).set_input_files(song)
+            wait_for_run(page, TITLE)
+        page.screenshot(path=ARTIFACTS / "classify-window-model.png", full_page=True)
+        assert _shown_window(page) == 3.0, "a new model sets its own clip length"
+        assert _segments(page) == (1, 4.0), "one 3 s window; the 1 s left over joins it"
