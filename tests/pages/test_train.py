@@ -55,7 +55,9 @@ def test_a_second_model_is_kept_for_comparison_and_strategy_changes():
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     models = at.session_state["models"]
-    assert len(models) == 2
+    # Every model trained on the way is kept under its own name (up to four): none replaced.
+    assert len(models) == 4 and len(set(models)) == 4
+    assert next(iter(models.values())).classes == ["silence", "sound"]
     newest = list(models.values())[-1]
     assert newest.spec["multiclass"] == "ovo"
     k = len(newest.classes)
