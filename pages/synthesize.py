@@ -284,7 +284,6 @@ def dataset_lab() -> None:
             bar.progress(1.0, text=_("Made {n} clips.").format(n=len(built)))
             name = dataset_name(kind, built)
             add_dataset(name, built)
-            st.session_state["synth.last_dataset"] = name
             st.session_state["synth.preview_name"] = name  # the preview shows the new set
 
     # ---------------------------------------------------------------- 4. preview, download, upload
@@ -312,7 +311,6 @@ def dataset_lab() -> None:
             uploaded_name, loaded = dataset_from_upload(upload, seconds_per_file=keep)
             if uploaded_name not in session_datasets():
                 add_dataset(uploaded_name, loaded)
-                st.session_state["synth.last_dataset"] = uploaded_name
                 st.session_state["synth.preview_name"] = uploaded_name
             for note in loaded.notes[:10]:
                 st.caption(f":material/info: {_(note)}")  # the core's note, as catalogued
@@ -320,9 +318,9 @@ def dataset_lab() -> None:
     datasets = session_datasets()
     if datasets:
         names = list(datasets)
-        last = st.session_state.get("synth.last_dataset")
-        index = names.index(last) if last in names else len(names) - 1
-        chosen = st.selectbox(_("Data set"), names, index=index, key="synth.preview_name")
+        if st.session_state.get("synth.preview_name") not in names:
+            st.session_state["synth.preview_name"] = names[-1]  # the newest (a set was dropped)
+        chosen = st.selectbox(_("Data set"), names, key="synth.preview_name")
         dataset = datasets[chosen]
     else:
         st.info(

@@ -200,16 +200,21 @@ def test_mfcc_caption_says_the_colour_has_no_unit():
     assert "no unit" in captions and "dB below the loudest point" not in captions
 
 
-def test_n_fft_stays_over_an_upload_and_the_caption_says_it():
-    """n_fft 4096, then an upload: the slider shows 4096 and the caption uses it."""
+def _upload_a_tone(at: AppTest, sr: int) -> None:
+    """Switch the page to "Upload a file" and upload one second of A4 at ``sr``."""
     from conftest import encode
 
-    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(22050) / 22050)
+    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    at.segmented_control(key="spec.source").set_value("Upload a file").run()
+    at.file_uploader(key="spec.upload").set_value(("a.wav", encode(tone, sr), "audio/wav"))
+    at.run()
+
+
+def test_n_fft_stays_over_an_upload_and_the_caption_says_it():
+    """n_fft 4096, then an upload: the slider shows 4096 and the caption uses it."""
     at = _open()
     at.select_slider(key="spec.n_fft").set_value(4096).run()
-    at.segmented_control(key="spec.source").set_value("Upload a file").run()
-    at.file_uploader(key="spec.upload").set_value(("a.wav", encode(tone, 22050), "audio/wav"))
-    at.run()
+    _upload_a_tone(at, 22050)
     assert not at.exception and not at.error
     assert at.select_slider(key="spec.n_fft").value == 4096
     assert any("frames of 4096 samples" in c.value for c in at.caption)
@@ -217,13 +222,8 @@ def test_n_fft_stays_over_an_upload_and_the_caption_says_it():
 
 def test_fmax_stays_over_an_upload_decoded_at_the_page_rate():
     """The page decodes every sound at one rate, so a chosen fmax stays over an upload."""
-    from conftest import encode
-
-    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(16000) / 16000)
     at = _open()
     at.slider(key="spec.fmax").set_value(5000).run()
-    at.segmented_control(key="spec.source").set_value("Upload a file").run()
-    at.file_uploader(key="spec.upload").set_value(("a.wav", encode(tone, 16000), "audio/wav"))
-    at.run()
+    _upload_a_tone(at, 16000)
     assert not at.exception and not at.error
     assert at.slider(key="spec.fmax").value == 5000
