@@ -48,16 +48,6 @@ from musicml.ui.models import (
 from musicml.ui.state import control_default
 from musicml.ui.widgets import audio_picker
 
-with friendly_errors():
-    model = model_picker("classify")
-if model is None:
-    st.stop()
-st.caption(f"{model.describe()}.")
-for warning in model.info.get("version_warnings", []):
-    st.warning(
-        _("This model was {warning}; its predictions may differ slightly.").format(warning=warning)
-    )
-
 
 def _melody() -> Clip:
     audio, _notes = example_melody(sr=DEFAULT_SR)
@@ -73,6 +63,25 @@ EXAMPLES = {
     ),
 }
 
+
+def _song(**options) -> Clip | None:
+    return audio_picker("classify", examples=EXAMPLES, label=N_("Song or recording"), **options)
+
+
+model = None
+with friendly_errors(stop=False):
+    model = model_picker("classify")
+if model is None:
+    # Waiting for a model file: the song's widgets stay drawn, or Streamlit would forget
+    # a song already uploaded (an undrawn file uploader loses its file).
+    _song(decode=False)
+    st.stop()
+st.caption(f"{model.describe()}.")
+for warning in model.info.get("version_warnings", []):
+    st.warning(
+        _("This model was {warning}; its predictions may differ slightly.").format(warning=warning)
+    )
+
 # Set before the audio is picked: the page stops there while an upload is missing.
 control_default(
     "classify.seconds", window_seconds(model.clip_seconds), follows=(model.name, model.clip_seconds)
@@ -80,9 +89,7 @@ control_default(
 
 with friendly_errors():
     # Decoded straight at the model's rate, as the command line does: one road, one answer.
-    clip = audio_picker(
-        "classify", examples=EXAMPLES, label=N_("Song or recording"), sr=model.sr or DEFAULT_SR
-    )
+    clip = _song(sr=model.sr or DEFAULT_SR)
 if clip is None:
     st.stop()
 
@@ -92,6 +99,7 @@ how = cols[0].radio(
     [N_("Fixed windows"), N_("At detected onsets")],
     format_func=_,
     key="classify.how",
+    persist_state="page",
     help=_(
         "One segment per note: cuts where a note or beat starts, where the pitch changes "
         "without a new attack (a slur), and where a note fades into silence."
@@ -194,6 +202,7 @@ truth_upload = None
 if st.toggle(
     _("Check against the true notes"),
     key="classify.check_truth",
+    persist_state="page",
     help=_(
         "Upload the truth beside the audio (a CSV start_s,end_s,label, or a MIDI file) for "
         "the share of time labelled right and note precision, recall and F1 (a note counts when "
@@ -256,6 +265,7 @@ with left:
     if (notes or "sound" in result.classes) and st.toggle(
         _("Play back what the model heard"),
         key="classify.hear",
+        persist_state="page",
         help=_("Resynthesise the predictions and hear them next to the song."),
     ):
         with friendly_errors():

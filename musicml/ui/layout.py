@@ -201,10 +201,15 @@ def _navigation() -> None:
 
 
 @contextmanager
-def friendly_errors() -> Iterator[None]:
-    """Show a :class:`MusicMLError` as a plain ``st.error`` and stop the page run."""
+def friendly_errors(*, stop: bool = True) -> Iterator[None]:
+    """Show a :class:`MusicMLError` as a plain ``st.error`` and stop the page run.
+
+    With ``stop=False`` the run goes on after the message (the page draws the rest of
+    its inputs before it stops, so Streamlit does not forget them).
+    """
     try:
         yield
     except MusicMLError as exc:
         st.error(error_text(exc), icon=":material/error:")
-        st.stop()
+        if stop:
+            st.stop()

@@ -25,6 +25,7 @@ def audio_picker(
     label: str = N_("Sound"),
     sr: int = DEFAULT_SR,
     datasets: Mapping[str, Dataset] | None = None,
+    decode: bool = True,
 ) -> Clip | None:
     """Let the user choose an example sound, upload a file, or record one.
 
@@ -38,6 +39,9 @@ def audio_picker(
     datasets : mapping of name → Dataset, optional
         When given, a "Data-set clip" source picks one clip of these data sets
         (keys ``{key}.dataset``, ``{key}.class``, ``{key}.clip``).
+    decode : bool
+        ``False`` draws the widgets and returns ``None`` without decoding anything: a page
+        that waits for another input keeps the song's widgets (and an uploaded file) drawn.
 
     Returns
     -------
@@ -53,9 +57,10 @@ def audio_picker(
     if choice is None:
         choice = options[0]
     if choice in examples:
-        return examples[choice]()
+        return examples[choice]() if decode else None
     if choice == DATASET_CLIP:
-        return _dataset_clip(key, datasets or {}, sr)
+        clip = _dataset_clip(key, datasets or {}, sr)
+        return clip if decode else None
     if choice == UPLOAD:
         upload = st.file_uploader(
             _("Audio file (WAV, MP3, FLAC or OGG)"),
@@ -65,7 +70,7 @@ def audio_picker(
         if upload is None:
             st.info(_("Choose an audio file to continue."), icon=":material/upload_file:")
             return None
-        return load_uploaded(upload.getvalue(), upload.name, sr)
+        return load_uploaded(upload.getvalue(), upload.name, sr) if decode else None
     recording = st.audio_input(
         _("Record from your microphone"), key=f"{key}.record", sample_rate=None
     )
@@ -75,7 +80,7 @@ def audio_picker(
             icon=":material/mic:",
         )
         return None
-    return load_uploaded(recording.getvalue(), "recording.wav", sr)
+    return load_uploaded(recording.getvalue(), "recording.wav", sr) if decode else None
 
 
 def _dataset_clip(key: str, datasets: Mapping[str, Dataset], sr: int) -> Clip | None:

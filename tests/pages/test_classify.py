@@ -277,3 +277,32 @@ def test_window_follows_the_model_and_stays_over_new_audio():
     assert not at.exception and not at.error
     assert at.slider(key="classify.seconds").value == 3.0
     assert _segments_shown(at) == 1  # one 3 s window; the 1 s left over joins it
+
+
+def test_a_song_and_its_settings_stay_while_a_model_file_is_chosen():
+    """Upload a song, cut at onsets, then "Upload a .skops model": the song stays uploaded.
+
+    The page waits for the model file, and Streamlit forgets the state of a widget it does
+    not draw, so the song's uploader and the cut are drawn (or kept) during that run.
+    """
+    from musicml.builtin import builtin_model
+    from musicml.persistence import model_bytes
+
+    audio, _ = example_melody(sr=SR, notes=("A4", "C5", "E5", "A4"))
+    at = _open()
+    at.segmented_control(key="classify.source").set_value("Upload a file").run()
+    at.file_uploader(key="classify.upload").set_value(("a.wav", encode(audio, SR), "audio/wav"))
+    at.run()
+    at.radio(key="classify.how").set_value("At detected onsets").run()
+    before = _segments_shown(at)
+    upload = next(o for o in at.selectbox(key="classify.model").options if "Upload" in o)
+    at.selectbox(key="classify.model").set_value(upload).run()
+    assert not at.exception and not at.error
+    assert [u.key for u in at.file_uploader] == ["classify.model_upload", "classify.upload"]
+    at.file_uploader(key="classify.model_upload").set_value(
+        ("notes.skops", model_bytes(builtin_model("builtin:notes")), "application/octet-stream")
+    ).run()
+    assert not at.exception and not at.error
+    assert at.file_uploader(key="classify.upload").value.name == "a.wav"
+    assert at.radio(key="classify.how").value == "At detected onsets"
+    assert _segments_shown(at) == before, "the same song, cut the same way by the same model"
