@@ -29,7 +29,7 @@ from musicml.lossdata import IRIS_FEATURES
 from musicml.ui import loss as lab
 from musicml.ui.language import translated_tabs
 from musicml.ui.layout import friendly_errors
-from musicml.ui.state import session_datasets
+from musicml.ui.state import control_default, session_datasets
 
 # ----------------------------------------------------------------------------- data
 source = st.segmented_control(
@@ -99,11 +99,15 @@ with friendly_errors():
 
     data = lab.lab_data(spec, dataset)
     left, right = st.columns(2)
-    default_positive = 1 if data.n_classes == 2 else 0
+    # The second of two classes, else the first; set again when the classes change.
+    control_default(
+        f"loss.positive.{kind}",
+        data.class_names[1 if data.n_classes == 2 else 0],
+        follows=tuple(data.class_names),
+    )
     positive_name = left.selectbox(
         _("Class 1 (every other class is 0)"),
         data.class_names,
-        index=default_positive,
         format_func=lab.shown,
         key=f"loss.positive.{kind}",
     )

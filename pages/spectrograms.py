@@ -294,10 +294,11 @@ if mode == "Two sounds":
         with right:
             draw(view_window(other, "spec2.offset"), kind, key="spec.right")
 else:
+    # Another view than the first: set again when the first representation changes.
+    control_default("spec.kind2", "cqt" if kind != "cqt" else "mel", follows=kind)
     second = st.selectbox(
         _("Second representation"),
         kinds,
-        index=kinds.index("cqt" if kind != "cqt" else "mel"),
         format_func=kind_label,
         key="spec.kind2",
     )

@@ -197,3 +197,27 @@ def test_surface_download_is_made_on_click_at_the_lecture_resolution():
     assert lowest == pytest.approx(theta, abs=2 * 1.2 / (lab.GRID - 1))
     drawn = lab.surface(spec, 1, 1.0, tuple(theta), 0.6)[2]
     assert drawn.shape == (lab.DRAWN_GRID, lab.DRAWN_GRID)
+
+
+@pytest.mark.slow
+def test_class_1_follows_the_data_set_of_your_sounds():
+    """Class 1 is the second of two classes, set again when another data set is chosen."""
+    from musicml.datasets import notes_dataset
+
+    at = open_page(**{"loss.source": "Your sounds"})
+    at.session_state["datasets"] = {
+        "tones": sound_silence_dataset(per_class=5, clip_seconds=0.25, seed=1),
+        "notes": notes_dataset(per_class=2, clip_seconds=0.25, seed=1),
+    }
+    at.run()
+    at.selectbox(key="loss.music_set").set_value("notes").run()
+    assert not at.exception and not at.error
+    notes = at.selectbox(key="loss.positive.music")
+    assert notes.options[0] == "A" and notes.value == "A"
+    notes.set_value("C").run()
+    at.selectbox(key="loss.music_set").set_value("tones").run()
+    assert not at.exception and not at.error
+    tones = at.selectbox(key="loss.positive.music")
+    assert tones.value == tones.options[1] and len(tones.options) == 2
+    at.selectbox(key="loss.music_set").set_value("notes").run()
+    assert at.selectbox(key="loss.positive.music").value == "A"

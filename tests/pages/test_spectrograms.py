@@ -227,3 +227,16 @@ def test_fmax_stays_over_an_upload_decoded_at_the_page_rate():
     _upload_a_tone(at, 16000)
     assert not at.exception and not at.error
     assert at.slider(key="spec.fmax").value == 5000
+
+
+def test_the_second_representation_is_another_view_than_the_first():
+    """First CQT: the second (CQT by default) becomes mel, not the same view twice."""
+    at = _open()
+    assert at.selectbox(key="spec.kind2").value == "cqt"
+    at.selectbox(key="spec.kind").set_value("cqt").run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="spec.kind2").value == "mel"
+    at.selectbox(key="spec.kind2").set_value("chroma").run()
+    assert at.selectbox(key="spec.kind2").value == "chroma", "the user's choice stays"
+    at.selectbox(key="spec.kind").set_value("mfcc").run()
+    assert at.selectbox(key="spec.kind2").value == "cqt", "a new first view sets it again"
