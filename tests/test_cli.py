@@ -37,7 +37,8 @@ def test_info_json_is_one_document(tmp_path, tone_wav_bytes, capsys):
 
 @pytest.mark.slow
 def test_warm_up_fills_the_numba_cache_it_names(tmp_path):
-    """A fresh cache folder (a fresh install): the command compiles librosa's kernels into it."""
+    """A fresh cache folder (a fresh install, or the image's build step): the command
+    compiles librosa's kernels into it, index files and all."""
     import os
 
     result = run_cli("warm-up", "--json", env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)})
@@ -46,6 +47,7 @@ def test_warm_up_fills_the_numba_cache_it_names(tmp_path):
     assert document["numba_cache"] == str(tmp_path)
     assert document["seconds"] > 0
     assert any(path.suffix == ".nbc" for path in tmp_path.rglob("*"))
+    assert list(tmp_path.rglob("*.nbi")), "numba wrote its index files"
 
 
 @pytest.mark.parametrize("content", [b"", b"not audio at all" * 10])

@@ -200,21 +200,6 @@ def test_the_images_command_serves_the_app_and_its_healthcheck_passes(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_build_time_warm_up_fills_the_numba_cache(tmp_path):
-    cache = tmp_path / "numba"
-    result = subprocess.run(
-        [sys.executable, "-m", "musicml", "warm-up", "--json"],
-        cwd=ROOT,
-        env=os.environ | {"NUMBA_CACHE_DIR": str(cache)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["numba_cache"] == str(cache)
-    assert list(cache.rglob("*.nbi")), "numba wrote its index files"
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(
     os.environ.get("MUSICML_FRESH_VENV") != "1",
