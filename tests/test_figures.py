@@ -227,3 +227,42 @@ def test_loss_surface_opens_as_a_bowl():
     # looking slightly down from the side: the rim stands out above the minimum
     assert 0 < eye.z < 0.5 * np.hypot(eye.x, eye.y)
     assert fig.layout.scene.zaxis.autorange != "reversed"
+
+
+def legend_figures():
+    """One figure of each builder family that draws a legend."""
+    from musicml.figures.evaluation import per_class_figure, validation_curve_figure
+    from musicml.figures.loss import contour_figure
+    from musicml.figures.signal import waveform_figure
+    from musicml.figures.signals import smoothing_figure
+
+    report = {"per_class": {"a": {"precision": 1, "recall": 1, "f1": 1}}}
+    Cs = np.logspace(-3, 3, 7)
+    curve = {"C": Cs, "train_mean": np.ones(7), "train_std": np.zeros(7)}
+    curve |= {"test_mean": np.full(7, 0.9), "test_std": np.full(7, 0.05)}
+    t = np.linspace(-1, 1, 11)
+    return {
+        "waveform": waveform_figure(np.zeros(SR), SR, markers={"beats": [0.5]}),
+        "per_class": per_class_figure(report),
+        "validation_curve": validation_curve_figure(curve, chosen_C=1.0),
+        "smoothing": smoothing_figure(np.zeros(50), np.zeros(50), sigma=2.0),
+        "contours": contour_figure(t, t, t[None, :] ** 2 + t[:, None] ** 2),
+    }
+
+
+@pytest.mark.parametrize("name", list(legend_figures()))
+def test_legends_are_a_row_under_the_plot_never_a_side_column(name):
+    """A side legend took a third of a phone's width (the Train page's validation curve);
+    plotly's own horizontal legend (y = -0.1 of the plot) covers the x-axis title."""
+    fig = legend_figures()[name]
+    legend = fig.layout.legend
+    assert legend.orientation == "h"
+    # anchored to the bottom of the whole figure: the margin grows under the axis title
+    assert legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"
+
+
+def test_the_tool_bar_keeps_two_buttons_so_it_leaves_the_title_readable_on_a_phone():
+    fig = spectrum_figure(np.linspace(0, SR / 2, 1025), np.zeros(1025))
+    removed = set(fig.layout.modebar.remove)
+    assert {"zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d"} <= removed
+    assert not removed & {"toImage", "resetScale2d"}

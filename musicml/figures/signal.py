@@ -8,7 +8,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
-from musicml.figures._layout import DECADES, FONT, MARGIN
+from musicml.figures._layout import DECADES, LAYOUT
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
@@ -76,8 +76,7 @@ def waveform_figure(
         xaxis_title=_("Time ({time_unit})").format(time_unit=time_unit),
         yaxis_title=_("Amplitude"),
         height=300,
-        margin=MARGIN,
-        font=FONT,
+        **LAYOUT,
     )
     return fig
 
@@ -160,8 +159,7 @@ def spectrogram_figure(
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=height,
-        margin=MARGIN,
-        font=FONT,
+        **LAYOUT,
     )
     fig.update_yaxes(**yaxis)
     return fig
@@ -237,8 +235,7 @@ def representation_figure(
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
         height=height,
-        margin=MARGIN,
-        font=FONT,
+        **LAYOUT,
     )
     fig.update_yaxes(**yaxis)
     return fig
@@ -310,8 +307,7 @@ def spectrum_figure(
         xaxis_title=_("Frequency (Hz, log scale)") if log_frequency else _("Frequency (Hz)"),
         yaxis_title=_("Magnitude (dB re full scale)"),
         height=320,
-        margin=MARGIN,
-        font=FONT,
+        **LAYOUT,
         showlegend=False,
     )
     if log_frequency:
