@@ -266,3 +266,27 @@ def test_the_tool_bar_keeps_two_buttons_so_it_leaves_the_title_readable_on_a_pho
     removed = set(fig.layout.modebar.remove)
     assert {"zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d"} <= removed
     assert not removed & {"toImage", "resetScale2d"}
+
+
+def test_the_highest_peak_label_fits_inside_the_spectrum_plot():
+    """The label of a 0 dB peak sat above the top of the axis, cut off."""
+    f = np.linspace(0, SR / 2, 1025)
+    db = np.full(1025, -100.0)
+    db[40] = 0.0
+    fig = spectrum_figure(f, db)
+    low, high = fig.layout.yaxis.range
+    assert low <= -100 and high >= 10  # room for a line of text over 0 dB
+
+
+def test_long_titles_fit_a_phone():
+    """Plotly never wraps a title: at 390 px these two ran off the right edge."""
+    from musicml.figures.analysis import beats_figure
+    from musicml.figures.signals import convolution_spectra_figure
+
+    ones = np.ones(5)
+    figures = [
+        beats_figure(np.zeros(SR), SR, onset_times=[0.5], beat_times=[0.5], tempo_bpm=120.0),
+        convolution_spectra_figure(np.arange(5), ones, ones, ones, ones),
+    ]
+    for fig in figures:
+        assert len(fig.layout.title.text) <= 36, fig.layout.title.text

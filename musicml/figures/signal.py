@@ -310,6 +310,9 @@ def spectrum_figure(
         **LAYOUT,
         showlegend=False,
     )
+    if peaks:
+        # Headroom over the highest peak: its label sat half outside the plot, cut off.
+        fig.update_yaxes(range=[floor_db - 2.0, float(db.max()) + 0.15 * (db.max() - floor_db)])
     if log_frequency:
         fig.update_xaxes(**DECADES)
     return fig
