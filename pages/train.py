@@ -412,7 +412,7 @@ with friendly_errors():
         ),
     )
     if show_curve:
-        st.markdown(_("#### Under- and over-fitting: accuracy against C"))
+        st.markdown(_("#### Under- and over-fitting"))
         curve = derived(
             result, "curve", lambda: c_validation_curve(head, matrix, labels, seed=int(seed))
         )
@@ -526,6 +526,11 @@ st.dataframe(
     [{columns[k]: v for k, v in row.items()} for row in rows],
     key="train.compare_table",
     hide_index=True,
+    # Shares as percentages, as in the chart above (the table showed "1" for 100 %).
+    column_config={
+        columns[k]: st.column_config.NumberColumn(format="percent")
+        for k in ("accuracy", "train_accuracy")
+    },
 )
 st.caption(
     _("The model trained in this session. It is also offered on the Classify page.")
