@@ -277,3 +277,12 @@ def test_window_follows_the_model_and_stays_over_new_audio():
     assert not at.exception and not at.error
     assert at.slider(key="classify.seconds").value == 3.0
     assert _segments_shown(at) == 1  # one 3 s window; the 1 s left over joins it
+
+
+def test_the_note_column_shows_only_where_notes_have_an_octave():
+    """With fixed windows the table's "note" column was empty on every row."""
+    at = _open()
+    assert "note" not in at.dataframe[0].value.columns
+    at.radio(key="classify.how").set_value("At detected onsets").run()
+    notes = at.dataframe[0].value["note"]
+    assert not at.exception and "C4" in set(notes)
