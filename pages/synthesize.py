@@ -294,11 +294,13 @@ def dataset_lab() -> None:
         type=["zip"],
         key="synth.upload",
     )
+    # 0 stands for the whole file: a None option made the box look clearable (an "x" in
+    # it after any rerun) though there is nothing to clear.
     keep = up_right.selectbox(
         _("Use of each file"),
-        [None, 1.0, 5.0, 10.0, 30.0],
+        [0.0, 1.0, 5.0, 10.0, 30.0],
         format_func=lambda s: (
-            _("the whole file") if s is None else _("the first {seconds:g} s").format(seconds=s)
+            _("the whole file") if not s else _("the first {seconds:g} s").format(seconds=s)
         ),
         key="synth.upload_seconds",
         help=_(
@@ -308,7 +310,7 @@ def dataset_lab() -> None:
     )
     if upload is not None:
         with errors_shown_here():
-            uploaded_name, loaded = dataset_from_upload(upload, seconds_per_file=keep)
+            uploaded_name, loaded = dataset_from_upload(upload, seconds_per_file=keep or None)
             if uploaded_name not in session_datasets():
                 add_dataset(uploaded_name, loaded)
                 st.session_state["synth.preview_name"] = uploaded_name
