@@ -290,3 +290,17 @@ def test_long_titles_fit_a_phone():
     ]
     for fig in figures:
         assert len(fig.layout.title.text) <= 36, fig.layout.title.text
+
+
+def test_heat_map_colour_bars_sit_under_the_plot_not_beside_it():
+    """Beside the plot, bar and ticks left a phone's spectrogram a third of the width."""
+    from musicml.figures.evaluation import confusion_figure
+
+    report = {"confusion": {"labels": ["a", "b"], "matrix": [[1, 0], [0, 1]]}}
+    for fig in (
+        spectrogram_figure(np.zeros((64, 40), np.float32), sr=SR, hop_length=512),
+        confusion_figure(report),
+    ):
+        bar = fig.data[0].colorbar
+        assert bar.orientation == "h" and bar.yref == "container" and bar.yanchor == "bottom"
+        assert not fig.layout.showlegend and all(t.showlegend is False for t in fig.data[1:])

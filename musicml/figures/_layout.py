@@ -35,6 +35,20 @@ MODEBAR = {
 phones show the bar all the time, and the full row of nine icons covered the titles."""
 COLORBAR = {"thickness": 12}
 """A thin colour bar (plotly's default is 30 px): on a phone every pixel of width counts."""
+COLORBAR_BELOW = {
+    **COLORBAR,
+    "orientation": "h",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "x": 0,
+    "xanchor": "left",
+    "len": 200,
+    "lenmode": "pixels",
+}
+"""A colour bar as a short row under the x-axis title, for heat maps without a legend (a
+legend takes that place): beside the plot, bar and ticks left a phone's spectrogram
+a third of the screen's width."""
 LAYOUT = {"margin": MARGIN, "font": FONT, "legend": LEGEND, "modebar": MODEBAR}
 """What every figure shares; :func:`finish` applies it, builders that do not use
 ``finish`` pass it to ``update_layout``."""
