@@ -45,10 +45,12 @@ COLORBAR_BELOW = {
     "xanchor": "left",
     "len": 200,
     "lenmode": "pixels",
+    "title": {"side": "bottom"},
 }
 """A colour bar as a short row under the x-axis title, for heat maps without a legend (a
 legend takes that place): beside the plot, bar and ticks left a phone's spectrogram
-a third of the screen's width."""
+a third of the screen's width. Its title goes under the ticks (merge ``title`` rather than
+replace it): plotly draws a "top" title over a bar anchored this way."""
 LAYOUT = {"margin": MARGIN, "font": FONT, "legend": LEGEND, "modebar": MODEBAR}
 """What every figure shares; :func:`finish` applies it, builders that do not use
 ``finish`` pass it to ``update_layout``."""

@@ -30,7 +30,11 @@ def confusion_figure(report: dict, *, title: str = N_("Confusion matrix")) -> go
             colorscale="Blues",
             zmin=0,
             zmax=1,
-            colorbar={**COLORBAR_BELOW, "title": {"text": _("share of row")}, "tickformat": ".0%"},
+            colorbar={
+                **COLORBAR_BELOW,
+                "title": {**COLORBAR_BELOW["title"], "text": _("share of row")},
+                "tickformat": ".0%",
+            },
             hovertemplate=(
                 _(
                     "true %{y}, predicted %{x}<br>%{text} clips (%{z:.0%} of the %{y} clips)"

@@ -145,7 +145,7 @@ def heatmap(
         zmax=zmax,
         zmid=zmid,
         showscale=showscale,
-        colorbar={**COLORBAR_BELOW, "title": {"text": unit}},
+        colorbar={**COLORBAR_BELOW, "title": {**COLORBAR_BELOW["title"], "text": unit}},
         hovertemplate=f"t=%{{x:.2f}} s<br>{row}<br>{value} {unit}<extra></extra>".replace(
             "  ", " "
         ),
