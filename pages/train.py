@@ -509,8 +509,8 @@ rows = [
         "name": name,
         "accuracy": m.metrics.get("accuracy"),
         "train_accuracy": m.metrics.get("train_accuracy"),
-        "model": m.describe(),
         "fit (s)": round(m.metrics.get("fit_seconds", 0.0), 3),
+        "model": m.describe(),  # last: the long description, cut off at the table's edge
     }
     for name, m in models.items()
 ]
@@ -519,8 +519,8 @@ columns = {
     "name": _("name"),
     "accuracy": _("accuracy"),
     "train_accuracy": _("training accuracy"),
-    "model": _("model"),
     "fit (s)": _("fit (s)"),
+    "model": _("model"),
 }
 st.dataframe(
     [{columns[k]: v for k, v in row.items()} for row in rows],
