@@ -152,8 +152,10 @@ def test_label_axis_is_named_after_what_the_model_predicts(classes, title):
 
 def test_short_spectrogram_has_a_short_frequency_title():
     """The misclassified clips' 220 px spectrograms had a title longer than their plot."""
+    from musicml.figures._layout import COLORBAR_BELOW_PX
+
     fig = spectrogram_figure(np.zeros((64, 40), np.float32), sr=SR, hop_length=512, height=220)
-    assert fig.layout.height == 220
+    assert fig.layout.height == 220 + COLORBAR_BELOW_PX  # the colour bar under it adds its own
     # about 7 px a character, vertical, beside a plot of height - margins
     assert len(fig.layout.yaxis.title.text) * 7 < 220 - 50
     assert len(fig.layout.yaxis.tickvals) <= 5
@@ -304,3 +306,15 @@ def test_heat_map_colour_bars_sit_under_the_plot_not_beside_it():
         bar = fig.data[0].colorbar
         assert bar.orientation == "h" and bar.yref == "container" and bar.yanchor == "bottom"
         assert not fig.layout.showlegend and all(t.showlegend is False for t in fig.data[1:])
+
+
+def test_a_colour_bar_under_the_plot_adds_its_own_height():
+    """Under the plot, the bar took ~70 px from a 220 px spectrogram's plot."""
+    from musicml.features import representation
+    from musicml.figures._layout import COLORBAR_BELOW_PX
+    from musicml.figures.signal import thumbnail_figure
+
+    fig = spectrogram_figure(np.zeros((64, 40), np.float32), sr=SR, hop_length=512, height=220)
+    assert fig.layout.height == 220 + COLORBAR_BELOW_PX
+    rep = representation(np.zeros(SR, np.float32), sr=SR, kind="mel", n_mels=32)
+    assert thumbnail_figure(rep, title="a", height=170).layout.height == 170  # no bar

@@ -51,6 +51,20 @@ COLORBAR_BELOW = {
 legend takes that place): beside the plot, bar and ticks left a phone's spectrogram
 a third of the screen's width. Its title goes under the ticks (merge ``title`` rather than
 replace it): plotly draws a "top" title over a bar anchored this way."""
+COLORBAR_BELOW_PX = 70
+"""The height a colour bar under the plot takes (bar, ticks, title): a figure that draws one
+grows by this much, so its plot keeps the height it had with the bar beside it."""
+
+
+def with_colorbar_room(fig: go.Figure, height: int) -> int:
+    """``height``, plus :data:`COLORBAR_BELOW_PX` when ``fig`` shows a colour bar under its plot."""
+    for trace in fig.data:
+        bar = getattr(trace, "colorbar", None)
+        if bar is not None and bar.orientation == "h" and trace.showscale is not False:
+            return height + COLORBAR_BELOW_PX
+    return height
+
+
 LAYOUT = {"margin": MARGIN, "font": FONT, "legend": LEGEND, "modebar": MODEBAR}
 """What every figure shares; :func:`finish` applies it, builders that do not use
 ``finish`` pass it to ``update_layout``."""
@@ -93,7 +107,7 @@ def finish(
             layout[name] = axis
     for key, value in LAYOUT.items():
         layout.setdefault(key, value)
-    fig.update_layout(title=_(title), height=height, **layout)
+    fig.update_layout(title=_(title), height=with_colorbar_room(fig, height), **layout)
     return fig
 
 

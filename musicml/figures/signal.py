@@ -8,7 +8,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
-from musicml.figures._layout import DECADES, LAYOUT
+from musicml.figures._layout import DECADES, LAYOUT, with_colorbar_room
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
@@ -158,7 +158,7 @@ def spectrogram_figure(
         title=_(title),
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
-        height=height,
+        height=with_colorbar_room(fig, height),
         **LAYOUT,
     )
     fig.update_yaxes(**yaxis)
@@ -234,7 +234,7 @@ def representation_figure(
         title=title or _("{name} spectrogram").format(name=_(names.get(rep.kind, rep.kind))),
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
-        height=height,
+        height=with_colorbar_room(fig, height),
         **LAYOUT,
     )
     fig.update_yaxes(**yaxis)
