@@ -318,3 +318,11 @@ def test_a_colour_bar_under_the_plot_adds_its_own_height():
     assert fig.layout.height == 220 + COLORBAR_BELOW_PX
     rep = representation(np.zeros(SR, np.float32), sr=SR, kind="mel", n_mels=32)
     assert thumbnail_figure(rep, title="a", height=170).layout.height == 170  # no bar
+
+
+def test_one_marker_line_is_named_without_a_count():
+    """The spectrogram page's one window line was listed as "window (1)"."""
+    from musicml.figures.signal import waveform_figure
+
+    fig = waveform_figure(np.zeros(SR), SR, markers={"window": [0.25], "beats": [0.1, 0.6]})
+    assert [t.name for t in fig.data[1:]] == ["window", "beats (2)"]

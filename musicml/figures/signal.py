@@ -67,7 +67,8 @@ def waveform_figure(
                 x=xs,
                 y=ys,
                 mode="lines",
-                name=f"{_(name)} ({len(at)})",
+                # a count says something for many lines ("onsets (41)"), not for one ("window")
+                name=_(name) if len(at) == 1 else f"{_(name)} ({len(at)})",
                 line={"color": color, "width": 1, "dash": "dot"},
             )
         )
