@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from musicml.i18n import N_
+from musicml.i18n import N_, ngettext
 from musicml.i18n import gettext as _
 from musicml.ui.layout import page_setup
 
@@ -122,10 +122,14 @@ def tone_lab() -> None:
             alt=_("Waveform of the first millisecond of the tone"),
         )
         st.caption(
-            _(
+            ngettext(
+                "In one millisecond a {frequency} Hz tone goes through {cycles:g} cycle; "
+                "at {sr} samples per second that is {samples:g} samples. The nearest note "
+                "is **{note_name}** ({note_frequency:.2f} Hz).",
                 "In one millisecond a {frequency} Hz tone goes through {cycles:g} cycles; "
                 "at {sr} samples per second that is {samples:g} samples. The nearest note "
-                "is **{note_name}** ({note_frequency:.2f} Hz)."
+                "is **{note_name}** ({note_frequency:.2f} Hz).",
+                1 if frequency == 1000 else 2,  # "1 cycle", "1.5 cycles", "0.44 cycles"
             ).format(
                 frequency=frequency,
                 cycles=frequency / 1000,

@@ -193,3 +193,10 @@ def test_the_whole_file_is_an_option_not_an_empty_choice():
     at = _open()
     box = at.selectbox(key="synth.upload_seconds")
     assert box.value == 0.0 and box.format_func(box.value) == "the whole file"
+
+
+def test_a_1000_hz_tone_goes_through_one_cycle_not_one_cycles():
+    at = _open()
+    assert any("goes through 1 cycle;" in c.value for c in at.caption)
+    at.slider(key="synth.freq").set_value(440).run()
+    assert any("goes through 0.44 cycles;" in c.value for c in at.caption)
