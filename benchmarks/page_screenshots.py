@@ -15,7 +15,7 @@ Streamlit scrolls inside its main container, so a "full page" screenshot shows
 only the viewport: the page is measured, the viewport made as tall as the
 content, and the charts given time to redraw before the shot. Widths are CSS
 pixels at a device scale factor of 1 (1400: a laptop; 390: a phone, with a
-mobile user agent and touch).
+mobile user agent and touch), saved with a 256-colour palette to keep the files small.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ OUT = ROOT / "docs" / "screenshots" / "issue15" / "pages"
 WIDTHS = (1400, 390)
 HEIGHT = {1400: 1000, 390: 844}
 """The first viewport height; the shot itself is as tall as the page."""
+COLOURS = 256
+"""Palette size of the saved PNGs (see :func:`shrink`)."""
 MAX_HEIGHT = 30_000
 """Chromium cannot capture taller; longer pages are cut here."""
 PHONE_AGENT = (
@@ -111,7 +113,20 @@ def shoot(page, width: int, path: Path) -> None:
     page.wait_for_timeout(500)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=path, full_page=True, animations="disabled")
+    shrink(path)
     print(f"  {path.relative_to(ROOT)}  {width}×{page.viewport_size['height']}", flush=True)
+
+
+def shrink(path: Path, *, colours: int = COLOURS) -> None:
+    """Re-save a screenshot with a palette of ``colours`` (a third of the bytes; flat UI
+    colours stay exact, only the colour bars' gradients band slightly)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        quantized = image.convert("RGB").quantize(
+            colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
+    quantized.save(path, optimize=True)
 
 
 def press(page, slug: str) -> None:
