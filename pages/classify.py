@@ -291,6 +291,9 @@ with right:
         )
     )
 
+# The note with its octave is known only where the pitch was tracked (at onsets): with
+# fixed windows the column was empty on every row.
+pitched = notes and any(s.midi is not None for s in result.segments)
 st.dataframe(
     [
         {
@@ -299,7 +302,7 @@ st.dataframe(
             _("label"): s.label,
             **(
                 {_("note"): synth.midi_to_note(s.midi) if s.midi is not None else ""}
-                if notes
+                if pitched
                 else {}
             ),
             _("confidence"): round(s.confidence, 3),

@@ -123,10 +123,11 @@ with friendly_errors():
     theta = lab.optimum(spec, positive, C, dataset)
     free = lab.unpenalised_optimum(spec, positive, dataset)
 
+# Three short lines: on one, the formula ran off a phone's screen.
 st.latex(
-    r"J(\theta) = \frac{1}{m}\sum_{i=1}^{m} -\big[y_i \log h_\theta(x_i)"
-    r" + (1-y_i)\log(1-h_\theta(x_i))\big] + \frac{\lambda}{2m}\lVert\theta\rVert^2,"
-    r"\qquad \lambda = \frac{1}{C}"
+    r"\begin{aligned}J(\theta) = \frac{1}{m}\sum_{i=1}^{m} &-\big[y_i \log h_\theta(x_i)"
+    r" \\ &+ (1-y_i)\log(1-h_\theta(x_i))\big] \\ &+ \frac{\lambda}{2m}"
+    r"\lVert\theta\rVert^2,\qquad \lambda = \frac{1}{C}\end{aligned}"
 )
 st.caption(
     _(
@@ -300,9 +301,9 @@ def descent_view() -> None:
     """Gradient descent step by step: its controls redraw only this tab."""
     with friendly_errors():
         st.latex(
-            r"\theta \leftarrow \theta - \alpha\,\nabla J(\theta),\qquad "
+            r"\begin{gathered}\theta \leftarrow \theta - \alpha\,\nabla J(\theta),\\ "
             r"\frac{\partial J}{\partial \theta_j} = \frac{1}{m}\sum_{i=1}^m "
-            r"\big(h_\theta(x_i) - y_i\big)x_{ij} + \frac{\lambda}{m}\theta_j"
+            r"\big(h_\theta(x_i) - y_i\big)x_{ij} + \frac{\lambda}{m}\theta_j\end{gathered}"
         )
         method_names = {N_("Plain"): "plain", N_("Momentum"): "momentum", N_("Newton"): "newton"}
         a, b, c, d, e = st.columns([3, 2, 2, 1, 1])

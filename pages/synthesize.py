@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from musicml.i18n import N_
+from musicml.i18n import N_, ngettext
 from musicml.i18n import gettext as _
 from musicml.ui.layout import page_setup
 
@@ -122,10 +122,14 @@ def tone_lab() -> None:
             alt=_("Waveform of the first millisecond of the tone"),
         )
         st.caption(
-            _(
+            ngettext(
+                "In one millisecond a {frequency} Hz tone goes through {cycles:g} cycle; "
+                "at {sr} samples per second that is {samples:g} samples. The nearest note "
+                "is **{note_name}** ({note_frequency:.2f} Hz).",
                 "In one millisecond a {frequency} Hz tone goes through {cycles:g} cycles; "
                 "at {sr} samples per second that is {samples:g} samples. The nearest note "
-                "is **{note_name}** ({note_frequency:.2f} Hz)."
+                "is **{note_name}** ({note_frequency:.2f} Hz).",
+                1 if frequency == 1000 else 2,  # "1 cycle", "1.5 cycles", "0.44 cycles"
             ).format(
                 frequency=frequency,
                 cycles=frequency / 1000,
@@ -294,11 +298,13 @@ def dataset_lab() -> None:
         type=["zip"],
         key="synth.upload",
     )
+    # 0 stands for the whole file: a None option made the box look clearable (an "x" in
+    # it after any rerun) though there is nothing to clear.
     keep = up_right.selectbox(
         _("Use of each file"),
-        [None, 1.0, 5.0, 10.0, 30.0],
+        [0.0, 1.0, 5.0, 10.0, 30.0],
         format_func=lambda s: (
-            _("the whole file") if s is None else _("the first {seconds:g} s").format(seconds=s)
+            _("the whole file") if not s else _("the first {seconds:g} s").format(seconds=s)
         ),
         key="synth.upload_seconds",
         help=_(
@@ -308,7 +314,7 @@ def dataset_lab() -> None:
     )
     if upload is not None:
         with errors_shown_here():
-            uploaded_name, loaded = dataset_from_upload(upload, seconds_per_file=keep)
+            uploaded_name, loaded = dataset_from_upload(upload, seconds_per_file=keep or None)
             if uploaded_name not in session_datasets():
                 add_dataset(uploaded_name, loaded)
                 st.session_state["synth.preview_name"] = uploaded_name

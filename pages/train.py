@@ -412,7 +412,7 @@ with friendly_errors():
         ),
     )
     if show_curve:
-        st.markdown(_("#### Under- and over-fitting: accuracy against C"))
+        st.markdown(_("#### Under- and over-fitting"))
         curve = derived(
             result, "curve", lambda: c_validation_curve(head, matrix, labels, seed=int(seed))
         )
@@ -509,8 +509,8 @@ rows = [
         "name": name,
         "accuracy": m.metrics.get("accuracy"),
         "train_accuracy": m.metrics.get("train_accuracy"),
-        "model": m.describe(),
         "fit (s)": round(m.metrics.get("fit_seconds", 0.0), 3),
+        "model": m.describe(),  # last: the long description, cut off at the table's edge
     }
     for name, m in models.items()
 ]
@@ -519,13 +519,18 @@ columns = {
     "name": _("name"),
     "accuracy": _("accuracy"),
     "train_accuracy": _("training accuracy"),
-    "model": _("model"),
     "fit (s)": _("fit (s)"),
+    "model": _("model"),
 }
 st.dataframe(
     [{columns[k]: v for k, v in row.items()} for row in rows],
     key="train.compare_table",
     hide_index=True,
+    # Shares as percentages, as in the chart above (the table showed "1" for 100 %).
+    column_config={
+        columns[k]: st.column_config.NumberColumn(format="percent")
+        for k in ("accuracy", "train_accuracy")
+    },
 )
 st.caption(
     _("The model trained in this session. It is also offered on the Classify page.")

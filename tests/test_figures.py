@@ -152,8 +152,10 @@ def test_label_axis_is_named_after_what_the_model_predicts(classes, title):
 
 def test_short_spectrogram_has_a_short_frequency_title():
     """The misclassified clips' 220 px spectrograms had a title longer than their plot."""
+    from musicml.figures._layout import COLORBAR_BELOW_PX
+
     fig = spectrogram_figure(np.zeros((64, 40), np.float32), sr=SR, hop_length=512, height=220)
-    assert fig.layout.height == 220
+    assert fig.layout.height == 220 + COLORBAR_BELOW_PX  # the colour bar under it adds its own
     # about 7 px a character, vertical, beside a plot of height - margins
     assert len(fig.layout.yaxis.title.text) * 7 < 220 - 50
     assert len(fig.layout.yaxis.tickvals) <= 5
@@ -227,3 +229,100 @@ def test_loss_surface_opens_as_a_bowl():
     # looking slightly down from the side: the rim stands out above the minimum
     assert 0 < eye.z < 0.5 * np.hypot(eye.x, eye.y)
     assert fig.layout.scene.zaxis.autorange != "reversed"
+
+
+def legend_figures():
+    """One figure of each builder family that draws a legend."""
+    from musicml.figures.evaluation import per_class_figure, validation_curve_figure
+    from musicml.figures.loss import contour_figure
+    from musicml.figures.signal import waveform_figure
+    from musicml.figures.signals import smoothing_figure
+
+    report = {"per_class": {"a": {"precision": 1, "recall": 1, "f1": 1}}}
+    Cs = np.logspace(-3, 3, 7)
+    curve = {"C": Cs, "train_mean": np.ones(7), "train_std": np.zeros(7)}
+    curve |= {"test_mean": np.full(7, 0.9), "test_std": np.full(7, 0.05)}
+    t = np.linspace(-1, 1, 11)
+    return {
+        "waveform": waveform_figure(np.zeros(SR), SR, markers={"beats": [0.5]}),
+        "per_class": per_class_figure(report),
+        "validation_curve": validation_curve_figure(curve, chosen_C=1.0),
+        "smoothing": smoothing_figure(np.zeros(50), np.zeros(50), sigma=2.0),
+        "contours": contour_figure(t, t, t[None, :] ** 2 + t[:, None] ** 2),
+    }
+
+
+@pytest.mark.parametrize("name", list(legend_figures()))
+def test_legends_are_a_row_under_the_plot_never_a_side_column(name):
+    """A side legend took a third of a phone's width (the Train page's validation curve);
+    plotly's own horizontal legend (y = -0.1 of the plot) covers the x-axis title."""
+    fig = legend_figures()[name]
+    legend = fig.layout.legend
+    assert legend.orientation == "h"
+    # anchored to the bottom of the whole figure: the margin grows under the axis title
+    assert legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"
+
+
+def test_the_tool_bar_keeps_two_buttons_so_it_leaves_the_title_readable_on_a_phone():
+    fig = spectrum_figure(np.linspace(0, SR / 2, 1025), np.zeros(1025))
+    removed = set(fig.layout.modebar.remove)
+    assert {"zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d"} <= removed
+    assert not removed & {"toImage", "resetScale2d"}
+
+
+def test_the_highest_peak_label_fits_inside_the_spectrum_plot():
+    """The label of a 0 dB peak sat above the top of the axis, cut off."""
+    f = np.linspace(0, SR / 2, 1025)
+    db = np.full(1025, -100.0)
+    db[40] = 0.0
+    fig = spectrum_figure(f, db)
+    low, high = fig.layout.yaxis.range
+    assert low <= -100 and high >= 10  # room for a line of text over 0 dB
+
+
+def test_long_titles_fit_a_phone():
+    """Plotly never wraps a title: at 390 px these two ran off the right edge."""
+    from musicml.figures.analysis import beats_figure
+    from musicml.figures.signals import convolution_spectra_figure
+
+    ones = np.ones(5)
+    figures = [
+        beats_figure(np.zeros(SR), SR, onset_times=[0.5], beat_times=[0.5], tempo_bpm=120.0),
+        convolution_spectra_figure(np.arange(5), ones, ones, ones, ones),
+    ]
+    for fig in figures:
+        assert len(fig.layout.title.text) <= 36, fig.layout.title.text
+
+
+def test_heat_map_colour_bars_sit_under_the_plot_not_beside_it():
+    """Beside the plot, bar and ticks left a phone's spectrogram a third of the width."""
+    from musicml.figures.evaluation import confusion_figure
+
+    report = {"confusion": {"labels": ["a", "b"], "matrix": [[1, 0], [0, 1]]}}
+    for fig in (
+        spectrogram_figure(np.zeros((64, 40), np.float32), sr=SR, hop_length=512),
+        confusion_figure(report),
+    ):
+        bar = fig.data[0].colorbar
+        assert bar.orientation == "h" and bar.yref == "container" and bar.yanchor == "bottom"
+        assert not fig.layout.showlegend and all(t.showlegend is False for t in fig.data[1:])
+
+
+def test_a_colour_bar_under_the_plot_adds_its_own_height():
+    """Under the plot, the bar took ~70 px from a 220 px spectrogram's plot."""
+    from musicml.features import representation
+    from musicml.figures._layout import COLORBAR_BELOW_PX
+    from musicml.figures.signal import thumbnail_figure
+
+    fig = spectrogram_figure(np.zeros((64, 40), np.float32), sr=SR, hop_length=512, height=220)
+    assert fig.layout.height == 220 + COLORBAR_BELOW_PX
+    rep = representation(np.zeros(SR, np.float32), sr=SR, kind="mel", n_mels=32)
+    assert thumbnail_figure(rep, title="a", height=170).layout.height == 170  # no bar
+
+
+def test_one_marker_line_is_named_without_a_count():
+    """The spectrogram page's one window line was listed as "window (1)"."""
+    from musicml.figures.signal import waveform_figure
+
+    fig = waveform_figure(np.zeros(SR), SR, markers={"window": [0.25], "beats": [0.1, 0.6]})
+    assert [t.name for t in fig.data[1:]] == ["window", "beats (2)"]

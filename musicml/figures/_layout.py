@@ -17,6 +17,57 @@ FONT = {
 }
 """Plotly's own font first (Latin text looks as before), then CJK fonts before the generic
 sans-serif, so Chinese and Japanese titles and labels never fall back to boxes."""
+LEGEND = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+}
+"""A legend as rows under the x-axis title, from the left: the bottom margin grows to make
+room, so it never narrows the plot (plotly's side column took a third of a phone's width)
+nor covers the axis title (plotly's own horizontal legend, at y = -0.1 of the plot, does)."""
+MODEBAR = {
+    "remove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]
+}
+"""Only "download as PNG" and "reset axes" in plotly's tool bar (dragging still zooms):
+phones show the bar all the time, and the full row of nine icons covered the titles."""
+COLORBAR = {"thickness": 12}
+"""A thin colour bar (plotly's default is 30 px): on a phone every pixel of width counts."""
+COLORBAR_BELOW = {
+    **COLORBAR,
+    "orientation": "h",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "x": 0,
+    "xanchor": "left",
+    "len": 200,
+    "lenmode": "pixels",
+    "title": {"side": "bottom"},
+}
+"""A colour bar as a short row under the x-axis title, for heat maps without a legend (a
+legend takes that place): beside the plot, bar and ticks left a phone's spectrogram
+a third of the screen's width. Its title goes under the ticks (merge ``title`` rather than
+replace it): plotly draws a "top" title over a bar anchored this way."""
+COLORBAR_BELOW_PX = 70
+"""The height a colour bar under the plot takes (bar, ticks, title): a figure that draws one
+grows by this much, so its plot keeps the height it had with the bar beside it."""
+
+
+def with_colorbar_room(fig: go.Figure, height: int) -> int:
+    """``height``, plus :data:`COLORBAR_BELOW_PX` when ``fig`` shows a colour bar under its plot."""
+    for trace in fig.data:
+        bar = getattr(trace, "colorbar", None)
+        if bar is not None and bar.orientation == "h" and trace.showscale is not False:
+            return height + COLORBAR_BELOW_PX
+    return height
+
+
+LAYOUT = {"margin": MARGIN, "font": FONT, "legend": LEGEND, "modebar": MODEBAR}
+"""What every figure shares; :func:`finish` applies it, builders that do not use
+``finish`` pass it to ``update_layout``."""
 
 
 def finish(
@@ -54,9 +105,9 @@ def finish(
             layout[f"{name}_title"] = _(axis)
         elif axis is not None:
             layout[name] = axis
-    layout.setdefault("font", FONT)
-    layout.setdefault("margin", MARGIN)
-    fig.update_layout(title=_(title), height=height, **layout)
+    for key, value in LAYOUT.items():
+        layout.setdefault(key, value)
+    fig.update_layout(title=_(title), height=with_colorbar_room(fig, height), **layout)
     return fig
 
 

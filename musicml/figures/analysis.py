@@ -27,7 +27,7 @@ def beats_figure(
     return waveform_figure(
         audio,
         sr,
-        title=_("Waveform with onsets and beats · tempo {tempo}").format(tempo=tempo),
+        title=_("Onsets and beats · {tempo}").format(tempo=tempo),
         markers={N_("onsets"): onset_times, N_("beats"): beat_times},
     )
 

@@ -127,7 +127,6 @@ def song_figure(
         height=460,
         barmode="overlay",
         bargap=0.15,
-        legend={"orientation": "h", "y": -0.15},
     )
 
 

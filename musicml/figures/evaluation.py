@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from musicml.figures._layout import DECADES, MARGIN, finish
+from musicml.figures._layout import COLORBAR_BELOW, DECADES, MARGIN, finish
 from musicml.figures.classify import PALETTE
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
@@ -30,7 +30,11 @@ def confusion_figure(report: dict, *, title: str = N_("Confusion matrix")) -> go
             colorscale="Blues",
             zmin=0,
             zmax=1,
-            colorbar={"title": {"text": _("share of row")}, "tickformat": ".0%"},
+            colorbar={
+                **COLORBAR_BELOW,
+                "title": {**COLORBAR_BELOW["title"], "text": _("share of row")},
+                "tickformat": ".0%",
+            },
             hovertemplate=(
                 _(
                     "true %{y}, predicted %{x}<br>%{text} clips (%{z:.0%} of the %{y} clips)"

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from musicml.figures._layout import COLORBAR_BELOW
+
 MAX_COLUMNS = 1500
 """Heat maps wider than this are max-pooled over time (about what a screen shows)."""
 
@@ -143,7 +145,7 @@ def heatmap(
         zmax=zmax,
         zmid=zmid,
         showscale=showscale,
-        colorbar={"title": {"text": unit}},
+        colorbar={**COLORBAR_BELOW, "title": {**COLORBAR_BELOW["title"], "text": unit}},
         hovertemplate=f"t=%{{x:.2f}} s<br>{row}<br>{value} {unit}<extra></extra>".replace(
             "  ", " "
         ),

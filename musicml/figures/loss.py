@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from musicml.figures._layout import FONT, MARGIN, finish
+from musicml.figures._layout import COLORBAR, LAYOUT, finish
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
 from musicml.loss import MulticlassComparison, sigmoid
@@ -32,7 +32,6 @@ def sigmoid_figure(*, lo: float = -10.0, hi: float = 10.0, threshold: float = 0.
     )
 
 
-LAYOUT = {"margin": MARGIN, "font": FONT}
 OPTIMUM_STYLE = {"symbol": "x", "size": 12, "color": "#e45756", "line": {"width": 2}}
 COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d")
 
@@ -151,7 +150,7 @@ def contour_figure(
             z=np.asarray(surface, dtype=np.float32),
             contours={"start": lo, "end": hi, "size": size, "coloring": "heatmap"},
             colorscale="Viridis",
-            colorbar={"title": "J"},
+            colorbar={**COLORBAR, "title": "J"},
             line={"width": 0.6},
             name="J",
             hovertemplate="θ1 %{x:.3f}<br>θ2 %{y:.3f}<br>J %{z:.5f}<extra></extra>",
@@ -167,7 +166,6 @@ def contour_figure(
         xaxis_range=x_range,
         yaxis_range=y_range,
         height=480,
-        legend={"orientation": "h", "y": -0.15},
         **LAYOUT,
     )
     return fig
@@ -203,7 +201,7 @@ def surface_figure(
             y=np.asarray(theta2, dtype=np.float32)[::step],
             z=np.asarray(surface, dtype=np.float32)[::step, ::step],
             colorscale="Viridis",
-            colorbar={"title": "J"},
+            colorbar={**COLORBAR, "title": "J"},
             name="J",
             hovertemplate="θ1 %{x:.3f}<br>θ2 %{y:.3f}<br>J %{z:.5f}<extra></extra>",
         )
@@ -372,7 +370,7 @@ def decision_boundary_figure(
             colorscale=[[0, "#f3c6a5"], [0.5, "#ffffff"], [1, "#b4cbe3"]],
             zmin=0,
             zmax=1,
-            colorbar={"title": f"P({class_names[1]})"},
+            colorbar={**COLORBAR, "title": f"P({class_names[1]})"},
             hovertemplate="P = %{z:.2f}<extra></extra>",
         )
     )
@@ -400,7 +398,6 @@ def decision_boundary_figure(
         xaxis_range=[gx[0], gx[-1]],
         yaxis_range=[gy[0], gy[-1]],
         height=480,
-        legend={"orientation": "h", "y": -0.15},
         **LAYOUT,
     )
     return fig
@@ -465,5 +462,5 @@ def multiclass_figure(
             )
         fig.update_xaxes(title_text=feature_names[0], row=1, col=col)
     fig.update_yaxes(title_text=feature_names[1], row=1, col=1)
-    fig.update_layout(height=460, legend={"orientation": "h", "y": -0.2}, **LAYOUT)
+    fig.update_layout(height=460, **LAYOUT)
     return fig

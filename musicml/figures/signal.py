@@ -8,7 +8,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
-from musicml.figures._layout import DECADES, FONT, MARGIN
+from musicml.figures._layout import DECADES, LAYOUT, with_colorbar_room
 from musicml.figures.heatmap import MAX_COLUMNS, category_ticks, heatmap
 from musicml.i18n import N_
 from musicml.i18n import gettext as _
@@ -67,7 +67,8 @@ def waveform_figure(
                 x=xs,
                 y=ys,
                 mode="lines",
-                name=f"{_(name)} ({len(at)})",
+                # a count says something for many lines ("onsets (41)"), not for one ("window")
+                name=_(name) if len(at) == 1 else f"{_(name)} ({len(at)})",
                 line={"color": color, "width": 1, "dash": "dot"},
             )
         )
@@ -76,8 +77,7 @@ def waveform_figure(
         xaxis_title=_("Time ({time_unit})").format(time_unit=time_unit),
         yaxis_title=_("Amplitude"),
         height=300,
-        margin=MARGIN,
-        font=FONT,
+        **LAYOUT,
     )
     return fig
 
@@ -159,9 +159,8 @@ def spectrogram_figure(
         title=_(title),
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
-        height=height,
-        margin=MARGIN,
-        font=FONT,
+        height=with_colorbar_room(fig, height),
+        **LAYOUT,
     )
     fig.update_yaxes(**yaxis)
     return fig
@@ -236,9 +235,8 @@ def representation_figure(
         title=title or _("{name} spectrogram").format(name=_(names.get(rep.kind, rep.kind))),
         xaxis_title=_("Time (s)"),
         yaxis_title=y_title,
-        height=height,
-        margin=MARGIN,
-        font=FONT,
+        height=with_colorbar_room(fig, height),
+        **LAYOUT,
     )
     fig.update_yaxes(**yaxis)
     return fig
@@ -310,10 +308,12 @@ def spectrum_figure(
         xaxis_title=_("Frequency (Hz, log scale)") if log_frequency else _("Frequency (Hz)"),
         yaxis_title=_("Magnitude (dB re full scale)"),
         height=320,
-        margin=MARGIN,
-        font=FONT,
+        **LAYOUT,
         showlegend=False,
     )
+    if peaks:
+        # Headroom over the highest peak: its label sat half outside the plot, cut off.
+        fig.update_yaxes(range=[floor_db - 2.0, float(db.max()) + 0.15 * (db.max() - floor_db)])
     if log_frequency:
         fig.update_xaxes(**DECADES)
     return fig

@@ -87,7 +87,7 @@ def convolution_spectra_figure(
     )
     return finish(
         fig,
-        title=_("Spectra: the smoothed signal's spectrum is the product of the spectra"),
+        title=_("Spectra: smoothed |Y| = |X|·|K|"),
         x=_("Frequency (cycles per sample)"),
         y={"title": _("Magnitude (dB)"), "range": [-120, None]},
         height=360,

@@ -306,3 +306,12 @@ def test_a_song_and_its_settings_stay_while_a_model_file_is_chosen():
     assert at.file_uploader(key="classify.upload").value.name == "a.wav"
     assert at.radio(key="classify.how").value == "At detected onsets"
     assert _segments_shown(at) == before, "the same song, cut the same way by the same model"
+
+
+def test_the_note_column_shows_only_where_notes_have_an_octave():
+    """With fixed windows the table's "note" column was empty on every row."""
+    at = _open()
+    assert "note" not in at.dataframe[0].value.columns
+    at.radio(key="classify.how").set_value("At detected onsets").run()
+    notes = at.dataframe[0].value["note"]
+    assert not at.exception and "C4" in set(notes)

@@ -186,3 +186,17 @@ def test_an_upload_after_a_build_becomes_the_previewed_set():
     shown = at.selectbox(key="synth.preview_name").value
     assert shown != built and shown.startswith("upload: mine.zip")
     assert any("**upload: mine.zip" in c.value and "4 clips" in c.value for c in at.caption)
+
+
+def test_the_whole_file_is_an_option_not_an_empty_choice():
+    """A None option made the box show a clear "x" after any rerun, as if nothing were chosen."""
+    at = _open()
+    box = at.selectbox(key="synth.upload_seconds")
+    assert box.value == 0.0 and box.format_func(box.value) == "the whole file"
+
+
+def test_a_1000_hz_tone_goes_through_one_cycle_not_one_cycles():
+    at = _open()
+    assert any("goes through 1 cycle;" in c.value for c in at.caption)
+    at.slider(key="synth.freq").set_value(440).run()
+    assert any("goes through 0.44 cycles;" in c.value for c in at.caption)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import numpy as np
@@ -295,3 +296,13 @@ def test_suggested_features_follow_the_kind():
 
     assert DATASET_KINDS["notes"].features == "chroma"
     assert suggested_features(build_dataset("timbre", per_class=1, seed=0)) == "mel"
+
+
+def test_the_compare_table_shows_accuracies_as_percentages_and_the_description_last():
+    """The table showed "1" where the chart above it says 100 %."""
+    at = _open()
+    config = json.loads(at.dataframe[0].proto.columns)
+    for name in ("accuracy", "training accuracy"):
+        assert config[name]["type_config"]["format"] == "percent"
+    # the long model description last: first, it pushed the times off the table's edge
+    assert list(at.dataframe[0].value.columns)[-1] == "model"
