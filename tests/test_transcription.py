@@ -405,6 +405,18 @@ def test_released_frames_let_go_of_a_note_held_flat_that_fades_slowly():
     assert not marked[:32].any() and marked[33:].all()
 
 
+def test_a_rest_before_a_sharp_attack_is_a_rest_even_when_short_and_shallow():
+    # A plucked note let go (1.5 dB a frame, 7.5 dB in all) five frames before the
+    # next note is plucked (the level jumping at once): a rest, not a handover.
+    held = -20 - 0.3 * np.arange(30)
+    plucked = np.full(15, -18.0)
+    rest = np.concatenate([held, held[-1] - 1.5 * np.arange(1, 6), plucked])
+    assert released_frames(rest)[30:35].all()
+    # Two frames of fall before it: a legato handover, as blurred by the level's window.
+    handover = np.concatenate([held, held[-1] - 1.5 * np.arange(1, 3), plucked])
+    assert not released_frames(handover).any()
+
+
 def test_a_fragment_of_the_old_note_before_an_attack_starts_the_new_one():
     # The window hears the old note (A, until frame 10) for two frames after the
     # new one (B) is attacked at frame 19 after a rest: B starts at its attack.

@@ -213,6 +213,11 @@ LEGATO_FRAMES = 6
 """A release tail this short (140 ms) that ends in an attack and falls less than
 :data:`LEGATO_DIP_DB` is one note handing over to the next, not a rest."""
 LEGATO_DIP_DB = 10.0
+SHARP_LEGATO_FRAMES = 3
+"""A tail ending in a sharp attack (the level rising :data:`RISE_DB` within one frame;
+a bowed note swelling in rises slower) is a handover only when this short: the window
+of the level (4 hops) blurs it no longer; a longer one was a rest before a struck or
+plucked note."""
 RISE_DB = 3.0
 """A level rising this much within two frames (an attack) ends a release tail."""
 
@@ -370,10 +375,11 @@ def released_frames(
             inside = False
             # A short, shallow dip that ends in an attack is one note handing
             # over to the next (legato), not a rest between them.
-            if (
-                t - began <= LEGATO_FRAMES
-                and levels_db[began:t].min() > start_level - LEGATO_DIP_DB
-            ):
+            # A sharp attack (the level rising at once) is heard where it is:
+            # its handover dips only as long as the level's window is wide.
+            sharp = t > 0 and levels_db[t] - levels_db[t - 1] >= RISE_DB
+            longest = SHARP_LEGATO_FRAMES if sharp else LEGATO_FRAMES
+            if t - began <= longest and levels_db[began:t].min() > start_level - LEGATO_DIP_DB:
                 out[began:t] = False
         # A fade that then falls fast, within SECOND_FALL_DB of where it began,
         # was the note's own decay (a low piano string's), the fast fall its release.
