@@ -417,6 +417,24 @@ def test_a_rest_before_a_sharp_attack_is_a_rest_even_when_short_and_shallow():
     assert not released_frames(handover).any()
 
 
+def test_a_tail_just_after_an_attack_is_the_old_note_not_the_new_one():
+    # Note A (class 0) hands over to B (class 1, attacked at frame 10) with a dip
+    # the level never comes back from (a quieter vibraphone bar): the model names B
+    # from its attack, two frames before the dip, yet the tail is A's, and B
+    # sounding steadily in it ends it.
+    n = 40
+    probabilities = np.zeros((n, 3))
+    probabilities[:10, 0] = probabilities[10:, 1] = 0.9
+    probabilities[:, 2] = 0.1
+    levels = np.concatenate([np.full(12, -20.0), -20 - 2.0 * np.arange(1, 5), np.full(24, -28.0)])
+    released = np.zeros(n, dtype=bool)
+    released[12:] = True
+    out = tails_with_new_pitch(
+        released, probabilities, levels, np.ones(n), silence=2, attacks=np.array([0, 10])
+    )
+    assert not out.any()
+
+
 def test_a_fragment_of_the_old_note_before_an_attack_starts_the_new_one():
     # The window hears the old note (A, until frame 10) for two frames after the
     # new one (B) is attacked at frame 19 after a rest: B starts at its attack.

@@ -402,6 +402,9 @@ NEW_PITCH_PROBABILITY = 0.5
 NEW_PITCH_REACH_FRAMES = 6
 """How far (140 ms) before the model names the new note its attack may lie."""
 NEW_PITCH_DIP_DB = 12.0
+HELD_LOOKBACK_FRAMES = 6
+"""A note attacked this close (140 ms) before a release tail is the new note; the tail
+belongs to the note named before that attack (see :func:`tails_with_new_pitch`)."""
 """A tail ending in a new note that falls less than this was no rest at all: the new
 note began where the old one was let go."""
 
@@ -458,7 +461,15 @@ def tails_with_new_pitch(
     for start, stop, state in _runs(out.astype(int)):
         if not state or start == 0:
             continue
-        held = notes[np.argmax(probabilities[max(0, start - 3) : start][:, notes].sum(axis=0))]
+        # The dying note is the one named before the tail, or, when a note was
+        # attacked just before it while the old one sounded (a quieter note
+        # taking over, whose pitch the model already names), before that attack.
+        end = start
+        if attacks is not None:
+            struck = attacks[(attacks >= start - HELD_LOOKBACK_FRAMES) & (attacks < start)]
+            if struck.size and struck.max() >= 3 and not out[struck.max() - 3 : struck.max()].any():
+                end = int(struck.max())
+        held = notes[np.argmax(probabilities[max(0, end - 3) : end][:, notes].sum(axis=0))]
         for t in range(start, min(stop, n - k + 1)):
             if (
                 np.all(top[t : t + k] == top[t])
