@@ -307,10 +307,10 @@ def released_frames(
     if attacks is not None:
         struck_at = np.asarray(attacks, dtype=int)
         begun[struck_at[(struck_at >= 0) & (struck_at < n)]] = True
-    peak = levels_db.copy()
-    for t in range(1, n):
-        if not begun[t]:
-            peak[t] = max(peak[t - 1], levels_db[t])
+    # The running maximum since the last start: each start lifts what follows
+    # above all before it (levels span far less than 1000 dB).
+    lift = 1000.0 * np.cumsum(begun)
+    peak = np.maximum.accumulate(levels_db + lift) - lift
     fades = (
         (index >= SUSTAIN_FRAMES)
         & flat
