@@ -30,6 +30,8 @@ from musicml.transcription import (
     transcribe,
     transcription_scores,
 )
+from musicml.transcription.notes import SILENCE
+from musicml.transcription.tracker import HOP_LENGTH, _split_and_clean
 
 SR = 22050
 TOLERANCE_S = 0.03
@@ -380,6 +382,72 @@ def test_released_frames_tell_a_release_from_a_steady_decay():
     # ... but not at a reverberant bump of the old note that stays far below it.
     bump = np.concatenate([held, release[:10], release[9] + np.minimum(np.arange(1, 21), 4)])
     assert released_frames(bump, attacks=np.array([40]))[41:].all()
+
+
+def test_released_frames_let_go_of_a_note_held_flat_that_fades_slowly():
+    # An organ pipe held level, then fading at 0.7 dB a frame once its key is let
+    # go: never 4 dB within four frames, yet 10 dB within sixteen, never coming back.
+    flat = np.concatenate([[-66.0, -40.0], np.full(20, -24.0)])
+    organ = np.concatenate([flat, -24 - 0.7 * np.arange(1, 41), np.full(10, -66.0)])
+    marked = released_frames(organ)
+    # Let go where it has fallen 2 dB (three frames in), a frame later for the window.
+    assert not marked[:24].any() and marked[26:62].all()
+    # A struck note that rang 10 dB louder at its attack and has settled: its slow
+    # fade is the note's own decay.
+    struck = np.concatenate(
+        [[-66.0, -14.0], -14 - 2.0 * np.arange(1, 6), np.full(15, -24.0), organ[22:]]
+    )
+    assert not released_frames(struck)[:40].any()
+    # A note held flat that sags 5 dB (a low string's own decay) and then falls
+    # fast is let go where the fast fall begins, not where it began to sag.
+    sag = np.concatenate([flat, -24 - 0.5 * np.arange(1, 11), -29 - 3.0 * np.arange(1, 13)])
+    marked = released_frames(sag)
+    assert not marked[:32].any() and marked[33:].all()
+
+
+def test_a_rest_before_a_sharp_attack_is_a_rest_even_when_short_and_shallow():
+    # A plucked note let go (1.5 dB a frame, 7.5 dB in all) five frames before the
+    # next note is plucked (the level jumping at once): a rest, not a handover.
+    held = -20 - 0.3 * np.arange(30)
+    plucked = np.full(15, -18.0)
+    rest = np.concatenate([held, held[-1] - 1.5 * np.arange(1, 6), plucked])
+    assert released_frames(rest)[30:35].all()
+    # Two frames of fall before it: a legato handover, as blurred by the level's window.
+    handover = np.concatenate([held, held[-1] - 1.5 * np.arange(1, 3), plucked])
+    assert not released_frames(handover).any()
+
+
+def test_a_tail_just_after_an_attack_is_the_old_note_not_the_new_one():
+    # Note A (class 0) hands over to B (class 1, attacked at frame 10) with a dip
+    # the level never comes back from (a quieter vibraphone bar): the model names B
+    # from its attack, two frames before the dip, yet the tail is A's, and B
+    # sounding steadily in it ends it.
+    n = 40
+    probabilities = np.zeros((n, 3))
+    probabilities[:10, 0] = probabilities[10:, 1] = 0.9
+    probabilities[:, 2] = 0.1
+    levels = np.concatenate([np.full(12, -20.0), -20 - 2.0 * np.arange(1, 5), np.full(24, -28.0)])
+    released = np.zeros(n, dtype=bool)
+    released[12:] = True
+    out = tails_with_new_pitch(
+        released, probabilities, levels, np.ones(n), silence=2, attacks=np.array([0, 10])
+    )
+    assert not out.any()
+
+
+def test_a_fragment_of_the_old_note_before_an_attack_starts_the_new_one():
+    # The window hears the old note (A, until frame 10) for two frames after the
+    # new one (B) is attacked at frame 19 after a rest: B starts at its attack.
+    classes = ["A", "B", SILENCE]
+    path = np.array([0] * 10 + [2] * 10 + [0] * 2 + [1] * 20 + [2] * 10)
+    frames = np.arange(len(path))
+    levels = np.where((frames < 10) | (frames >= 19) & (frames < 42), -20.0, -60.0)
+    attacks = (np.array([0, 19]), np.ones(2), np.array([0, 19]) * HOP_LENGTH / SR)
+    min_frames = 0.07 * SR / HOP_LENGTH
+    runs = _split_and_clean(
+        path, attacks, levels, levels, {}, sr=SR, classes=classes, min_frames=min_frames
+    )
+    assert runs[1:3] == [(10, 19, 2), (19, 42, 1)]
 
 
 def test_window_stats_are_the_stats_of_each_centred_window():

@@ -197,10 +197,27 @@ steady level, whose own decay is its fall over those frames."""
 STEADY_MARGIN_DB = 0.4
 """For such a note, falling that far, the margin (dB per frame) its release must fall
 faster than its own decay (:data:`RELEASE_MARGIN_DB` for any other)."""
+FADE_FRAMES = 16
+FLAT_DB = 1.5
+FADE_KNEE_DB = 2.0
+ATTACK_OVERSHOOT_DB = 3.0
+"""A note held flat (its level within :data:`FLAT_DB` of its top over the
+:data:`SUSTAIN_FRAMES` before, and since its attack no more than
+:data:`ATTACK_OVERSHOOT_DB` above it) whose level then falls :data:`LEGATO_DIP_DB` within
+:data:`FADE_FRAMES` frames (370 ms), never coming back up, is let go where it has
+fallen :data:`FADE_KNEE_DB` (see :func:`released_frames`), however slowly it falls."""
+SECOND_FALL_DB = 10.0
+"""Such a fade that, within this of where it began, starts to fall fast (a release by
+the other rules) was the note's own decay: it is let go there instead."""
 LEGATO_FRAMES = 6
 """A release tail this short (140 ms) that ends in an attack and falls less than
 :data:`LEGATO_DIP_DB` is one note handing over to the next, not a rest."""
 LEGATO_DIP_DB = 10.0
+SHARP_LEGATO_FRAMES = 3
+"""A tail ending in a sharp attack (the level rising :data:`RISE_DB` within one frame;
+a bowed note swelling in rises slower) is a handover only when this short: the window
+of the level (4 hops) blurs it no longer; a longer one was a rest before a struck or
+plucked note."""
 RISE_DB = 3.0
 """A level rising this much within two frames (an attack) ends a release tail."""
 
@@ -228,8 +245,11 @@ def released_frames(
     over :data:`SUSTAIN_FRAMES`: an organ, a bowed or blown note, whose peak may
     be where it is let go) that then falls :data:`LEGATO_DIP_DB` within
     ``3 * frames``, its fall per frame over those frames if slower, and a
-    margin of only :data:`STEADY_MARGIN_DB`. The previous frames
-    must not be an attack, and the level must go on falling for another
+    margin of only :data:`STEADY_MARGIN_DB`; and a note held flat since its
+    attack (an organ, see :data:`FADE_FRAMES`) that then fades away, however
+    slowly (FluidR3_GM's organ: 0.7 dB a frame), from where it has fallen
+    :data:`FADE_KNEE_DB`, unless it falls fast soon after (:data:`SECOND_FALL_DB`).
+    The previous frames must not be an attack, and the level must go on falling for another
     ``frames`` frames unless a note is attacked then (a tremolo's dip comes
     back). It lasts until the level rises by
     :data:`RISE_DB` within two frames, comes back to where the release began,
@@ -273,6 +293,33 @@ def released_frames(
     deep = levels_db - np.min(
         np.stack([levels_db[np.minimum(index + j, n - 1)] for j in range(3 * frames)]), axis=0
     )
+    # A note held flat (an organ: its level within FLAT_DB of its top over the
+    # SUSTAIN_FRAMES before) that then fades away, falling LEGATO_DIP_DB within
+    # FADE_FRAMES and never coming back up, however slowly (1 dB a frame), is
+    # let go where it has fallen FADE_KNEE_DB below that top.
+    held_top = np.max(past[1:], axis=0)
+    flat = np.min(past[3:], axis=0) >= held_top - FLAT_DB
+    coming = np.stack([levels_db[np.minimum(index + j, n - 1)] for j in range(FADE_FRAMES + 1)])
+    # Held flat since it began: a struck or plucked note that has settled for a
+    # while (a vibraphone, a piano) peaked well above that at its attack.
+    low2 = np.minimum(levels_db[np.maximum(index - 1, 0)], levels_db[np.maximum(index - 2, 0)])
+    begun = levels_db - low2 >= RISE_DB
+    if attacks is not None:
+        struck_at = np.asarray(attacks, dtype=int)
+        begun[struck_at[(struck_at >= 0) & (struck_at < n)]] = True
+    # The running maximum since the last start: each start lifts what follows
+    # above all before it (levels span far less than 1000 dB).
+    lift = 1000.0 * np.cumsum(begun)
+    peak = np.maximum.accumulate(levels_db + lift) - lift
+    fades = (
+        (index >= SUSTAIN_FRAMES)
+        & flat
+        & (peak <= held_top + ATTACK_OVERSHOOT_DB)
+        & (levels_db <= held_top - FADE_KNEE_DB)
+        & (past[1] > held_top - FADE_KNEE_DB)
+        & (held_top - np.min(coming, axis=0) >= LEGATO_DIP_DB)
+        & (np.max(coming[1:], axis=0) <= levels_db + 0.5)
+    )
     steady &= deep >= LEGATO_DIP_DB
     held_rate = np.where(steady, np.minimum(sustain_rate, held_rate), held_rate)
     # That deep fall is proof enough: a smaller margin over the note's own decay.
@@ -291,7 +338,7 @@ def released_frames(
     for t in np.flatnonzero(starts):
         fast = np.flatnonzero(step[t : t + frames] >= faster[t])
         begins[t + (int(fast[0]) if fast.size else 0)] = True
-    starts = begins
+    starts = begins | fades
     low2 = np.minimum(levels_db[np.maximum(index - 1, 0)], levels_db[np.maximum(index - 2, 0)])
     rising = levels_db - low2 >= RISE_DB
     attacked = np.zeros(n, dtype=bool)
@@ -306,7 +353,7 @@ def released_frames(
     struck = total[np.minimum(index + 2 * frames + 1, n)] - total[np.minimum(index + 1, n)] > 0
     starts &= falling | struck
     out = np.zeros(n, dtype=bool)
-    inside, start_level, began = False, 0.0, 0
+    inside, start_level, began, slow = False, 0.0, 0, False
     for t in range(n):
         # (A release's own click is a weak onset: an attack ends the tail only
         # once it has lasted longer than that.)
@@ -319,17 +366,30 @@ def released_frames(
             and max(levels_db[began:t].min(), levels_db[t : t + 2 * frames].max())
             > start_level - LEGATO_DIP_DB
         )
-        if inside and (rising[t] or struck_now or levels_db[t] >= start_level - 1.0):
+        # (A slow fade stays within 1 dB for a frame or two: it comes back
+        # only once it has fallen.)
+        back = levels_db[t] >= start_level - 1.0 and (
+            not slow or levels_db[began:t].min() < start_level - 1.0
+        )
+        if inside and (rising[t] or struck_now or back):
             inside = False
             # A short, shallow dip that ends in an attack is one note handing
             # over to the next (legato), not a rest between them.
-            if (
-                t - began <= LEGATO_FRAMES
-                and levels_db[began:t].min() > start_level - LEGATO_DIP_DB
-            ):
+            # A sharp attack (the level rising at once) is heard where it is:
+            # its handover dips only as long as the level's window is wide.
+            sharp = t > 0 and levels_db[t] - levels_db[t - 1] >= RISE_DB
+            longest = SHARP_LEGATO_FRAMES if sharp else LEGATO_FRAMES
+            if t - began <= longest and levels_db[began:t].min() > start_level - LEGATO_DIP_DB:
                 out[began:t] = False
+        # A fade that then falls fast, within SECOND_FALL_DB of where it began,
+        # was the note's own decay (a low piano string's), the fast fall its release.
+        second = begins[t] and levels_db[t] > start_level - SECOND_FALL_DB
+        if inside and slow and second:
+            out[began:t] = False
+            inside = False
         if not inside and starts[t]:
             inside, start_level, began = True, levels_db[t], t
+            slow = bool(fades[t] and not begins[t])
         out[t] = inside
     # The level's window (4 hops) hears the fall one frame before it happens.
     return np.concatenate([[False], out[:-1]]) if n else out
@@ -342,6 +402,9 @@ NEW_PITCH_PROBABILITY = 0.5
 NEW_PITCH_REACH_FRAMES = 6
 """How far (140 ms) before the model names the new note its attack may lie."""
 NEW_PITCH_DIP_DB = 12.0
+HELD_LOOKBACK_FRAMES = 6
+"""A note attacked this close (140 ms) before a release tail is the new note; the tail
+belongs to the note named before that attack (see :func:`tails_with_new_pitch`)."""
 """A tail ending in a new note that falls less than this was no rest at all: the new
 note began where the old one was let go."""
 
@@ -398,7 +461,15 @@ def tails_with_new_pitch(
     for start, stop, state in _runs(out.astype(int)):
         if not state or start == 0:
             continue
-        held = notes[np.argmax(probabilities[max(0, start - 3) : start][:, notes].sum(axis=0))]
+        # The dying note is the one named before the tail, or, when a note was
+        # attacked just before it while the old one sounded (a quieter note
+        # taking over, whose pitch the model already names), before that attack.
+        end = start
+        if attacks is not None:
+            struck = attacks[(attacks >= start - HELD_LOOKBACK_FRAMES) & (attacks < start)]
+            if struck.size and struck.max() >= 3 and not out[struck.max() - 3 : struck.max()].any():
+                end = int(struck.max())
+        held = notes[np.argmax(probabilities[max(0, end - 3) : end][:, notes].sum(axis=0))]
         for t in range(start, min(stop, n - k + 1)):
             if (
                 np.all(top[t : t + k] == top[t])
@@ -964,6 +1035,18 @@ def _split_and_clean(
                 new = int(near[np.argmin(np.abs(near - start))])
             else:
                 new = _attack_start(start, levels, snap)
+            # A fragment too short to be a note, of the note before the rest,
+            # between the attack and this note's start (the window still
+            # hearing the old note's tail) is the start of this one.
+            if (
+                len(moved) >= 3
+                and new <= moved[-1][0]
+                and moved[-1][1] - moved[-1][0] < min_frames
+                and moved[-2][2] == silence
+                and moved[-3][2] == moved[-1][2]
+                and moved[-2][0] < new
+            ):
+                moved.pop()
             previous_start = moved[-1][0] if moved else -1
             if previous_start < new < stop:
                 if moved:
