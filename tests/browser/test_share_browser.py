@@ -167,27 +167,34 @@ def query(url: str) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlsplit(url).query, keep_blank_values=True).items()}
 
 
+@pytest.fixture(scope="module")
+def base():
+    """The server where every link is made (each visitor its own session); each link is
+    then opened on a server of its own, started for it."""
+    with streamlit_server() as url:
+        yield url
+
+
 @pytest.mark.parametrize("path", list(FLOWS))
-def test_a_copied_address_reopens_the_same_view_on_a_fresh_server(browser, path):
+def test_a_copied_address_reopens_the_same_view_on_a_fresh_server(browser, base, path):
     title, actions, expected = FLOWS[path]
-    with streamlit_server() as base:
-        page = new_page(browser)
-        page.goto(f"{base}/{path}")
-        wait_for_run(page, title)
-        for action, label, argument in actions:
-            action(page, label, argument)
-            if path == "train":
-                continue
-            wait_for_run(page, title)
+    page = new_page(browser)
+    page.goto(f"{base}/{path}")
+    wait_for_run(page, title)
+    for action, label, argument in actions:
+        action(page, label, argument)
         if path == "train":
-            page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
-            wait_for_run(page, title)
-        address = wait_for_address(page, expected)
+            continue
         wait_for_run(page, title)
-        link = shared_link(page)
-        figure = first_figure(page, f"share-{path}-made")
-        page.screenshot(path=ARTIFACTS / f"share-{path}-made.png", full_page=True)
-        page.context.close()
+    if path == "train":
+        page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+        wait_for_run(page, title)
+    address = wait_for_address(page, expected)
+    wait_for_run(page, title)
+    link = shared_link(page)
+    figure = first_figure(page, f"share-{path}-made")
+    page.screenshot(path=ARTIFACTS / f"share-{path}-made.png", full_page=True)
+    page.context.close()
 
     shared = address.replace(base, "")
     with streamlit_server() as fresh:
