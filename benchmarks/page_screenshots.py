@@ -33,6 +33,7 @@ from browser.harness import (  # noqa: E402
     launch_chromium,
     streamlit_server,
     url_path,
+    wait_for_charts_drawn,
     wait_for_quiet_status,
     wait_for_run,
 )
@@ -63,21 +64,6 @@ _CONTENT_HEIGHT = """
 }
 """
 
-_CHARTS_DRAWN = """
-(timeoutMs) => new Promise(resolve => {
-  const start = performance.now();
-  let good = 0;
-  const check = () => {
-    const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-    const drawn = [...charts].filter(c => c.querySelector('.main-svg')).length;
-    good = drawn === charts.length ? good + 1 : 0;
-    if (good >= 10 || performance.now() - start > timeoutMs) resolve(charts.length);
-    else requestAnimationFrame(check);
-  };
-  requestAnimationFrame(check);
-})
-"""
-
 
 def title_of(slug: str) -> str:
     return "musicml" if slug == "home" else SLUGS[slug].label
@@ -98,7 +84,7 @@ def new_visitor(browser, width: int):
 
 def settle(page, slug: str) -> None:
     wait_for_run(page, title_of(slug), charts=slug != "home")
-    page.evaluate(_CHARTS_DRAWN, 30_000)
+    wait_for_charts_drawn(page, frames=10)
 
 
 def shoot(page, width: int, path: Path) -> None:
@@ -109,7 +95,7 @@ def shoot(page, width: int, path: Path) -> None:
             break
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(800)
-    page.evaluate(_CHARTS_DRAWN, 30_000)
+    wait_for_charts_drawn(page, frames=10)
     page.wait_for_timeout(500)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=path, full_page=True, animations="disabled")

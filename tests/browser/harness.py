@@ -250,19 +250,25 @@ new MutationObserver(() => {{
 """
 
 _CHARTS_DRAWN = """
-(timeoutMs) => new Promise(resolve => {
+([timeoutMs, frames]) => new Promise(resolve => {
   const start = performance.now();
   let good = 0;
   const check = () => {
     const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
     const drawn = [...charts].filter(c => c.querySelector('.main-svg')).length;
     good = drawn === charts.length ? good + 1 : 0;
-    if (good >= 2 || performance.now() - start > timeoutMs) resolve(charts.length);
+    if (good >= frames || performance.now() - start > timeoutMs) resolve(charts.length);
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
 })
 """
+
+
+def wait_for_charts_drawn(page, *, frames: int = 2, timeout_ms: int = 30_000) -> int:
+    """Wait until every plotly chart on the page has drawn its SVG, ``frames`` animation
+    frames in a row (or ``timeout_ms`` passed); returns the number of charts."""
+    return page.evaluate(_CHARTS_DRAWN, [timeout_ms, frames])
 
 
 @dataclass
@@ -402,7 +408,7 @@ class RunWatcher:
             if last is not None:
                 if last != handled:
                     handled = last
-                    self.page.evaluate(_CHARTS_DRAWN, 30_000)
+                    wait_for_charts_drawn(self.page)
                     drawn = time.monotonic()
                     continue
                 if settled(frames, last, now, quiet_s):
