@@ -450,6 +450,31 @@ def test_a_fragment_of_the_old_note_before_an_attack_starts_the_new_one():
     assert runs[1:3] == [(10, 19, 2), (19, 42, 1)]
 
 
+def test_a_weak_flux_peak_splits_a_note_only_when_it_was_struck_again():
+    # One note (class A) held 60 frames with a weak flux peak (0.25 of the
+    # strongest) at frame 30. On a blown note whose level wobbles 1 dB from frame
+    # to frame and rises 2 dB there (breath, a loop in the sample), it stays one
+    # note; after a 4 dB dip (the old note let go), it is struck again.
+    classes = ["A", SILENCE]
+    path = np.array([0] * 60 + [1] * 10)
+    attacks = (np.array([0, 30]), np.array([1.0, 0.25]), np.array([0, 30]) * HOP_LENGTH / SR)
+    min_frames = 0.07 * SR / HOP_LENGTH
+    frames = np.arange(len(path))
+    wobble = np.where(frames < 60, -20.0 + (frames % 2), -70.0)
+    wobble[30:33] += 2.0
+    runs = _split_and_clean(
+        path, attacks, wobble, wobble, {}, sr=SR, classes=classes, min_frames=min_frames
+    )
+    assert [r for r in runs if r[2] == 0] == [(0, 60, 0)]
+    dipped = np.where(frames < 60, -20.0, -70.0)
+    dipped[27:30] = -24.0
+    exact: dict = {}
+    runs = _split_and_clean(
+        path, attacks, dipped, dipped, exact, sr=SR, classes=classes, min_frames=min_frames
+    )
+    assert [r[:2] for r in runs if r[2] == 0] == [(0, 30), (30, 60)]
+
+
 def test_window_stats_are_the_stats_of_each_centred_window():
     rng = np.random.default_rng(0)
     rows = rng.normal(size=(40, 3))

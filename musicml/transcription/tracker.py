@@ -922,6 +922,29 @@ def _rise_db(frame: int, levels: np.ndarray) -> float:
     return float(after.max() - before.min())
 
 
+STRUCK_STRENGTH = 0.3
+"""An attack this strong inside a note is the note struck again without more proof;
+a weaker one (down to :data:`SPLIT_STRENGTH`) must show it (:func:`_struck_again`)."""
+REPEAT_DIP_DB = 3.0
+"""A dip of the short-window level this deep just before an attack inside a note is
+the old note let go before it is struck again."""
+WOBBLE_FRAMES = 20
+"""Frames before an attack over which a note's own wobble (its level's median change
+from frame to frame) is measured."""
+
+
+def _struck_again(frame: int, levels: np.ndarray, fine: np.ndarray) -> bool:
+    """Whether an attack at ``frame`` inside a note of one pitch is that note struck
+    again: the short-window level (``fine``) dipped :data:`REPEAT_DIP_DB` just
+    before it, or the level rises more than twice the note's own wobble plus 1 dB."""
+    if frame < 6 or frame + 2 > len(fine):
+        return True
+    dip = float(fine[frame - 6 : frame - 1].max() - fine[frame - 2 : frame + 2].min())
+    before = levels[max(0, frame - WOBBLE_FRAMES) : frame - 2]
+    wobble = float(np.median(np.abs(np.diff(before)))) if len(before) > 3 else 0.0
+    return dip >= REPEAT_DIP_DB or _rise_db(frame, levels) > 2 * wobble + 1.0
+
+
 LEGATO_REACH_SECONDS = 0.15
 """How far before the model's change of note (in continuous sound) the attack that
 began the new note may lie: the window (0.25 s) still hears the old note for
@@ -995,6 +1018,14 @@ def _split_and_clean(
     # rising again), not a wobble of the spectrum.
     rises = np.array([_rise_db(int(a), levels) for a in starts])
     strong = (strengths >= SPLIT_STRENGTH) | (rises >= SPLIT_RISE_DB) if starts.size else []
+    # A weaker one must show that the note was struck again: the level dips just
+    # before (the old note let go), or rises well beyond its own wobble (a bowed
+    # or blown note's level moves with its bow and breath, and the loop in its
+    # sample makes a flux peak).
+    if starts.size:
+        strong &= (strengths >= STRUCK_STRENGTH) | np.array(
+            [_struck_again(int(a), levels, fine) for a in starts], dtype=bool
+        )
     splits = starts[strong] if starts.size else starts
     runs = []
     for start, stop, state in _changes_at_attacks(
