@@ -405,6 +405,22 @@ def test_released_frames_let_go_of_a_note_held_flat_that_fades_slowly():
     assert not marked[:32].any() and marked[33:].all()
 
 
+def test_a_vibraphone_decaying_in_steps_is_let_go_only_at_its_note_off():
+    # A vibraphone bar's level (FluidR3_GM's E6, one value a hop), as
+    # measured: it decays in steps with its motor's beat (falls of 6-7 dB, each
+    # held within 1 dB for four frames), then is let go at frame 37 and falls to
+    # the room. Knowing where rests lie (-58 dB), the steps are the note's own.
+    level = [-62.9, -63.5, -47.9, -36.6, -33.4, -31.7, -30.7, -31.1, -32.0, -33.3, -34.8]
+    level += [-36.1, -36.9, -37.0, -36.6, -36.2, -36.4, -36.9, -37.9, -39.4, -41.1, -42.4]
+    level += [-43.3, -43.7, -43.5, -43.2, -43.2, -43.5, -44.1, -45.2, -46.5, -47.9, -48.9]
+    level += [-49.6, -49.7, -49.7, -49.9, -50.6, -52.0, -54.2, -57.0, -59.4, -61.2, -62.8]
+    level += [-63.9, -64.5, -65.0]
+    levels = np.array(level)
+    assert released_frames(levels)[20:30].all()
+    marked = released_frames(levels, quiet_db=-58.0)
+    assert not marked[:37].any() and marked[39:].all()
+
+
 def test_a_rest_before_a_sharp_attack_is_a_rest_even_when_short_and_shallow():
     # A plucked note let go (1.5 dB a frame, 7.5 dB in all) five frames before the
     # next note is plucked (the level jumping at once): a rest, not a handover.

@@ -218,6 +218,13 @@ SHARP_LEGATO_FRAMES = 3
 a bowed note swelling in rises slower) is a handover only when this short: the window
 of the level (4 hops) blurs it no longer; a longer one was a rest before a struck or
 plucked note."""
+PLATEAU_FRAMES = 4
+PLATEAU_DB = 1.0
+PLATEAU_ABOVE_DB = 6.0
+"""A release tail whose level holds within :data:`PLATEAU_DB` for :data:`PLATEAU_FRAMES`
+frames, :data:`PLATEAU_ABOVE_DB` or more above the level of rests and less than
+:data:`LEGATO_DIP_DB` below where it began, was no release: a step of the note's own
+decay (a vibraphone's, beating with its motor) or a dip of a bowed note."""
 RISE_DB = 3.0
 """A level rising this much within two frames (an attack) ends a release tail."""
 
@@ -228,6 +235,7 @@ def released_frames(
     drop_db: float = RELEASE_DROP_DB,
     frames: int = RELEASE_FRAMES,
     attacks: np.ndarray | None = None,
+    quiet_db: float | None = None,
 ) -> np.ndarray:
     """Frames of a release tail: from where the level starts to fall fast until it rises again.
 
@@ -385,6 +393,18 @@ def released_frames(
         # was the note's own decay (a low piano string's), the fast fall its release.
         second = begins[t] and levels_db[t] > start_level - SECOND_FALL_DB
         if inside and slow and second:
+            out[began:t] = False
+            inside = False
+        # A tail that stops falling, well above the rests' level, was a step of
+        # the note's own decay (a vibraphone's, with its motor's beat): it goes on.
+        if (
+            inside
+            and quiet_db is not None
+            and t - began >= PLATEAU_FRAMES
+            and levels_db[t] >= quiet_db + PLATEAU_ABOVE_DB
+            and levels_db[t] > start_level - LEGATO_DIP_DB
+            and np.ptp(levels_db[t - PLATEAU_FRAMES + 1 : t + 1]) <= PLATEAU_DB
+        ):
             out[began:t] = False
             inside = False
         if not inside and starts[t]:
@@ -766,7 +786,7 @@ def transcribe(
     levels = frame_levels_db(audio, hop_length=hop)
     sound, threshold = sound_probability(levels, range_db=range_db)
     attacks = attack_frames(audio, sr=sr, hop_length=hop)
-    released = released_frames(levels, attacks=attacks[0])
+    released = released_frames(levels, attacks=attacks[0], quiet_db=threshold)
     if SILENCE in classes:
         released = tails_with_new_pitch(
             released, raw, levels, sound, silence=classes.index(SILENCE), attacks=attacks[0]
