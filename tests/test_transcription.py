@@ -17,6 +17,7 @@ from musicml.features import cqt_magnitude, window_stats
 from musicml.transcription import (
     Note,
     frame_accuracy,
+    noisy_room,
     note_midi,
     note_scores,
     notes_from_csv,
@@ -201,6 +202,36 @@ def test_a_melody_with_rests_ties_and_repeated_notes_comes_back_note_for_note(ch
     scores = transcription_scores(truth, result.notes, duration_s=result.duration_s)
     assert scores["note_f1"] == 1.0 and scores["midi_accuracy"] == 1.0
     assert scores["frame_accuracy"] > 0.97
+
+
+def test_bowed_legato_in_a_noisy_room_is_not_split_by_its_hiss(chromatic):
+    # Hiss 40 dB below full scale, about 22 dB under the melody: the flux that the
+    # noise makes by itself in every band is no attack, so no note is cut in two.
+    audio = bowed_legato(LEGATO, seconds=4.2, fade_s=0.05)
+    hiss = np.random.default_rng(1).normal(0.0, 10 ** (-40 / 20), len(audio))
+    result = transcribe(Clip((audio + hiss).astype(np.float32), SR), chromatic)
+    assert result.settings["noisy_room"] is True
+    truth = [Note(s, e, NAMES[m % 12], m) for s, e, m in LEGATO]
+    scores = transcription_scores(truth, result.notes, duration_s=result.duration_s)
+    assert [n.label for n in result.notes] == [t.label for t in truth]
+    assert scores["note_f1"] == 1.0 and scores["frame_accuracy"] > 0.97
+    # The same melody in a quiet room is no noisy room.
+    assert transcribe(Clip(audio, SR), chromatic).settings["noisy_room"] is False
+
+
+def test_a_noisy_room_is_a_noise_floor_close_to_the_loud_parts_where_no_note_sounds():
+    levels = np.concatenate([np.full(20, -45.0), np.full(60, -25.0), np.full(20, -45.0)])
+    hears_silence = np.where(levels < -40, 0.9, 0.0)
+    assert noisy_room(levels, hears_silence)
+    # A recording with no rests: its quietest frames are a quiet note.
+    assert not noisy_room(levels, np.zeros_like(levels))
+    # A quiet room, 40 dB under the melody.
+    assert not noisy_room(np.where(levels < -40, -65.0, levels), hears_silence)
+    # With a noisy room, rests are frames a few dB above the hiss, not 20 dB below
+    # the loud parts (which lies under the hiss).
+    _, quiet = sound_probability(levels)
+    _, noisy = sound_probability(levels, noisy=True)
+    assert quiet == pytest.approx(-45.0) and noisy == pytest.approx(-40.0)
 
 
 def test_frame_probabilities_and_path_for_the_heat_map(chromatic):

@@ -13,9 +13,11 @@ The road, frame by frame (one frame every ``hop_length`` samples, 23 ms at 22050
    60 dB below the melody still sounds like the note to it. The recording's own
    dynamics decide too: a frame is sound when its RMS level is well above the
    recording's noise floor and not far below its loud parts
-   (:func:`sound_probability`), and not in a release tail: where the level
+   (:func:`sound_probability`; in a noisy room, :func:`noisy_room`, a few dB
+   above its hiss or hum), and not in a release tail: where the level
    suddenly falls faster than the note's own decay (:func:`released_frames`),
-   until a new note sounds in it (:func:`tails_with_new_pitch`).
+   until a new note sounds in it (:func:`tails_with_new_pitch`), or a step of
+   the note's own decay that holds (a vibraphone's).
 3. **Smoothing.** Viterbi passes with a switching penalty, first over sound /
    rest, then over the notes within each sounding stretch, turn frames into
    runs (a note ends where it ends, blips vanish). Note starts move to the
@@ -96,6 +98,7 @@ from musicml.transcription.tracker import (  # noqa: F401
     attack_frames,
     frame_levels_db,
     frame_probabilities,
+    noisy_room,
     note_midi,
     octave_scores,
     odd_partials_db,

@@ -34,6 +34,13 @@ FLOOR_MARGIN_DB = 8.0
 """A frame must be this far above the noise floor to be sound."""
 SOUND_SLOPE_DB = 3.0
 """Width (dB) of the soft step from rest to sound around the threshold."""
+NOISY_ROOM_DB = 28.0
+"""A recording whose noise floor (its quietest frames, in which the model hears no
+note) is within this of its loud parts was made in a noisy room (hiss, mains hum)."""
+NOISY_MARGIN_DB = 5.0
+NOISY_RANGE_DB = 6.0
+"""In a noisy room a frame is sound :data:`NOISY_MARGIN_DB` above the noise floor, or
+at least within :data:`NOISY_RANGE_DB` of the loud parts."""
 HARMONICS = 6
 """Partials summed when choosing a note's octave."""
 CQT_BINS = 84
@@ -156,6 +163,7 @@ def sound_probability(
     range_db: float = RANGE_DB,
     floor_margin_db: float = FLOOR_MARGIN_DB,
     slope_db: float = SOUND_SLOPE_DB,
+    noisy: bool = False,
 ) -> tuple[np.ndarray, float]:
     """The chance each frame is sound rather than rest, from the recording's own dynamics.
 
@@ -163,7 +171,9 @@ def sound_probability(
     the 5th. A frame is sound when it is more than ``floor_margin_db`` above the
     floor and less than ``range_db`` below the loud parts (a release tail dies
     below that); if the two limits cross (a recording with no rests, whose
-    "floor" is its quietest note) the range wins.
+    "floor" is its quietest note) the range wins, unless the room is ``noisy``
+    (:func:`noisy_room`): then the floor is noise, and a frame
+    :data:`NOISY_MARGIN_DB` above it is sound.
 
     Returns
     -------
@@ -175,10 +185,27 @@ def sound_probability(
     levels_db = np.asarray(levels_db, dtype=float)
     loud = float(np.percentile(levels_db, LOUD_PERCENTILE))
     floor = float(np.percentile(levels_db, FLOOR_PERCENTILE))
-    threshold = max(loud - range_db, min(floor + floor_margin_db, loud - 20.0))
+    if noisy:
+        threshold = max(loud - range_db, min(floor + NOISY_MARGIN_DB, loud - NOISY_RANGE_DB))
+    else:
+        threshold = max(loud - range_db, min(floor + floor_margin_db, loud - 20.0))
     threshold = max(threshold, -100.0)
     probability = 1.0 / (1.0 + np.exp(-(levels_db - threshold) / slope_db))
     return probability, threshold
+
+
+def noisy_room(levels_db: np.ndarray, silence: np.ndarray) -> bool:
+    """Whether a recording was made in a noisy room: its quietest frames (the
+    :data:`FLOOR_PERCENTILE`), in which the model mostly hears silence
+    (``silence``: its probability per frame), lie within :data:`NOISY_ROOM_DB` of
+    its loud parts. (In a recording with no rests the quietest frames are a note.)"""
+    levels_db = np.asarray(levels_db, dtype=float)
+    if levels_db.size < 2:
+        return False
+    loud = float(np.percentile(levels_db, LOUD_PERCENTILE))
+    floor = float(np.percentile(levels_db, FLOOR_PERCENTILE))
+    quiet = levels_db <= floor
+    return loud - floor < NOISY_ROOM_DB and float(np.mean(silence[quiet])) >= 0.5
 
 
 RELEASE_DROP_DB = 4.0
@@ -571,13 +598,15 @@ ATTACK_GAP_FRAMES = 3
 
 
 def attack_frames(
-    audio: np.ndarray, *, sr: int, hop_length: int = HOP_LENGTH
+    audio: np.ndarray, *, sr: int, hop_length: int = HOP_LENGTH, noisy: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Frames where notes are attacked and how strongly.
 
     Peaks of the spectral-flux onset strength
     (:func:`musicml.analysis.onset_strength`), each with its height relative to
-    the recording's strongest attack (0–1).
+    the recording's strongest attack (0–1). In a ``noisy`` room the flux its
+    noise makes by itself (the envelope's median) is taken away first: noise
+    flickers in every band at every frame, and a note's attack stands out less.
 
     Returns
     -------
@@ -589,6 +618,8 @@ def attack_frames(
         Shape ``(n_attacks,)``: where each note begins, in seconds (between frames).
     """
     envelope = onset_strength(audio, sr=sr, hop_length=hop_length)
+    if noisy and envelope.size:
+        envelope = np.maximum(envelope - float(np.median(envelope)), 0.0)
     peak = float(envelope.max()) if envelope.size else 0.0
     if peak <= 0:
         return np.zeros(0, dtype=int), np.zeros(0), np.zeros(0)
@@ -784,8 +815,9 @@ def transcribe(
         cqt = _fit_frames(cqt, n_frames)
     raw = frame_probabilities(model, audio, sr=sr, hop_length=hop, context_s=context_s, cqt=cqt)
     levels = frame_levels_db(audio, hop_length=hop)
-    sound, threshold = sound_probability(levels, range_db=range_db)
-    attacks = attack_frames(audio, sr=sr, hop_length=hop)
+    noisy = SILENCE in classes and noisy_room(levels, raw[:, classes.index(SILENCE)])
+    sound, threshold = sound_probability(levels, range_db=range_db, noisy=noisy)
+    attacks = attack_frames(audio, sr=sr, hop_length=hop, noisy=noisy)
     released = released_frames(levels, attacks=attacks[0], quiet_db=threshold)
     if SILENCE in classes:
         released = tails_with_new_pitch(
@@ -867,6 +899,7 @@ def transcribe(
             "switch_probability": switch_probability,
             "range_db": range_db,
             "sound_threshold_db": round(threshold, 2),
+            "noisy_room": bool(noisy),
         },
     )
 
