@@ -115,6 +115,7 @@ on 2026-12-02's quieter one).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import subprocess
 import sys
@@ -266,6 +267,29 @@ def melodies(
     return out
 
 
+ROOMS = {
+    # name: (white hiss in dBFS RMS, 50 Hz mains hum in dBFS peak), over the quiet room
+    "hiss -55 dB": (-55.0, None),
+    "hiss -45 dB": (-45.0, None),
+    "hum -40 dB": (-60.0, -40.0),
+}
+"""Noisier rooms than the benchmark's own (-66 dBFS): a phone's hiss, a mains hum."""
+
+
+def in_room(items: list[Melody], room: str, *, seed: int) -> list[Melody]:
+    """The melodies with the noise of ``room`` (:data:`ROOMS`) added."""
+    hiss_db, hum_db = ROOMS[room]
+    rng = np.random.default_rng(seed)
+    out = []
+    for m in items:
+        t = np.arange(len(m.audio)) / m.sr
+        noise = rng.normal(0.0, 10 ** (hiss_db / 20), len(m.audio))
+        if hum_db is not None:
+            noise += 10 ** (hum_db / 20) * np.sin(2 * np.pi * 50.0 * t)
+        out.append(dataclasses.replace(m, audio=(m.audio + noise).astype(np.float32)))
+    return out
+
+
 # --------------------------------------------------------------------------- systems
 
 
@@ -330,16 +354,16 @@ def score_system(name: str, run, items: list[Melody]) -> dict:
 
 
 def print_table(results: dict[str, dict]) -> None:
-    print(f"{'system':<20}{'kind':<11}{'frame acc':>10}{'note F1':>9}{'MIDI acc':>10}{'s/min':>8}")
+    print(f"{'system':<24}{'kind':<11}{'frame acc':>10}{'note F1':>9}{'MIDI acc':>10}{'s/min':>8}")
     for system, rows in results.items():
         for kind, row in rows.items():
             print(
-                f"{system:<20}{kind:<11}{row['frame']:>10.3f}{row['f1']:>9.3f}"
+                f"{system:<24}{kind:<11}{row['frame']:>10.3f}{row['f1']:>9.3f}"
                 f"{row['midi']:>10.3f}{row['s_per_min']:>8.2f}"
             )
         mean = {k: np.nanmean([r[k] for r in rows.values()]) for k in ("frame", "f1", "midi")}
         print(
-            f"{system:<20}{'mean':<11}{mean['frame']:>10.3f}{mean['f1']:>9.3f}{mean['midi']:>10.3f}"
+            f"{system:<24}{'mean':<11}{mean['frame']:>10.3f}{mean['f1']:>9.3f}{mean['midi']:>10.3f}"
         )
 
 
@@ -356,6 +380,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--no-song", action="store_true", help="skip the three-minute song's timing"
+    )
+    parser.add_argument(
+        "--rooms",
+        action="store_true",
+        help="also measure the melodies in noisier rooms (hiss, hum): frame acc and note F1",
     )
     args = parser.parse_args(argv)
 
@@ -391,6 +420,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if importlib.util.find_spec("basic_pitch") is not None:
             results["basic-pitch"] = score_system("basic-pitch", basic_pitch_notes, items)
         print_table(results)
+        if args.rooms:
+            for room in ROOMS:
+                noisy = in_room(items, room, seed=args.seed)
+                rows = {f"musicml, {room}": score_system("musicml", musicml_run, noisy)}
+                if not args.no_pyin:
+                    rows[f"pyin, {room}"] = score_system("pyin", pyin_notes, noisy)
+                print_table(rows)
 
     if not args.no_isolated:
         print(

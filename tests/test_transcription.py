@@ -498,13 +498,13 @@ def test_a_fragment_of_the_old_note_before_an_attack_starts_the_new_one():
 
 
 def test_a_weak_flux_peak_splits_a_note_only_when_it_was_struck_again():
-    # One note (class A) held 60 frames with a weak flux peak (0.25 of the
+    # One note (class A) held 60 frames with a weak flux peak (0.15 of the
     # strongest) at frame 30. On a blown note whose level wobbles 1 dB from frame
     # to frame and rises 2 dB there (breath, a loop in the sample), it stays one
     # note; after a 4 dB dip (the old note let go), it is struck again.
     classes = ["A", SILENCE]
     path = np.array([0] * 60 + [1] * 10)
-    attacks = (np.array([0, 30]), np.array([1.0, 0.25]), np.array([0, 30]) * HOP_LENGTH / SR)
+    attacks = (np.array([0, 30]), np.array([1.0, 0.15]), np.array([0, 30]) * HOP_LENGTH / SR)
     min_frames = 0.07 * SR / HOP_LENGTH
     frames = np.arange(len(path))
     wobble = np.where(frames < 60, -20.0 + (frames % 2), -70.0)

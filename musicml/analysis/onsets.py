@@ -12,9 +12,22 @@ from musicml.validation import check_sr
 
 
 def onset_strength(
-    audio: np.ndarray, *, sr: int = DEFAULT_SR, hop_length: int = HOP_LENGTH
+    audio: np.ndarray,
+    *,
+    sr: int = DEFAULT_SR,
+    hop_length: int = HOP_LENGTH,
+    flicker_percentile: float | None = None,
 ) -> np.ndarray:
     """Spectral-flux onset strength: how much the log-mel energy rises, per frame.
+
+    Parameters
+    ----------
+    flicker_percentile : float, optional
+        When given, each mel band's own flicker (this percentile of its rises over
+        the recording) is taken away from its rises before the bands are averaged:
+        a band that noise fills (hiss, the gaps between a quiet note's partials)
+        rises a little at every frame, and that is no attack. ``None``: librosa's
+        flux as it is.
 
     Returns
     -------
@@ -22,7 +35,22 @@ def onset_strength(
         Shape ``(n_frames,)``, float32.
     """
     audio = _check_audio(audio)
-    return librosa.onset.onset_strength(y=audio, sr=check_sr(sr), hop_length=hop_length)
+    sr = check_sr(sr)
+    if flicker_percentile is None:
+        return librosa.onset.onset_strength(y=audio, sr=sr, hop_length=hop_length)
+    log = librosa.power_to_db(
+        librosa.feature.melspectrogram(y=audio, sr=sr, n_fft=N_FFT, hop_length=hop_length),
+        ref=np.max,
+    )
+    rises = np.maximum(0.0, np.diff(log, axis=1))
+    if rises.shape[1]:
+        flicker = np.percentile(rises, flicker_percentile, axis=1, keepdims=True)
+        rises = np.maximum(0.0, rises - flicker)
+    # As librosa does: the first frame has no rise, and the flux is centred on the
+    # frames (each STFT frame is centred, its rise is heard half a window late).
+    lag = N_FFT // (2 * hop_length)
+    envelope = np.concatenate([np.zeros(1 + lag), rises.mean(axis=0)])[: log.shape[1]]
+    return envelope.astype(np.float32)
 
 
 START_LEVEL_DB = -25.0

@@ -597,16 +597,20 @@ ATTACK_GAP_FRAMES = 3
 """Onset peaks closer than this (70 ms) are one attack."""
 
 
+FLICKER_PERCENTILE = 90.0
+"""Each mel band's rises up to this percentile of them are its flicker, not attacks."""
+
+
 def attack_frames(
-    audio: np.ndarray, *, sr: int, hop_length: int = HOP_LENGTH, noisy: bool = False
+    audio: np.ndarray, *, sr: int, hop_length: int = HOP_LENGTH
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Frames where notes are attacked and how strongly.
 
     Peaks of the spectral-flux onset strength
     (:func:`musicml.analysis.onset_strength`), each with its height relative to
-    the recording's strongest attack (0–1). In a ``noisy`` room the flux its
-    noise makes by itself (the envelope's median) is taken away first: noise
-    flickers in every band at every frame, and a note's attack stands out less.
+    the recording's strongest attack (0–1). Each band's own flicker
+    (:data:`FLICKER_PERCENTILE` of its rises) is taken away first: hiss, and the
+    room between a quiet note's partials, rise a little at every frame.
 
     Returns
     -------
@@ -617,9 +621,9 @@ def attack_frames(
     times : np.ndarray
         Shape ``(n_attacks,)``: where each note begins, in seconds (between frames).
     """
-    envelope = onset_strength(audio, sr=sr, hop_length=hop_length)
-    if noisy and envelope.size:
-        envelope = np.maximum(envelope - float(np.median(envelope)), 0.0)
+    envelope = onset_strength(
+        audio, sr=sr, hop_length=hop_length, flicker_percentile=FLICKER_PERCENTILE
+    )
     peak = float(envelope.max()) if envelope.size else 0.0
     if peak <= 0:
         return np.zeros(0, dtype=int), np.zeros(0), np.zeros(0)
@@ -817,7 +821,7 @@ def transcribe(
     levels = frame_levels_db(audio, hop_length=hop)
     noisy = SILENCE in classes and noisy_room(levels, raw[:, classes.index(SILENCE)])
     sound, threshold = sound_probability(levels, range_db=range_db, noisy=noisy)
-    attacks = attack_frames(audio, sr=sr, hop_length=hop, noisy=noisy)
+    attacks = attack_frames(audio, sr=sr, hop_length=hop)
     released = released_frames(levels, attacks=attacks[0], quiet_db=threshold)
     if SILENCE in classes:
         released = tails_with_new_pitch(
@@ -958,7 +962,7 @@ def _attack_start(frame: int, levels: np.ndarray, reach: int) -> int:
 GAP_DROP_DB = 6.0
 """Between repeated notes, a fall of the short-window level (one hop) this far below the
 note is the gap before the next attack."""
-SPLIT_STRENGTH = 0.2
+SPLIT_STRENGTH = 0.1
 """An attack this strong (relative to the recording's strongest) splits a run of one note."""
 SPLIT_RISE_DB = 3.0
 """An attack inside a run of one note splits it (a repeated note) when the level rises
@@ -975,7 +979,7 @@ def _rise_db(frame: int, levels: np.ndarray) -> float:
     return float(after.max() - before.min())
 
 
-STRUCK_STRENGTH = 0.3
+STRUCK_STRENGTH = 0.18
 """An attack this strong inside a note is the note struck again without more proof;
 a weaker one (down to :data:`SPLIT_STRENGTH`) must show it (:func:`_struck_again`)."""
 REPEAT_DIP_DB = 3.0
