@@ -35,7 +35,13 @@ from musicml.figures.classify import (
     truth_figure,
 )
 from musicml.figures.signal import spectrogram_figure
-from musicml.transcription import notes_of, notes_to_midi, read_truth, transcription_scores
+from musicml.transcription import (
+    NOISY_ROOM_DB,
+    notes_of,
+    notes_to_midi,
+    read_truth,
+    transcription_scores,
+)
 from musicml.ui.cache import play
 from musicml.ui.layout import friendly_errors
 from musicml.ui.models import (
@@ -182,6 +188,16 @@ if transcription is not None:
             "on the row of its own pitch."
         ).format(hop_ms=transcription.hop_s * 1000)
     )
+    if transcription.settings.get("noisy_room"):
+        st.info(
+            _(
+                "This recording's room is noisy: its hiss or hum is less than {db:.0f} dB "
+                "under the music. A frame counts as sound only when it is clearly above that "
+                "noise, so the quiet ends of notes that fade under it are lost. A quieter "
+                "room, or the microphone closer to the instrument, helps."
+            ).format(db=NOISY_ROOM_DB),
+            icon=":material/graphic_eq:",
+        )
     st.plotly_chart(
         tracking_figure(transcription, title=_("Frame by frame: the model's probabilities")),
         key="classify.frames",

@@ -84,6 +84,7 @@ from musicml.transcription.tracker import (  # noqa: F401
     NEW_PITCH_FRAMES,
     NEW_PITCH_PROBABILITY,
     NEW_PITCH_REACH_FRAMES,
+    NOISY_ROOM_DB,
     ODD_PARTIALS_DB,
     RANGE_DB,
     RELEASE_DROP_DB,

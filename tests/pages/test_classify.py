@@ -315,3 +315,18 @@ def test_the_note_column_shows_only_where_notes_have_an_octave():
     at.radio(key="classify.how").set_value("At detected onsets").run()
     notes = at.dataframe[0].value["note"]
     assert not at.exception and "C4" in set(notes)
+
+
+def test_a_noisy_room_is_named_in_plain_words():
+    import numpy as np
+
+    audio, _ = example_melody(sr=SR)
+    hiss = np.random.default_rng(0).normal(0.0, 10 ** (-40 / 20), len(audio))
+    at = _open()
+    at.radio(key="classify.how").set_value("At detected onsets").run()
+    assert not any("noisy" in i.value for i in at.info)  # the example: a quiet room
+    at.segmented_control(key="classify.source").set_value("Upload a file").run()
+    noisy = encode((audio + hiss).astype(np.float32), SR)
+    at.file_uploader(key="classify.upload").set_value(("hiss.wav", noisy, "audio/wav")).run()
+    assert not at.exception and not at.error
+    assert any("room is noisy" in i.value for i in at.info)
