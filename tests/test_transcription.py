@@ -219,12 +219,26 @@ def test_bowed_legato_in_a_noisy_room_is_not_split_by_its_hiss(chromatic):
     assert transcribe(Clip(audio, SR), chromatic).settings["noisy_room"] is False
 
 
+def test_a_dc_offset_changes_no_note(chromatic):
+    audio = melody(MELODY, seconds=7.3)
+
+    def key(notes):
+        return [(round(n.start_s, 3), round(n.end_s, 3), n.label, n.midi) for n in notes]
+
+    plain = transcribe(Clip(audio, SR), chromatic).notes
+    offset = transcribe(Clip(audio + np.float32(0.05), SR), chromatic)
+    assert key(offset.notes) == key(plain) and offset.settings["noisy_room"] is False
+    assert transcribe(Clip(np.full(SR, 0.5, dtype=np.float32), SR), chromatic).notes == []
+
+
 def test_a_noisy_room_is_a_noise_floor_close_to_the_loud_parts_where_no_note_sounds():
     levels = np.concatenate([np.full(20, -45.0), np.full(60, -25.0), np.full(20, -45.0)])
     hears_silence = np.where(levels < -40, 0.9, 0.0)
     assert noisy_room(levels, hears_silence)
     # A recording with no rests: its quietest frames are a quiet note.
     assert not noisy_room(levels, np.zeros_like(levels))
+    # Digital silence is no room at all.
+    assert not noisy_room(np.full(50, -200.0), np.ones(50))
     # A quiet room, 40 dB under the melody.
     assert not noisy_room(np.where(levels < -40, -65.0, levels), hears_silence)
     # With a noisy room, rests are frames a few dB above the hiss, not 20 dB below

@@ -205,7 +205,8 @@ def noisy_room(levels_db: np.ndarray, silence: np.ndarray) -> bool:
     loud = float(np.percentile(levels_db, LOUD_PERCENTILE))
     floor = float(np.percentile(levels_db, FLOOR_PERCENTILE))
     quiet = levels_db <= floor
-    return loud - floor < NOISY_ROOM_DB and float(np.mean(silence[quiet])) >= 0.5
+    heard = NOISY_RANGE_DB <= loud - floor < NOISY_ROOM_DB  # music above the noise
+    return heard and float(np.mean(silence[quiet])) >= 0.5
 
 
 RELEASE_DROP_DB = 4.0
@@ -804,6 +805,8 @@ def transcribe(
     audio = np.asarray(audio, dtype=np.float32)
     if audio.size < 1:
         raise ParameterError("the audio must hold at least one sample; got none.")
+    # A DC offset (a cheap sound card's) is no sound: it would raise the noise floor.
+    audio = audio - np.float32(np.mean(audio, dtype=np.float64))
     hop = HOP_LENGTH
     n_frames = 1 + len(audio) // hop
     duration = len(audio) / sr
