@@ -219,18 +219,6 @@ def test_bowed_legato_in_a_noisy_room_is_not_split_by_its_hiss(chromatic):
     assert transcribe(Clip(audio, SR), chromatic).settings["noisy_room"] is False
 
 
-def test_a_dc_offset_changes_no_note(chromatic):
-    audio = melody(MELODY, seconds=7.3)
-
-    def key(notes):
-        return [(round(n.start_s, 3), round(n.end_s, 3), n.label, n.midi) for n in notes]
-
-    plain = transcribe(Clip(audio, SR), chromatic).notes
-    offset = transcribe(Clip(audio + np.float32(0.05), SR), chromatic)
-    assert key(offset.notes) == key(plain) and offset.settings["noisy_room"] is False
-    assert transcribe(Clip(np.full(SR, 0.5, dtype=np.float32), SR), chromatic).notes == []
-
-
 def test_a_noisy_room_is_a_noise_floor_close_to_the_loud_parts_where_no_note_sounds():
     levels = np.concatenate([np.full(20, -45.0), np.full(60, -25.0), np.full(20, -45.0)])
     hears_silence = np.where(levels < -40, 0.9, 0.0)

@@ -805,8 +805,6 @@ def transcribe(
     audio = np.asarray(audio, dtype=np.float32)
     if audio.size < 1:
         raise ParameterError("the audio must hold at least one sample; got none.")
-    # A DC offset (a cheap sound card's) is no sound: it would raise the noise floor.
-    audio = audio - np.float32(np.mean(audio, dtype=np.float64))
     hop = HOP_LENGTH
     n_frames = 1 + len(audio) // hop
     duration = len(audio) / sr
