@@ -7,7 +7,7 @@ import numpy as np
 from musicml.analysis._common import HOP_LENGTH, N_FFT, _check_audio, _localmax
 from musicml.analysis.runtime import librosa
 from musicml.audio import DEFAULT_SR
-from musicml.features.spectrum import CQT_FMIN, cqt_magnitude
+from musicml.features.spectrum import CQT_FMIN, cqt_magnitude, mel_spectrogram_db
 from musicml.validation import check_sr
 
 
@@ -38,10 +38,7 @@ def onset_strength(
     sr = check_sr(sr)
     if flicker_percentile is None:
         return librosa.onset.onset_strength(y=audio, sr=sr, hop_length=hop_length)
-    log = librosa.power_to_db(
-        librosa.feature.melspectrogram(y=audio, sr=sr, n_fft=N_FFT, hop_length=hop_length),
-        ref=np.max,
-    )
+    log = mel_spectrogram_db(audio, sr=sr, n_fft=N_FFT, hop_length=hop_length)
     rises = np.maximum(0.0, np.diff(log, axis=1))
     if rises.shape[1]:
         flicker = np.percentile(rises, flicker_percentile, axis=1, keepdims=True)
