@@ -198,7 +198,9 @@ def noisy_room(levels_db: np.ndarray, silence: np.ndarray) -> bool:
     """Whether a recording was made in a noisy room: its quietest frames (the
     :data:`FLOOR_PERCENTILE`), in which the model mostly hears silence
     (``silence``: its probability per frame), lie within :data:`NOISY_ROOM_DB` of
-    its loud parts. (In a recording with no rests the quietest frames are a note.)"""
+    its loud parts, and at least :data:`NOISY_RANGE_DB` below them (digital silence, or
+    noise alone, is no room with music in it). (In a recording with no rests the
+    quietest frames are a note.)"""
     levels_db = np.asarray(levels_db, dtype=float)
     if levels_db.size < 2:
         return False
