@@ -157,6 +157,13 @@ def frame_levels_db(
     return 10 * np.log10(np.maximum(power, 1e-20))
 
 
+def _loud_and_floor(levels_db: np.ndarray) -> tuple[float, float]:
+    """A recording's loud parts and its noise floor: the :data:`LOUD_PERCENTILE` and
+    :data:`FLOOR_PERCENTILE` of its frame levels."""
+    loud, floor = np.percentile(levels_db, [LOUD_PERCENTILE, FLOOR_PERCENTILE])
+    return float(loud), float(floor)
+
+
 def sound_probability(
     levels_db: np.ndarray,
     *,
@@ -183,13 +190,9 @@ def sound_probability(
         The level where the probability is one half.
     """
     levels_db = np.asarray(levels_db, dtype=float)
-    loud = float(np.percentile(levels_db, LOUD_PERCENTILE))
-    floor = float(np.percentile(levels_db, FLOOR_PERCENTILE))
-    if noisy:
-        threshold = max(loud - range_db, min(floor + NOISY_MARGIN_DB, loud - NOISY_RANGE_DB))
-    else:
-        threshold = max(loud - range_db, min(floor + floor_margin_db, loud - 20.0))
-    threshold = max(threshold, -100.0)
+    loud, floor = _loud_and_floor(levels_db)
+    margin, span = (NOISY_MARGIN_DB, NOISY_RANGE_DB) if noisy else (floor_margin_db, 20.0)
+    threshold = max(loud - range_db, min(floor + margin, loud - span), -100.0)
     probability = 1.0 / (1.0 + np.exp(-(levels_db - threshold) / slope_db))
     return probability, threshold
 
@@ -204,8 +207,7 @@ def noisy_room(levels_db: np.ndarray, silence: np.ndarray) -> bool:
     levels_db = np.asarray(levels_db, dtype=float)
     if levels_db.size < 2:
         return False
-    loud = float(np.percentile(levels_db, LOUD_PERCENTILE))
-    floor = float(np.percentile(levels_db, FLOOR_PERCENTILE))
+    loud, floor = _loud_and_floor(levels_db)
     quiet = levels_db <= floor
     heard = NOISY_RANGE_DB <= loud - floor < NOISY_ROOM_DB  # music above the noise
     return heard and float(np.mean(silence[quiet])) >= 0.5
@@ -993,16 +995,17 @@ WOBBLE_FRAMES = 20
 from frame to frame) is measured."""
 
 
-def _struck_again(frame: int, levels: np.ndarray, fine: np.ndarray) -> bool:
+def _struck_again(frame: int, rise_db: float, levels: np.ndarray, fine: np.ndarray) -> bool:
     """Whether an attack at ``frame`` inside a note of one pitch is that note struck
     again: the short-window level (``fine``) dipped :data:`REPEAT_DIP_DB` just
-    before it, or the level rises more than twice the note's own wobble plus 1 dB."""
+    before it, or the level rises there (``rise_db``, :func:`_rise_db`) more than
+    twice the note's own wobble plus 1 dB."""
     if frame < 6 or frame + 2 > len(fine):
         return True
     dip = float(fine[frame - 6 : frame - 1].max() - fine[frame - 2 : frame + 2].min())
     before = levels[max(0, frame - WOBBLE_FRAMES) : frame - 2]
     wobble = float(np.median(np.abs(np.diff(before)))) if len(before) > 3 else 0.0
-    return dip >= REPEAT_DIP_DB or _rise_db(frame, levels) > 2 * wobble + 1.0
+    return dip >= REPEAT_DIP_DB or rise_db > 2 * wobble + 1.0
 
 
 LEGATO_REACH_SECONDS = 0.15
@@ -1084,7 +1087,8 @@ def _split_and_clean(
     # sample makes a flux peak).
     if starts.size:
         strong &= (strengths >= STRUCK_STRENGTH) | np.array(
-            [_struck_again(int(a), levels, fine) for a in starts], dtype=bool
+            [_struck_again(int(a), r, levels, fine) for a, r in zip(starts, rises, strict=True)],
+            dtype=bool,
         )
     splits = starts[strong] if starts.size else starts
     runs = []
