@@ -32,7 +32,13 @@ from musicml.transcription import (
     transcription_scores,
 )
 from musicml.transcription.notes import SILENCE
-from musicml.transcription.tracker import HOP_LENGTH, _split_and_clean
+from musicml.transcription.tracker import (
+    HOP_LENGTH,
+    MAX_GAIN_DB,
+    MODEL_LOUD_DB,
+    _split_and_clean,
+    model_gain,
+)
 
 SR = 22050
 TOLERANCE_S = 0.03
@@ -317,6 +323,35 @@ def test_a_sustained_note_with_a_slow_release_ends_at_its_note_off(chromatic):
     raw = np.array(result.classes)[result.probabilities.argmax(axis=1)]
     tail = (result.times > 0.72) & (result.times < 0.9)
     assert np.all(raw[tail] == "B")
+
+
+def test_a_quiet_recording_comes_back_note_for_note_like_a_loud_one(chromatic):
+    # 50 dB down (a phone across the room): the models learnt silence as a quiet
+    # room, and without being turned up first they heard 12 of these held-note
+    # frames as silence.
+    quiet = 0.003 * melody(MELODY, seconds=7.3)
+    result = transcribe(Clip(quiet, SR), chromatic)
+    got = [(round(n.start_s, 3), round(n.end_s, 3), n.label, n.midi) for n in result.notes]
+    assert len(result.notes) == len(MELODY), got
+    for note, (start, end, midi) in zip(result.notes, MELODY, strict=True):
+        assert (note.label, note.midi) == (NAMES[midi % 12], midi), got
+        assert note.start_s == pytest.approx(start, abs=TOLERANCE_S), got
+        assert note.end_s == pytest.approx(end, abs=TOLERANCE_S), got
+    assert result.settings["model_gain_db"] == pytest.approx(MAX_GAIN_DB)
+    raw = np.array(result.classes)[result.probabilities.argmax(axis=1)]
+    times = np.arange(len(raw)) * result.settings["hop_s"]
+    held = np.zeros(len(raw), dtype=bool)
+    for start, end, _ in MELODY:
+        held |= (times >= start + TOLERANCE_S) & (times <= end - TOLERANCE_S)
+    assert not np.any(raw[held] == SILENCE)
+
+
+def test_model_gain_brings_the_loud_parts_to_one_level_and_leaves_noise_alone():
+    levels = np.r_[np.full(50, -60.0), np.full(50, -34.0)]
+    assert 20 * np.log10(model_gain(levels)) == pytest.approx(MODEL_LOUD_DB + 34.0)
+    assert model_gain(levels - 100.0) == pytest.approx(10 ** (MAX_GAIN_DB / 20))
+    assert model_gain(np.full(100, -70.0)) == 1.0  # noise alone: no music to turn up
+    assert model_gain(np.full(100, -200.0)) == 1.0  # digital silence
 
 
 def test_silence_only_has_no_notes(chromatic):

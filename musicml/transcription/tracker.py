@@ -213,6 +213,36 @@ def noisy_room(levels_db: np.ndarray, silence: np.ndarray) -> bool:
     return heard and float(np.mean(silence[quiet])) >= 0.5
 
 
+MODEL_LOUD_DB = -14.0
+"""The level (dB full scale) the model hears a recording's loud parts at."""
+MAX_GAIN_DB = 30.0
+"""The most a recording is turned up or down for the model."""
+
+
+def model_gain(levels_db: np.ndarray) -> float:
+    """The gain that brings a recording's loud parts to :data:`MODEL_LOUD_DB` for the model.
+
+    The notes models learnt silence as a quiet room, so a quiet recording (a
+    phone across the room, a soft passage) would be all silence to them; turned
+    up so that its loud parts are where a well-recorded melody's are, its notes
+    and rests are told by their own dynamics. Within :data:`MAX_GAIN_DB`; a
+    recording whose levels span less than :data:`NOISY_RANGE_DB` (noise, or
+    digital silence, with no music in it) is left as it is.
+
+    Returns
+    -------
+    float
+        The factor to multiply the samples by.
+    """
+    levels_db = np.asarray(levels_db, dtype=float)
+    if levels_db.size < 2:
+        return 1.0
+    loud, floor = _loud_and_floor(levels_db)
+    if loud - floor < NOISY_RANGE_DB:
+        return 1.0
+    return float(10 ** (np.clip(MODEL_LOUD_DB - loud, -MAX_GAIN_DB, MAX_GAIN_DB) / 20))
+
+
 RELEASE_DROP_DB = 4.0
 """A level falling this much within :data:`RELEASE_FRAMES` frames, at least
 :data:`RELEASE_RATIO` times as fast as the note decayed since its peak and
@@ -822,8 +852,16 @@ def transcribe(
     )
     if cqt is not None:
         cqt = _fit_frames(cqt, n_frames)
-    raw = frame_probabilities(model, audio, sr=sr, hop_length=hop, context_s=context_s, cqt=cqt)
     levels = frame_levels_db(audio, hop_length=hop)
+    gain = model_gain(levels)
+    raw = frame_probabilities(
+        model,
+        audio * np.float32(gain),
+        sr=sr,
+        hop_length=hop,
+        context_s=context_s,
+        cqt=None if cqt is None else cqt * gain,
+    )
     noisy = SILENCE in classes and noisy_room(levels, raw[:, classes.index(SILENCE)])
     sound, threshold = sound_probability(levels, range_db=range_db, noisy=noisy)
     attacks = attack_frames(audio, sr=sr, hop_length=hop)
@@ -909,6 +947,7 @@ def transcribe(
             "range_db": range_db,
             "sound_threshold_db": round(threshold, 2),
             "noisy_room": bool(noisy),
+            "model_gain_db": round(20 * float(np.log10(gain)), 2),
         },
     )
 
