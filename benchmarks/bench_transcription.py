@@ -241,11 +241,19 @@ def melody_notes(kind: str, low: int, high: int, rng: np.random.Generator) -> li
     return notes
 
 
-def render(notes: Sequence[Note], program: int, soundfont: Path, *, sr: int, seed: int):
+def render(
+    notes: Sequence[Note],
+    program: int,
+    soundfont: Path,
+    *,
+    sr: int,
+    seed: int,
+    velocity: int | Sequence[int] = 96,
+):
     """fluidsynth's rendering of ``notes`` on ``program``, plus quiet room noise; float32."""
     with tempfile.TemporaryDirectory(prefix="musicml-melody-") as folder:
         mid, wav = Path(folder) / "m.mid", Path(folder) / "m.wav"
-        mid.write_bytes(notes_to_midi(notes, program=program))
+        mid.write_bytes(notes_to_midi(notes, program=program, velocity=velocity))
         command = ["fluidsynth", "-ni", "-q", "-g", "0.8", "-r", str(sr), "-F", str(wav)]
         done = subprocess.run(
             [*command, str(soundfont), str(mid)], capture_output=True, text=True, check=False
@@ -260,10 +268,24 @@ def render(notes: Sequence[Note], program: int, soundfont: Path, *, sr: int, see
     return (audio + noise).astype(np.float32)
 
 
+DYNAMICS = (40, 110)
+"""The range of MIDI velocities with ``dynamics`` (a player's soft and loud notes)."""
+
+
 def melodies(
-    soundfont: Path, *, per_kind: int, sr: int, seed: int, kinds: Sequence[str] = KINDS
+    soundfont: Path,
+    *,
+    per_kind: int,
+    sr: int,
+    seed: int,
+    kinds: Sequence[str] = KINDS,
+    dynamics: bool = False,
 ) -> list[Melody]:
-    """The seeded melodies of ``kinds`` (the same ones, whichever kinds are chosen)."""
+    """The seeded melodies of ``kinds`` (the same ones, whichever kinds are chosen).
+
+    With ``dynamics`` each note is played at a velocity of its own within
+    :data:`DYNAMICS` (the same notes; by default all at velocity 96).
+    """
     rng = np.random.default_rng(seed)
     out = []
     for kind in KINDS:
@@ -273,7 +295,13 @@ def melodies(
             notes = melody_notes(kind, low, high, rng)
             render_seed = int(rng.integers(1 << 30))
             if kind in kinds:
-                audio = render(notes, program, soundfont, sr=sr, seed=render_seed)
+                velocity = 96
+                if dynamics:
+                    loudness = np.random.default_rng(render_seed)
+                    velocity = loudness.integers(DYNAMICS[0], DYNAMICS[1] + 1, len(notes))
+                audio = render(
+                    notes, program, soundfont, sr=sr, seed=render_seed, velocity=velocity
+                )
                 out.append(Melody(kind, instrument, notes, audio, sr))
     return out
 
@@ -285,6 +313,10 @@ ROOMS = {
     "hum -40 dB": (-60.0, -40.0),
 }
 """Noisier rooms than the benchmark's own (-66 dBFS): a phone's hiss, a mains hum."""
+
+
+LEVELS_DB = (-20.0, -35.0)
+"""Quieter recordings (``--levels``): the melodies and their room turned down this much."""
 
 
 def in_room(items: list[Melody], room: str, *, seed: int) -> list[Melody]:
@@ -393,6 +425,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-song", action="store_true", help="skip the three-minute song's timing"
     )
     parser.add_argument(
+        "--dynamics",
+        action="store_true",
+        help=f"play each note at its own velocity ({DYNAMICS[0]}-{DYNAMICS[1]}; default all 96)",
+    )
+    parser.add_argument(
+        "--levels",
+        action="store_true",
+        help="also measure the melodies turned down 20 and 35 dB: frame acc and note F1",
+    )
+    parser.add_argument(
         "--rooms",
         action="store_true",
         help="also measure the melodies in noisier rooms (hiss, hum): frame acc and note F1",
@@ -415,7 +457,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     transcribe(Clip(np.zeros(sr, dtype=np.float32), sr), model)  # warm numba and caches
     for soundfont in found:
         begin = time.perf_counter()
-        items = melodies(soundfont, per_kind=args.per_kind, sr=sr, seed=args.seed, kinds=args.kinds)
+        items = melodies(
+            soundfont,
+            per_kind=args.per_kind,
+            sr=sr,
+            seed=args.seed,
+            kinds=args.kinds,
+            dynamics=args.dynamics,
+        )
         total = sum(m.duration_s for m in items)
         print(
             f"\n{soundfont.stem}: {len(items)} melodies, {sum(len(m.notes) for m in items)} notes, "
@@ -431,6 +480,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if importlib.util.find_spec("basic_pitch") is not None:
             results["basic-pitch"] = score_system("basic-pitch", basic_pitch_notes, items)
         print_table(results)
+        if args.levels:
+            for level_db in LEVELS_DB:
+                gain = np.float32(10 ** (level_db / 20))
+                quieter = [dataclasses.replace(m, audio=m.audio * gain) for m in items]
+                name = f"musicml, {level_db:+.0f} dB"
+                print_table({name: score_system("musicml", musicml_run, quieter)})
         if args.rooms:
             for room in ROOMS:
                 noisy = in_room(items, room, seed=args.seed)

@@ -598,6 +598,15 @@ def test_midi_round_trips_through_mido():
         notes_from_midi(b"MThd\x00\x00")
 
 
+def test_midi_notes_keep_their_own_velocities():
+    notes = [Note(0.0, 0.5, "C", 60, 1.0), Note(0.5, 1.0, "E", 64, 1.0)]
+    parsed = mido.MidiFile(file=io.BytesIO(notes_to_midi(notes, velocity=[40, 110])))
+    ons = [m.velocity for m in parsed.tracks[0] if m.type == "note_on"]
+    assert ons == [40, 110]
+    with pytest.raises(ParameterError, match="velocity must be 1-127"):
+        notes_to_midi(notes, velocity=0)
+
+
 def test_truth_from_csv():
     text = "start_s,end_s,label\n0.5,1.0,C#4\n0,0.5,silence\n1.0,1.5,Eb\n\n2,3,G\n"
     notes = notes_from_csv(text)

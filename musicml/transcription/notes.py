@@ -199,11 +199,14 @@ def notes_of(segments: Sequence) -> list[Note]:
     return notes
 
 
-def notes_to_midi(notes: Sequence[Note], *, program: int = 0, velocity: int = 96) -> bytes:
+def notes_to_midi(
+    notes: Sequence[Note], *, program: int = 0, velocity: int | Sequence[int] = 96
+) -> bytes:
     """A one-track Standard MIDI File of the notes (120 bpm, 480 ticks per beat).
 
     Notes without a MIDI number play in octave 4 of their pitch class; labels
-    that are not pitches are left out.
+    that are not pitches are left out. ``velocity`` is one for all notes or
+    one per note (1-127).
 
     Returns
     -------
@@ -213,9 +216,12 @@ def notes_to_midi(notes: Sequence[Note], *, program: int = 0, velocity: int = 96
 
     if not 0 <= program <= 127:
         raise ParameterError("program must be 0-127; got {program!r}.", program=program)
+    velocities = np.broadcast_to(np.asarray(velocity, dtype=int), (len(notes),))
+    if velocities.size and not (1 <= velocities.min() and velocities.max() <= 127):
+        raise ParameterError("velocity must be 1-127; got {velocity!r}.", velocity=velocity)
     ticks_per_second = TICKS_PER_BEAT * 1_000_000 / TEMPO_US
     events = []
-    for note in notes:
+    for note, loudness in zip(notes, velocities, strict=True):
         midi = note.midi
         if midi is None:
             pitch = pitch_class_of(note.label)
@@ -226,7 +232,7 @@ def notes_to_midi(notes: Sequence[Note], *, program: int = 0, velocity: int = 96
         start = round(note.start_s * ticks_per_second)
         end = max(start + 1, round(note.end_s * ticks_per_second))
         events.append((end, 0, mido.Message("note_off", note=midi, velocity=0)))
-        events.append((start, 1, mido.Message("note_on", note=midi, velocity=velocity)))
+        events.append((start, 1, mido.Message("note_on", note=midi, velocity=int(loudness))))
     events.sort(key=lambda e: (e[0], e[1]))
     track = mido.MidiTrack()
     track.append(mido.MetaMessage("set_tempo", tempo=TEMPO_US, time=0))
