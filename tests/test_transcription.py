@@ -407,11 +407,13 @@ def test_a_sub_octave_rank_without_odd_partials_keeps_the_keys_octave():
 
 
 def test_sound_probability_follows_the_recordings_own_dynamics():
-    levels = np.concatenate([np.full(50, -20.0), np.full(50, -70.0), np.full(20, -45.0)])
+    levels = np.r_[np.full(50, -20.0), np.full(50, -70.0), np.full(20, -45.0), np.full(20, -61.0)]
     probability, threshold = sound_probability(levels)
-    assert threshold == pytest.approx(-62.0)  # the floor (-70) + 8 dB
-    assert np.all(probability[:50] > 0.99) and np.all(probability[50:100] < 0.1)
-    assert np.all(probability[100:] > 0.99)
+    assert threshold == pytest.approx(-65.0)  # the floor (-70) + 5 dB
+    assert np.all(probability[:50] > 0.99) and np.all(probability[50:100] < 0.2)
+    assert np.all(probability[100:120] > 0.99)
+    # A soft note (a vibraphone at velocity 40) 9 dB above the room is sound.
+    assert np.all(probability[120:] > 0.75)
     legato = np.full(100, -20.0) + np.sin(np.arange(100))  # no rests at all
     probability, threshold = sound_probability(legato)
     assert np.all(probability > 0.99) and threshold < -35
