@@ -491,6 +491,19 @@ def test_a_vibraphone_decaying_in_steps_is_let_go_only_at_its_note_off():
     assert not marked[:37].any() and marked[39:].all()
 
 
+def test_a_tremolo_dip_is_no_release():
+    # A vibraphone's motor (as MuseScore_General's G5 in a 0.5 s room): the level
+    # of a decaying note dips 9 dB, rises 2.4 dB again, slower than an attack and
+    # with none near, then goes on decaying until the next note is struck.
+    held = -38 - 0.3 * np.arange(8)
+    dip = held[-1] - 1.8 * np.arange(1, 6)
+    up = dip[-1] + 0.8 * np.arange(1, 4)
+    fade = up[-1] - 0.8 * np.arange(1, 8)
+    level = np.concatenate([[-65.0, -65.0, -42.0], held, dip, up, fade, [-41.0, -39.0]])
+    attacks = np.array([2, len(level) - 2])
+    assert not released_frames(level, attacks=attacks, quiet_db=-60.0).any()
+
+
 def test_a_rest_before_a_sharp_attack_is_a_rest_even_when_short_and_shallow():
     # A plucked note let go (1.5 dB a frame, 7.5 dB in all) five frames before the
     # next note is plucked (the level jumping at once): a rest, not a handover.

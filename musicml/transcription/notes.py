@@ -217,7 +217,7 @@ def notes_to_midi(
     if not 0 <= program <= 127:
         raise ParameterError("program must be 0-127; got {program!r}.", program=program)
     velocities = np.broadcast_to(np.asarray(velocity, dtype=int), (len(notes),))
-    if velocities.size and not (1 <= velocities.min() and velocities.max() <= 127):
+    if velocities.size and not (velocities.min() >= 1 and velocities.max() <= 127):
         raise ParameterError("velocity must be 1-127; got {velocity!r}.", velocity=velocity)
     ticks_per_second = TICKS_PER_BEAT * 1_000_000 / TEMPO_US
     events = []

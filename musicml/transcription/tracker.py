@@ -290,6 +290,12 @@ frames, :data:`PLATEAU_ABOVE_DB` or more above the level of rests and less than
 decay (a vibraphone's, beating with its motor) or a dip of a bowed note."""
 RISE_DB = 3.0
 """A level rising this much within two frames (an attack) ends a release tail."""
+TREMOLO_RISE_DB = 2.0
+TREMOLO_FRAMES = 4
+"""A release tail less than :data:`LEGATO_DIP_DB` deep whose level rises
+:data:`TREMOLO_RISE_DB` again within this many frames of its lowest, slower than
+an attack and with none near, was no release: the note's tremolo (a level that
+holds at the bottom, then swells, is a new note coming in)."""
 
 
 def released_frames(
@@ -327,7 +333,8 @@ def released_frames(
     or a note is attacked (``attacks``: frame indices, which a slowly swelling
     bowed or blown note in legato reaches before its level rises). A tail of at
     most :data:`LEGATO_FRAMES` that falls less than :data:`LEGATO_DIP_DB` is
-    no rest: one note handing over to the next.
+    no rest: one note handing over to the next; nor is one that shallow whose
+    level rises :data:`TREMOLO_RISE_DB` again soon, with no attack (a tremolo).
 
     Returns
     -------
@@ -442,6 +449,19 @@ def released_frames(
         back = levels_db[t] >= start_level - 1.0 and (
             not slow or levels_db[began:t].min() < start_level - 1.0
         )
+        # A shallow dip that rises again slowly, without an attack, was the
+        # note's own tremolo (a vibraphone's motor): no release.
+        if (
+            inside
+            and not slow
+            and t - began >= 2
+            and levels_db[t] - levels_db[began:t].min() >= TREMOLO_RISE_DB
+            and t - began - int(np.argmin(levels_db[began:t])) <= TREMOLO_FRAMES
+            and levels_db[began:t].min() > start_level - LEGATO_DIP_DB
+            and not (rising[t] or attacked[max(0, t - 2) : t + 3].any())
+        ):
+            out[began:t] = False
+            inside = False
         if inside and (rising[t] or struck_now or back):
             inside = False
             # A short, shallow dip that ends in an attack is one note handing
