@@ -918,6 +918,8 @@ def transcribe(
         classes=classes,
         min_frames=min_note_s * sr / hop,
     )
+    if SILENCE in classes:
+        path = _ends_at_knees(path, levels, silence=classes.index(SILENCE), floor_db=threshold)
     # A note that ends in a rest ends where it was let go, between frames.
     for (_, stop, state), following in itertools.pairwise(path):
         if (
@@ -1000,6 +1002,89 @@ def _release_start(stop: int, fine: np.ndarray) -> float | None:
     # The fall's line, fine[g] - slope * (t - g), meets the trend at the knee.
     knee = g - (held - decay * (g - lo) - fine[g]) / (slope - decay)
     return float(np.clip(knee, max(g - 1, lo), stop + 1))
+
+
+KNEE_RATIO = 1.6
+KNEE_MARGIN_DB = 0.35
+"""A note's level falling this many times, and this much per frame, faster after a
+bend of its decay than before is a note let go there (see :func:`_ends_at_knees`)."""
+KNEE_FIT = 0.6
+"""The bend must be real: two lines fit the level with at most this share of the
+residual (RMS) one line leaves."""
+KNEE_FALL_DB = 6.0
+"""And the level must fall this far from the bend to the note's end."""
+KNEE_REACH_FRAMES = 8
+"""Frames of the rest after a note that the fit sees (the fall goes on there)."""
+KNEE_SPAN_FRAMES = 48
+"""The most frames of a note's decay the fit sees, back from its end."""
+
+
+def _hinge(y: np.ndarray) -> tuple[int, float, float, float, float]:
+    """The best continuous two-line fit of ``y`` (least squares, the bend at a frame
+    at least three from either end).
+
+    Returns
+    -------
+    tuple
+        The bend's index, the slopes before and after it, the two lines' residual
+        RMS and one line's.
+    """
+    n = len(y)
+    t = np.arange(n, dtype=float)
+    line = np.polyfit(t, y, 1)
+    rms_line = float(np.sqrt(np.mean((np.polyval(line, t) - y) ** 2)))
+    bends = np.arange(3, n - 3)
+    if not bends.size:
+        return 0, float(line[0]), float(line[0]), rms_line, rms_line
+    offset = t[None, :] - bends[:, None]
+    design = np.stack(
+        [np.ones_like(offset), np.minimum(offset, 0.0), np.maximum(offset, 0.0)], axis=2
+    )
+    normal = np.einsum("bni,bnj->bij", design, design)
+    coef = np.linalg.solve(normal, np.einsum("bni,n->bi", design, y)[..., None])[..., 0]
+    rms = np.sqrt(np.mean((np.einsum("bni,bi->bn", design, coef) - y) ** 2, axis=1))
+    best = int(np.argmin(rms))
+    return int(bends[best]), float(coef[best, 1]), float(coef[best, 2]), float(rms[best]), rms_line
+
+
+def _ends_at_knees(
+    runs: list[tuple[int, int, int]], levels: np.ndarray, *, silence: int, floor_db: float
+) -> list[tuple[int, int, int]]:
+    """Runs whose notes that end in a rest end where their decay bends down instead,
+    when it does so before: a guitar string or a reverberant room let go falls
+    only twice as fast as the note decayed, too little for
+    :func:`released_frames` to tell from frame to frame, but a line through the
+    level before the bend and another after it tell it
+    (:data:`KNEE_RATIO`, :data:`KNEE_MARGIN_DB`, :data:`KNEE_FIT`,
+    :data:`KNEE_FALL_DB`). The fit sees the note from two frames after its
+    loudest (of its first eight) to :data:`KNEE_REACH_FRAMES` into the rest,
+    at most :data:`KNEE_SPAN_FRAMES`, and no level below ``floor_db``."""
+    out = list(runs)
+    if out and out[-1][2] != silence:  # the recording ends in a note: rest after it
+        out.append((out[-1][1], out[-1][1], silence))
+    for i in range(len(out) - 1):
+        start, stop, state = out[i]
+        _, rest_stop, following = out[i + 1]
+        if state == silence or following != silence:
+            continue
+        lo = start + int(np.argmax(levels[start : min(stop, start + 8)])) + 2
+        hi = min(rest_stop, stop + KNEE_REACH_FRAMES, len(levels))
+        below = np.flatnonzero(levels[lo:hi] < floor_db)
+        if below.size:
+            hi = lo + int(below[0])
+        lo = max(lo, hi - KNEE_SPAN_FRAMES)
+        if hi - lo < 10:
+            continue
+        bend, before, after, rms, rms_line = _hinge(levels[lo:hi])
+        knee = lo + bend
+        if (
+            knee < stop - 1
+            and -after >= max(-KNEE_RATIO * before, -before + KNEE_MARGIN_DB)
+            and rms <= KNEE_FIT * rms_line
+            and levels[knee] - levels[min(hi, stop) - 1] >= KNEE_FALL_DB
+        ):
+            out[i], out[i + 1] = (start, knee, state), (knee, rest_stop, following)
+    return [run for run in out if run[1] > run[0]]
 
 
 def _has_pitch(classes: Sequence[str]) -> bool:
