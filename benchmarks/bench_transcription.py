@@ -307,29 +307,51 @@ def melodies(
 
 
 ROOMS = {
-    # name: (white hiss in dBFS RMS, 50 Hz mains hum in dBFS peak), over the quiet room
-    "hiss -55 dB": (-55.0, None),
-    "hiss -45 dB": (-45.0, None),
-    "hum -40 dB": (-60.0, -40.0),
+    # name: (white hiss in dBFS RMS, 50 Hz mains hum in dBFS peak, reverberation
+    # time RT60 in seconds), over the quiet room
+    "hiss -55 dB": (-55.0, None, None),
+    "hiss -45 dB": (-45.0, None, None),
+    "hum -40 dB": (-60.0, -40.0, None),
+    "reverb 0.5 s": (None, None, 0.5),
+    "reverb 1 s": (None, None, 1.0),
 }
-"""Noisier rooms than the benchmark's own (-66 dBFS): a phone's hiss, a mains hum."""
+"""Noisier rooms than the benchmark's own (-66 dBFS): a phone's hiss, a mains hum; and
+reverberant ones (a living room, a hall)."""
+REVERB_WET = 0.5
+"""The reverberation's level against the direct sound (amplitude)."""
 
 
 LEVELS_DB = (-20.0, -35.0)
 """Quieter recordings (``--levels``): the melodies and their room turned down this much."""
 
 
+def reverb(audio: np.ndarray, sr: int, rt60_s: float, rng: np.random.Generator) -> np.ndarray:
+    """``audio`` plus its reverberation: an impulse response of noise decaying 60 dB
+    in ``rt60_s``, after 10 ms of direct sound, at :data:`REVERB_WET`."""
+    from scipy.signal import fftconvolve
+
+    t = np.arange(round(rt60_s * sr)) / sr
+    response = rng.normal(0.0, 1.0, len(t)) * np.exp(-6.9 * t / rt60_s)
+    response[: round(0.01 * sr)] = 0.0
+    response /= np.sqrt(np.sum(response**2))
+    wet = fftconvolve(audio, response)[: len(audio)]
+    return (audio + REVERB_WET * wet).astype(np.float32)
+
+
 def in_room(items: list[Melody], room: str, *, seed: int) -> list[Melody]:
-    """The melodies with the noise of ``room`` (:data:`ROOMS`) added."""
-    hiss_db, hum_db = ROOMS[room]
+    """The melodies in ``room`` (:data:`ROOMS`): its reverberation, then its noise added."""
+    hiss_db, hum_db, rt60_s = ROOMS[room]
     rng = np.random.default_rng(seed)
     out = []
     for m in items:
-        t = np.arange(len(m.audio)) / m.sr
-        noise = rng.normal(0.0, 10 ** (hiss_db / 20), len(m.audio))
+        audio = m.audio if rt60_s is None else reverb(m.audio, m.sr, rt60_s, rng)
+        t = np.arange(len(audio)) / m.sr
+        noise = np.zeros(len(audio))
+        if hiss_db is not None:
+            noise += rng.normal(0.0, 10 ** (hiss_db / 20), len(audio))
         if hum_db is not None:
             noise += 10 ** (hum_db / 20) * np.sin(2 * np.pi * 50.0 * t)
-        out.append(dataclasses.replace(m, audio=(m.audio + noise).astype(np.float32)))
+        out.append(dataclasses.replace(m, audio=(audio + noise).astype(np.float32)))
     return out
 
 
@@ -437,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rooms",
         action="store_true",
-        help="also measure the melodies in noisier rooms (hiss, hum): frame acc and note F1",
+        help="also measure the melodies in noisier and reverberant rooms: frame acc and note F1",
     )
     args = parser.parse_args(argv)
 
