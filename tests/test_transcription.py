@@ -36,6 +36,7 @@ from musicml.transcription.tracker import (
     HOP_LENGTH,
     MAX_GAIN_DB,
     MODEL_LOUD_DB,
+    MODEL_QUIET_DB,
     _split_and_clean,
     model_gain,
 )
@@ -372,10 +373,15 @@ def test_a_quiet_recording_comes_back_note_for_note_like_a_loud_one(chromatic):
 
 
 def test_model_gain_brings_the_loud_parts_to_one_level_and_leaves_noise_alone():
-    levels = np.r_[np.full(50, -60.0), np.full(50, -34.0)]
+    levels = np.r_[np.full(50, -90.0), np.full(50, -34.0)]
     assert 20 * np.log10(model_gain(levels)) == pytest.approx(MODEL_LOUD_DB + 34.0)
     assert model_gain(levels - 100.0) == pytest.approx(10 ** (MAX_GAIN_DB / 20))
     assert model_gain(np.full(100, -70.0)) == 1.0  # noise alone: no music to turn up
+    # A mains hum at -43 dB: turned up, it would sound like a note to the model.
+    assert model_gain(np.r_[np.full(50, -43.0), np.full(50, -22.0)]) == 1.0
+    # A quiet room at -66 dB is turned up only to -55 dB.
+    levels = np.r_[np.full(50, -66.0), np.full(50, -28.0)]
+    assert 20 * np.log10(model_gain(levels)) == pytest.approx(MODEL_QUIET_DB + 66.0)
     assert model_gain(np.full(100, -200.0)) == 1.0  # digital silence
 
 

@@ -218,6 +218,10 @@ MODEL_LOUD_DB = -14.0
 """The level (dB full scale) the model hears a recording's loud parts at."""
 MAX_GAIN_DB = 30.0
 """The most a recording is turned up or down for the model."""
+MODEL_QUIET_DB = -55.0
+"""The loudest a recording's noise floor is turned up to for the model: the loudest
+room it learnt as silence (-52 dBFS RMS) less 3 dB (turned up into a note's levels,
+hiss and hum would sound like notes to it)."""
 
 
 def model_gain(levels_db: np.ndarray) -> float:
@@ -226,8 +230,9 @@ def model_gain(levels_db: np.ndarray) -> float:
     The notes models learnt silence as a quiet room, so a quiet recording (a
     phone across the room, a soft passage) would be all silence to them; turned
     up so that its loud parts are where a well-recorded melody's are, its notes
-    and rests are told by their own dynamics. Within :data:`MAX_GAIN_DB`; a
-    recording whose levels span less than :data:`NOISY_RANGE_DB` (noise, or
+    and rests are told by their own dynamics. Within :data:`MAX_GAIN_DB`, and
+    never lifting its noise floor above :data:`MODEL_QUIET_DB`; a recording
+    whose levels span less than :data:`NOISY_RANGE_DB` (noise, or
     digital silence, with no music in it) is left as it is.
 
     Returns
@@ -241,7 +246,9 @@ def model_gain(levels_db: np.ndarray) -> float:
     loud, floor = _loud_and_floor(levels_db)
     if loud - floor < NOISY_RANGE_DB:
         return 1.0
-    return float(10 ** (np.clip(MODEL_LOUD_DB - loud, -MAX_GAIN_DB, MAX_GAIN_DB) / 20))
+    # Never so far that the room becomes louder than the silence the model learnt.
+    gain_db = min(MODEL_LOUD_DB - loud, max(0.0, MODEL_QUIET_DB - floor))
+    return float(10 ** (np.clip(gain_db, -MAX_GAIN_DB, MAX_GAIN_DB) / 20))
 
 
 RELEASE_DROP_DB = 4.0
