@@ -37,6 +37,7 @@ from musicml.figures.classify import (
 from musicml.figures.signal import spectrogram_figure
 from musicml.transcription import (
     NOISY_ROOM_DB,
+    QUIET_GAIN_DB,
     notes_of,
     notes_to_midi,
     read_truth,
@@ -197,6 +198,17 @@ if transcription is not None:
                 "room, or the microphone closer to the instrument, helps."
             ).format(db=NOISY_ROOM_DB),
             icon=":material/graphic_eq:",
+        )
+    gain_db = transcription.settings.get("model_gain_db", 0.0)
+    if gain_db >= QUIET_GAIN_DB:
+        st.info(
+            _(
+                "This recording is quiet: the model heard it turned up by {db:.0f} dB, so "
+                "that its notes are as loud to it as a well-recorded melody's. What is a "
+                "rest is still told by the recording's own loudness. Recorded closer to "
+                "the instrument, its soft notes would stand out more from the room."
+            ).format(db=gain_db),
+            icon=":material/volume_up:",
         )
     st.plotly_chart(
         tracking_figure(transcription, title=_("Frame by frame: the model's probabilities")),

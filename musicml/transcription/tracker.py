@@ -218,6 +218,9 @@ MODEL_LOUD_DB = -14.0
 """The level (dB full scale) the model hears a recording's loud parts at."""
 MAX_GAIN_DB = 30.0
 """The most a recording is turned up or down for the model."""
+QUIET_GAIN_DB = 20.0
+"""A recording the model hears turned up this much or more is a quiet one (the page
+says so)."""
 MODEL_QUIET_DB = -55.0
 """The loudest a recording's noise floor is turned up to for the model: the loudest
 room it learnt as silence (-52 dBFS RMS) less 3 dB (turned up into a note's levels,

@@ -330,3 +330,16 @@ def test_a_noisy_room_is_named_in_plain_words():
     at.file_uploader(key="classify.upload").set_value(("hiss.wav", noisy, "audio/wav")).run()
     assert not at.exception and not at.error
     assert any("room is noisy" in i.value for i in at.info)
+
+
+def test_a_quiet_recording_is_named_in_plain_words():
+    audio, _ = example_melody(sr=SR)
+    at = _open()
+    at.radio(key="classify.how").set_value("At detected onsets").run()
+    assert not any("quiet" in i.value for i in at.info)  # the example: well recorded
+    at.segmented_control(key="classify.source").set_value("Upload a file").run()
+    quiet = encode((0.01 * audio).astype(audio.dtype), SR)
+    at.file_uploader(key="classify.upload").set_value(("far.wav", quiet, "audio/wav")).run()
+    assert not at.exception and not at.error
+    assert any("recording is quiet" in i.value and "30 dB" in i.value for i in at.info)
+    assert "C4" in set(at.dataframe[0].value["note"])  # still heard note for note
