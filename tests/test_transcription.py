@@ -37,6 +37,7 @@ from musicml.transcription.tracker import (
     MAX_GAIN_DB,
     MODEL_LOUD_DB,
     MODEL_QUIET_DB,
+    _ends_at_knees,
     _split_and_clean,
     model_gain,
 )
@@ -349,6 +350,17 @@ def test_a_slow_release_ends_the_note_where_its_decay_bends(chromatic):
     for note, (start, end, _) in zip(result.notes, notes, strict=True):
         assert note.start_s == pytest.approx(start, abs=TOLERANCE_S), got
         assert note.end_s == pytest.approx(end, abs=TOLERANCE_S), got
+
+
+def test_a_swell_then_a_diminuendo_is_one_note_not_cut_at_its_top():
+    # A bowed note swelling in 10 dB, then fading 8 dB slowly (0.25 dB a frame)
+    # before it stops: its level bends at the top, but a swell is no decay that
+    # a release falls faster than.
+    swell = -40 + 0.5 * np.arange(20)
+    fade = swell[-1] - 0.25 * np.arange(1, 33)
+    levels = np.concatenate([[-66.0, -66.0], swell, fade, np.full(20, -66.0)])
+    runs = [(0, 2, 12), (2, 54, 3), (54, 74, 12)]
+    assert _ends_at_knees(runs, levels, silence=12, floor_db=-61.0) == runs
 
 
 def test_a_quiet_recording_comes_back_note_for_note_like_a_loud_one(chromatic):

@@ -1087,9 +1087,10 @@ def _ends_at_knees(
             continue
         bend, before, after, rms, rms_line = _hinge(levels[lo:hi])
         knee = lo + bend
+        decay = max(0.0, -before)  # a level still rising (a swell) counts as held
         if (
             knee < stop - 1
-            and -after >= max(-KNEE_RATIO * before, -before + KNEE_MARGIN_DB)
+            and -after >= max(KNEE_RATIO * decay, decay + KNEE_MARGIN_DB)
             and rms <= KNEE_FIT * rms_line
             and levels[knee] - levels[min(hi, stop) - 1] >= KNEE_FALL_DB
         ):
